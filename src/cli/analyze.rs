@@ -1,0 +1,70 @@
+//! `backend-pro analyze`: print the model extracted from a PRD.
+
+use anyhow::{Context, Result};
+use backend_pro::model::Lang;
+use backend_pro::{diag, i18n, AnalyzeOptions, Glossary};
+use clap::ValueEnum;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The PRD to read (Markdown).
+    #[arg(long)]
+    pub prd: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Yaml)]
+    pub format: Format,
+    /// Write the model here instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// YAML file mapping PRD terms to identifiers (`会员: Member`).
+    #[arg(long)]
+    pub glossary: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Json,
+}
+
+/// Reads the PRD (and glossary) from disk; shared by every command that takes `--prd`.
+pub fn load(prd: &Path, glossary: Option<&Path>) -> Result<(String, AnalyzeOptions)> {
+    let bytes = std::fs::read(prd).with_context(|| format!("cannot read {}", prd.display()))?;
+    // Invalid UTF-8 is analyzed lossily; the parser reports what it cannot read.
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let mut opts = AnalyzeOptions::default();
+    if let Some(g) = glossary {
+        let raw =
+            std::fs::read_to_string(g).with_context(|| format!("cannot read {}", g.display()))?;
+        opts.glossary = serde_yaml_ng::from_str::<Glossary>(&raw)
+            .with_context(|| format!("{}: expected a YAML map of term: Identifier", g.display()))?;
+    }
+    Ok((text, opts))
+}
+
+pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
+    let (text, opts) = load(&args.prd, args.glossary.as_deref())?;
+    let analysis = backend_pro::analyze(&text, &opts);
+    let lang = i18n::pick(
+        lang_flag,
+        Some(analysis.model.service.lang),
+        i18n::env_locale().as_deref(),
+    );
+    let file = args.prd.display().to_string();
+    eprint!("{}", diag::render_all(&analysis.diagnostics, &file, lang));
+    if analysis.has_errors() {
+        return Ok(ExitCode::from(1));
+    }
+    let out = match args.format {
+        Format::Yaml => analysis.model.to_yaml(),
+        Format::Json => analysis.model.to_json() + "\n",
+    };
+    match args.out {
+        Some(path) => std::fs::write(&path, out)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => print!("{out}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,58 @@
+//! Command-line definitions (clap derive) and dispatch. clap types stop here: each command
+//! converts its arguments into library types before calling the core.
+
+mod analyze;
+
+use backend_pro::model::Lang;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "backend-pro",
+    version,
+    about = "PRD (Markdown, 中文 / English) → production-grade Go backend"
+)]
+pub struct Cli {
+    /// Language of messages and generated docs (default: the PRD's, or zh when LANG=zh*).
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<LangArg>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Extract the domain model from a PRD and print it.
+    Analyze(analyze::Args),
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum LangArg {
+    En,
+    Zh,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::En => Lang::En,
+            LangArg::Zh => Lang::Zh,
+        }
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let lang = cli.lang.map(Lang::from);
+    let result = match cli.command {
+        Command::Analyze(args) => analyze::run(args, lang),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! Diagnostics: problems found in the input, as values. Rendered like a compiler:
+//!
+//! ```text
+//! PRD.md:42:5: error[E101]: entity "会员" has no ASCII identifier
+//!   help: write "### 会员 (Member)" or add an 英文名 column
+//! ```
+//!
+//! Every message carries an English and a Chinese text; the CLI picks one by language.
+//! The codes are listed in docs/PRD-FORMAT.md.
+
+use crate::model::Lang;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A message in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Text {
+    pub en: String,
+    pub zh: String,
+}
+
+impl Text {
+    pub fn new(en: impl Into<String>, zh: impl Into<String>) -> Self {
+        Text {
+            en: en.into(),
+            zh: zh.into(),
+        }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Zh => &self.zh,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable code, `E1xx` errors and `W2xx` warnings (docs/PRD-FORMAT.md lists them).
+    pub code: String,
+    /// 1-based line and column (in characters) in the input; 0 when not tied to a place.
+    pub line: u32,
+    pub col: u32,
+    pub message: Text,
+    pub help: Option<Text>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &str, line: u32, col: u32, message: Text) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code: code.to_string(),
+            line,
+            col,
+            message,
+            help: None,
+        }
+    }
+
+    pub fn warning(code: &str, line: u32, col: u32, message: Text) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, line, col, message)
+        }
+    }
+
+    pub fn with_help(mut self, help: Text) -> Self {
+        self.help = Some(help);
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:col: error[E101]: message` and, when there is one, a `help:` line.
+    pub fn render(&self, file: &str, lang: Lang) -> String {
+        let sev = match (self.severity, lang) {
+            (Severity::Error, Lang::En) => "error",
+            (Severity::Warning, Lang::En) => "warning",
+            (Severity::Error, Lang::Zh) => "错误",
+            (Severity::Warning, Lang::Zh) => "警告",
+        };
+        let mut out = String::new();
+        if self.line > 0 {
+            let _ = write!(out, "{file}:{}:{}: ", self.line, self.col.max(1));
+        } else {
+            let _ = write!(out, "{file}: ");
+        }
+        let _ = write!(out, "{sev}[{}]: {}", self.code, self.message.get(lang));
+        if let Some(help) = &self.help {
+            let label = if lang == Lang::Zh { "帮助" } else { "help" };
+            let _ = write!(out, "\n  {label}: {}", help.get(lang));
+        }
+        out
+    }
+}
+
+/// Sorts diagnostics by position, then code, so output is stable.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (a.line, a.col, &a.code, &a.message.en).cmp(&(b.line, b.col, &b.code, &b.message.en))
+    });
+}
+
+pub fn has_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(Diagnostic::is_error)
+}
+
+/// All diagnostics rendered, one blank line apart, followed by a summary line.
+pub fn render_all(diags: &[Diagnostic], file: &str, lang: Lang) -> String {
+    let mut out = String::new();
+    for d in diags {
+        out.push_str(&d.render(file, lang));
+        out.push('\n');
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    if errors + warnings > 0 {
+        match lang {
+            Lang::En => {
+                let _ = writeln!(out, "{errors} error(s), {warnings} warning(s)");
+            }
+            Lang::Zh => {
+                let _ = writeln!(out, "{errors} 个错误，{warnings} 个警告");
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,14 @@
+//! backend-pro: PRD (Markdown, 中文 / English) → domain model → Go service.
+//!
+//! The pipeline runs one way, and only the CLI touches the disk:
+//! `prd` (Markdown → blocks with source spans) → `extract` (blocks → [`model::Model`]) →
+//! `validate` (all problems at once) → `plan` (which files, from which template, owned how) →
+//! `render` (Tera, in memory) → `write` (atomic, the only stage with output I/O).
+
+pub mod analyze;
+pub mod diag;
+pub mod i18n;
+pub mod model;
+pub mod names;
+
+pub use analyze::{analyze, Analysis, AnalyzeOptions, Glossary};

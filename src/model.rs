@@ -1,0 +1,380 @@
+//! The domain model (IR): what a PRD says, in a form templates can render.
+//!
+//! This is the format stored as `backend-pro.yaml` in generated projects and printed by
+//! `backend-pro analyze`. Users may edit it by hand, so it must stay readable and round-trip
+//! losslessly: every field is plain data, nothing here is derived from anything else.
+//! Derived names (Go identifiers, receivers, paths) are computed by [`crate::names`].
+//! The format is documented in `docs/MODEL.md`; bump [`MODEL_VERSION`] on a breaking change.
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the serialized model format.
+pub const MODEL_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Model {
+    /// Format version, [`MODEL_VERSION`].
+    pub version: u32,
+    pub service: Service,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contexts: Vec<BoundedContext>,
+    #[serde(default)]
+    pub entities: Vec<Entity>,
+    #[serde(default)]
+    pub actors: Vec<Actor>,
+    #[serde(default)]
+    pub use_cases: Vec<UseCase>,
+    pub nfr: Nfr,
+}
+
+/// Language a PRD is written in; also the language of CLI output and generated docs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+impl Lang {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// kebab-case ASCII identifier, e.g. `shop`; the default Go module's last element.
+    pub name: String,
+    /// Display title in the PRD's language, e.g. `图书馆管理系统`.
+    pub title: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    pub lang: Lang,
+}
+
+/// A group of entities, when the PRD groups them (e.g. `## 订单域 (Ordering)`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoundedContext {
+    /// PascalCase ASCII identifier.
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub label: String,
+    /// Names of the entities in this context.
+    pub entities: Vec<String>,
+    #[serde(default)]
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entity {
+    /// PascalCase ASCII identifier with Go initialisms (`OrderItem`, `ISBNRecord`): the id
+    /// other parts of the model refer to.
+    pub name: String,
+    /// Display label in the PRD's language (`订单项`); equals `name` when the PRD gives none.
+    pub label: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Plural snake_case table name (`order_items`).
+    pub table: String,
+    /// Plural kebab-case resource path segment (`order-items`), used as `/api/v1/<resource>`.
+    pub resource: String,
+    /// Fields in PRD order, without the implicit `id`, `version`, `created_at`, `updated_at`.
+    pub fields: Vec<Field>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relations: Vec<Relation>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indexes: Vec<Index>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_machine: Option<StateMachine>,
+    /// 1-based line of the heading, table or DDL statement that declared it.
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    /// snake_case ASCII identifier: the column name and the JSON name.
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub label: String,
+    #[serde(rename = "type")]
+    pub ty: FieldType,
+    /// A list of `ty` values (`tags: string[]`); stored as a SQL array or JSON.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub list: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unique: bool,
+    /// Default value as a literal of the field's type (`pending`, `0`, `true`), never SQL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// Maximum length in characters, for string-like types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u32>,
+    /// Decimal places for `decimal` (stored as integer minor units); 2 when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<u32>,
+    /// Allowed values when `ty` is `enum`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub enum_values: Vec<EnumValue>,
+    /// Target entity name when `ty` is `ref`; the field holds the target's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub references: Option<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub example: String,
+    pub line: u32,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// Canonical field types. Mapping to Go and SQL is documented in docs/MODEL.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldType {
+    /// Short text (varchar); `max_length` when known.
+    String,
+    /// Long text.
+    Text,
+    /// 64-bit integer.
+    Int,
+    /// Fixed-point number stored as integer minor units (`scale` decimals): money, prices.
+    Decimal,
+    Float,
+    Bool,
+    /// Calendar date without time (`2024-05-01`).
+    Date,
+    /// Instant with time zone (RFC 3339).
+    Datetime,
+    Uuid,
+    Email,
+    Phone,
+    Url,
+    Json,
+    Enum,
+    /// Reference to another entity (foreign key); see `Field::references`.
+    Ref,
+}
+
+impl FieldType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldType::String => "string",
+            FieldType::Text => "text",
+            FieldType::Int => "int",
+            FieldType::Decimal => "decimal",
+            FieldType::Float => "float",
+            FieldType::Bool => "bool",
+            FieldType::Date => "date",
+            FieldType::Datetime => "datetime",
+            FieldType::Uuid => "uuid",
+            FieldType::Email => "email",
+            FieldType::Phone => "phone",
+            FieldType::Url => "url",
+            FieldType::Json => "json",
+            FieldType::Enum => "enum",
+            FieldType::Ref => "ref",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumValue {
+    /// Value as stored and sent over JSON (`pending`, `1`).
+    pub value: String,
+    /// Display label (`待支付`, `男`); empty when the PRD gives none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationKind {
+    /// This entity holds a foreign key (`field`) to `target`.
+    BelongsTo,
+    /// `target` holds a foreign key (`field`, on the target) to this entity.
+    HasMany,
+    /// Linked through a join table (`through`).
+    ManyToMany,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Relation {
+    pub kind: RelationKind,
+    /// Target entity name.
+    pub target: String,
+    /// Foreign-key field name: on this entity for belongs_to, on the target for has_many.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub foreign_key: Option<String>,
+    /// Join table for many_to_many.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub through: Option<String>,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Index {
+    /// Field names, in index order.
+    pub fields: Vec<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unique: bool,
+}
+
+/// Lifecycle of one enum field (usually `status`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateMachine {
+    /// The enum field it governs; its `enum_values` are the states.
+    pub field: String,
+    /// State a new entity starts in.
+    pub initial: String,
+    pub transitions: Vec<Transition>,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transition {
+    pub from: String,
+    pub to: String,
+    /// snake_case ASCII action name (`pay`, `cancel`); several transitions may share one
+    /// (e.g. `cancel` from `pending` and from `paid`), but not from the same state.
+    pub action: String,
+    /// The event as written in the PRD (`支付`), when it differs from `action`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub label: String,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Actor {
+    /// snake_case ASCII identifier (`admin`, `reader`).
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub label: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UseCaseKind {
+    Command,
+    Query,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UseCase {
+    /// `FR-001`, `US-3`, or a generated `UC-001`.
+    pub id: String,
+    pub title: String,
+    /// Actor name (see [`Actor::name`]).
+    pub actor: String,
+    pub kind: UseCaseKind,
+    /// Target entity name, when one could be identified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity: Option<String>,
+    /// snake_case operation: `create`, `update`, `delete`, `get`, `list`, a state-machine
+    /// action, or another verb (`export`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    pub line: u32,
+}
+
+/// Non-functional requirements. Every value records where it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Nfr {
+    pub peak_qps: NfrValue<u32>,
+    pub latency_p95_ms: NfrValue<u32>,
+    pub latency_p99_ms: NfrValue<u32>,
+    pub availability_percent: NfrValue<f64>,
+    pub concurrency: NfrValue<u32>,
+    pub retention_days: NfrValue<u32>,
+    pub multi_tenancy: NfrValue<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NfrValue<T> {
+    pub value: T,
+    /// True when the PRD did not say and the documented default was used.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub defaulted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+}
+
+impl<T> NfrValue<T> {
+    pub fn defaulted(value: T) -> Self {
+        NfrValue {
+            value,
+            defaulted: true,
+            line: None,
+        }
+    }
+    pub fn at(value: T, line: u32) -> Self {
+        NfrValue {
+            value,
+            defaulted: false,
+            line: Some(line),
+        }
+    }
+}
+
+impl Default for Nfr {
+    /// The documented defaults (docs/MODEL.md), all marked `defaulted`.
+    fn default() -> Self {
+        Nfr {
+            peak_qps: NfrValue::defaulted(100),
+            latency_p95_ms: NfrValue::defaulted(200),
+            latency_p99_ms: NfrValue::defaulted(500),
+            availability_percent: NfrValue::defaulted(99.9),
+            concurrency: NfrValue::defaulted(100),
+            retention_days: NfrValue::defaulted(365),
+            multi_tenancy: NfrValue::defaulted(false),
+        }
+    }
+}
+
+impl Model {
+    pub fn entity(&self, name: &str) -> Option<&Entity> {
+        self.entities.iter().find(|e| e.name == name)
+    }
+
+    pub fn to_yaml(&self) -> String {
+        // Serializing plain data structs cannot fail.
+        serde_yaml_ng::to_string(self).unwrap_or_default()
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    pub fn from_yaml(text: &str) -> Result<Model, serde_yaml_ng::Error> {
+        serde_yaml_ng::from_str(text)
+    }
+}
+
+impl Entity {
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+}

@@ -1,0 +1,491 @@
+//! Identifier rules, decided once for the whole tool (docs/MODEL.md, "Identifiers").
+//!
+//! Every case conversion, plural, Go initialism and keyword escape goes through here;
+//! templates never change case themselves.
+
+use heck::{ToKebabCase, ToSnakeCase};
+
+/// Go initialisms kept in upper case (`order_id` → `OrderID`), after golint's list.
+const INITIALISMS: &[&str] = &[
+    "acl", "api", "ascii", "cpu", "css", "dns", "eof", "guid", "html", "http", "https", "id", "ip",
+    "isbn", "json", "lhs", "qps", "ram", "rhs", "rpc", "sku", "sla", "smtp", "sql", "ssh", "tcp",
+    "tls", "ttl", "udp", "ui", "uid", "uri", "url", "utf8", "uuid", "vat", "vm", "xml",
+];
+
+/// Go keywords and predeclared identifiers: never used bare as a local name.
+const GO_RESERVED: &[&str] = &[
+    "any",
+    "append",
+    "bool",
+    "break",
+    "byte",
+    "cap",
+    "case",
+    "chan",
+    "clear",
+    "close",
+    "comparable",
+    "complex",
+    "complex128",
+    "complex64",
+    "const",
+    "continue",
+    "copy",
+    "default",
+    "defer",
+    "delete",
+    "else",
+    "error",
+    "fallthrough",
+    "false",
+    "float32",
+    "float64",
+    "for",
+    "func",
+    "go",
+    "goto",
+    "if",
+    "imag",
+    "import",
+    "int",
+    "int16",
+    "int32",
+    "int64",
+    "int8",
+    "interface",
+    "iota",
+    "len",
+    "make",
+    "map",
+    "max",
+    "min",
+    "new",
+    "nil",
+    "package",
+    "panic",
+    "print",
+    "println",
+    "range",
+    "real",
+    "recover",
+    "return",
+    "rune",
+    "select",
+    "string",
+    "struct",
+    "switch",
+    "true",
+    "type",
+    "uint",
+    "uint16",
+    "uint32",
+    "uint64",
+    "uint8",
+    "uintptr",
+    "var",
+];
+
+/// Package names the generated code imports next to entity packages; an entity package
+/// with one of these names gets the suffix `domain` (`log` → `logdomain`).
+const GO_IMPORTED_PACKAGES: &[&str] = &[
+    "apperr",
+    "bytes",
+    "config",
+    "context",
+    "errors",
+    "fmt",
+    "gin",
+    "goose",
+    "http",
+    "httpapi",
+    "json",
+    "log",
+    "math",
+    "memory",
+    "net",
+    "os",
+    "pgx",
+    "pgxpool",
+    "postgres",
+    "prometheus",
+    "redis",
+    "slices",
+    "slog",
+    "sort",
+    "strconv",
+    "strings",
+    "sync",
+    "testing",
+    "time",
+    "url",
+    "utf8",
+    "uuid",
+];
+
+/// SQL words that must be double-quoted when used as a table or column name
+/// (PostgreSQL reserved keywords, plus `user`, which is reserved in most dialects).
+const SQL_RESERVED: &[&str] = &[
+    "all",
+    "analyse",
+    "analyze",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "asymmetric",
+    "both",
+    "case",
+    "cast",
+    "check",
+    "collate",
+    "column",
+    "constraint",
+    "create",
+    "current_catalog",
+    "current_date",
+    "current_role",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "default",
+    "deferrable",
+    "desc",
+    "distinct",
+    "do",
+    "else",
+    "end",
+    "except",
+    "false",
+    "fetch",
+    "for",
+    "foreign",
+    "from",
+    "grant",
+    "group",
+    "having",
+    "in",
+    "initially",
+    "intersect",
+    "into",
+    "lateral",
+    "leading",
+    "limit",
+    "localtime",
+    "localtimestamp",
+    "not",
+    "null",
+    "offset",
+    "on",
+    "only",
+    "or",
+    "order",
+    "placing",
+    "primary",
+    "references",
+    "returning",
+    "select",
+    "session_user",
+    "some",
+    "symmetric",
+    "system_user",
+    "table",
+    "then",
+    "to",
+    "trailing",
+    "true",
+    "union",
+    "unique",
+    "user",
+    "using",
+    "variadic",
+    "when",
+    "where",
+    "window",
+    "with",
+];
+
+/// Irregular plurals (singular, plural); consulted in both directions.
+const IRREGULAR: &[(&str, &str)] = &[
+    ("child", "children"),
+    ("person", "people"),
+    ("man", "men"),
+    ("woman", "women"),
+    ("datum", "data"),
+    ("criterion", "criteria"),
+    ("index", "indexes"),
+    ("matrix", "matrices"),
+    ("quiz", "quizzes"),
+    ("leaf", "leaves"),
+    ("shelf", "shelves"),
+];
+
+/// Words whose singular and plural are the same.
+const UNCOUNTABLE: &[&str] = &[
+    "equipment",
+    "information",
+    "inventory",
+    "feedback",
+    "metadata",
+    "news",
+    "series",
+    "species",
+    "software",
+    "staff",
+    "stock",
+];
+
+/// Splits any identifier-ish text into lower-case ASCII words:
+/// `OrderItem`, `order_item`, `order-item`, `Order Item`, `ISBNCode` → `["order","item"]`…
+pub fn words(s: &str) -> Vec<String> {
+    s.to_snake_case()
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn cap_word(w: &str) -> String {
+    if INITIALISMS.contains(&w) {
+        return w.to_ascii_uppercase();
+    }
+    let mut c = w.chars();
+    match c.next() {
+        Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Exported Go name with initialisms: `order_id` → `OrderID`, `avatar_url` → `AvatarURL`.
+pub fn pascal(s: &str) -> String {
+    let out: String = words(s).iter().map(|w| cap_word(w)).collect();
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("X{out}")
+    } else {
+        out
+    }
+}
+
+/// Unexported Go name with initialisms: `order_id` → `orderID`, `url` → `url`.
+pub fn camel(s: &str) -> String {
+    let ws = words(s);
+    let mut out = String::new();
+    for (i, w) in ws.iter().enumerate() {
+        if i == 0 {
+            out.push_str(w);
+        } else {
+            out.push_str(&cap_word(w));
+        }
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, 'x');
+    }
+    out
+}
+
+/// Unexported Go local name that is never a keyword or predeclared identifier:
+/// `type` → `typeVal`, `order_id` → `orderID`.
+pub fn go_local(s: &str) -> String {
+    let c = camel(s);
+    if is_go_reserved(&c) {
+        format!("{c}Val")
+    } else {
+        c
+    }
+}
+
+pub fn is_go_reserved(s: &str) -> bool {
+    GO_RESERVED.contains(&s)
+}
+
+/// Go package name for an entity: lower-case, no separators (`OrderItem` → `orderitem`),
+/// suffixed `domain` when it would be a keyword or shadow an imported package.
+pub fn go_package(entity: &str) -> String {
+    let p: String = words(entity).concat();
+    if is_go_reserved(&p) || GO_IMPORTED_PACKAGES.contains(&p.as_str()) {
+        format!("{p}domain")
+    } else {
+        p
+    }
+}
+
+/// Method receiver: initials of the words, at most two letters (`OrderItem` → `oi`).
+pub fn receiver(entity: &str) -> String {
+    let ws = words(entity);
+    let r: String = ws.iter().take(2).filter_map(|w| w.chars().next()).collect();
+    if r.is_empty() || is_go_reserved(&r) || r == "tx" || r == "db" {
+        ws.first()
+            .and_then(|w| w.chars().next())
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| "x".to_string())
+    } else {
+        r
+    }
+}
+
+pub fn snake(s: &str) -> String {
+    words(s).join("_")
+}
+
+pub fn kebab(s: &str) -> String {
+    s.to_kebab_case()
+}
+
+/// Plural of an English word or phrase (only the last word changes).
+pub fn plural(s: &str) -> String {
+    map_last_word(s, plural_word)
+}
+
+/// Singular of an English word or phrase (only the last word changes).
+pub fn singular(s: &str) -> String {
+    map_last_word(s, singular_word)
+}
+
+fn map_last_word(s: &str, f: fn(&str) -> String) -> String {
+    let mut ws = words(s);
+    if let Some(last) = ws.pop() {
+        ws.push(f(&last));
+    }
+    ws.join("_")
+}
+
+fn plural_word(w: &str) -> String {
+    if UNCOUNTABLE.contains(&w) {
+        return w.to_string();
+    }
+    if let Some((_, p)) = IRREGULAR.iter().find(|(s, _)| *s == w) {
+        return p.to_string();
+    }
+    if IRREGULAR.iter().any(|(_, p)| *p == w) {
+        return w.to_string();
+    }
+    let consonant_y = w.len() > 1
+        && w.ends_with('y')
+        && !matches!(w.as_bytes()[w.len() - 2], b'a' | b'e' | b'i' | b'o' | b'u');
+    if consonant_y {
+        format!("{}ies", &w[..w.len() - 1])
+    } else if w.ends_with('s')
+        || w.ends_with('x')
+        || w.ends_with('z')
+        || w.ends_with("ch")
+        || w.ends_with("sh")
+    {
+        format!("{w}es")
+    } else {
+        format!("{w}s")
+    }
+}
+
+fn singular_word(w: &str) -> String {
+    if UNCOUNTABLE.contains(&w) {
+        return w.to_string();
+    }
+    if let Some((s, _)) = IRREGULAR.iter().find(|(_, p)| *p == w) {
+        return s.to_string();
+    }
+    if IRREGULAR.iter().any(|(s, _)| *s == w) {
+        return w.to_string();
+    }
+    if let Some(stem) = w.strip_suffix("ies") {
+        if !stem.is_empty() {
+            return format!("{stem}y");
+        }
+    }
+    for suf in ["sses", "xes", "zes", "ches", "shes", "uses"] {
+        if w.ends_with(suf) {
+            return w[..w.len() - 2].to_string();
+        }
+    }
+    if w.ends_with("ss") || w.ends_with("us") || w.ends_with("is") {
+        return w.to_string();
+    }
+    match w.strip_suffix('s') {
+        Some(stem) if !stem.is_empty() => stem.to_string(),
+        _ => w.to_string(),
+    }
+}
+
+/// Table name for an entity: plural snake_case (`OrderItem` → `order_items`).
+pub fn table(entity: &str) -> String {
+    plural(&snake(entity))
+}
+
+/// Resource path segment for an entity: plural kebab-case (`OrderItem` → `order-items`).
+pub fn resource(entity: &str) -> String {
+    plural(&snake(entity)).replace('_', "-")
+}
+
+pub fn is_sql_reserved(s: &str) -> bool {
+    SQL_RESERVED.contains(&s.to_ascii_lowercase().as_str())
+}
+
+/// A table or column name as written in SQL: double-quoted when reserved (`"order"`).
+pub fn sql_ident(s: &str) -> String {
+    if is_sql_reserved(s) {
+        format!("\"{s}\"")
+    } else {
+        s.to_string()
+    }
+}
+
+/// True for a usable ASCII identifier (letters, digits, `_`, `-`, space; starts with a letter).
+pub fn is_ascii_ident(s: &str) -> bool {
+    let s = s.trim();
+    s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == ' ')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_names_keep_initialisms() {
+        assert_eq!(pascal("order_id"), "OrderID");
+        assert_eq!(pascal("avatar_url"), "AvatarURL");
+        assert_eq!(pascal("ISBNCode"), "ISBNCode");
+        assert_eq!(pascal("Inventory Ledger"), "InventoryLedger");
+        assert_eq!(pascal("user_book"), "UserBook");
+        assert_eq!(camel("order_id"), "orderID");
+        assert_eq!(camel("url"), "url");
+        assert_eq!(camel("isbn_code"), "isbnCode");
+        assert_eq!(pascal("2fa_secret"), "X2faSecret");
+    }
+
+    #[test]
+    fn keywords_are_escaped() {
+        assert_eq!(go_local("type"), "typeVal");
+        assert_eq!(go_local("range"), "rangeVal");
+        assert_eq!(go_local("title"), "title");
+        assert_eq!(go_package("OrderItem"), "orderitem");
+        assert_eq!(go_package("Type"), "typedomain");
+        assert_eq!(go_package("Log"), "logdomain");
+        assert_eq!(receiver("OrderItem"), "oi");
+        assert_eq!(receiver("IdentityFile"), "i");
+        assert_eq!(sql_ident("order"), "\"order\"");
+        assert_eq!(sql_ident("user"), "\"user\"");
+        assert_eq!(sql_ident("title"), "title");
+    }
+
+    #[test]
+    fn plurals() {
+        for (s, p) in [
+            ("order", "orders"),
+            ("category", "categories"),
+            ("status", "statuses"),
+            ("address", "addresses"),
+            ("box", "boxes"),
+            ("person", "people"),
+            ("day", "days"),
+            ("order_item", "order_items"),
+            ("inventory", "inventory"),
+        ] {
+            assert_eq!(plural(s), p, "plural of {s}");
+            assert_eq!(singular(p), s, "singular of {p}");
+        }
+        assert_eq!(table("OrderItem"), "order_items");
+        assert_eq!(resource("OrderItem"), "order-items");
+        assert_eq!(table("User"), "users");
+    }
+}
