@@ -10,5 +10,6 @@ pub mod diag;
 pub mod i18n;
 pub mod model;
 pub mod names;
+pub mod prd;
 
 pub use analyze::{analyze, Analysis, AnalyzeOptions, Glossary};

@@ -1,0 +1,558 @@
+//! PRD Markdown → a flat list of sections, each holding its blocks (paragraph lines, list
+//! items, tables, code blocks) with 1-based source positions. No domain meaning here: this
+//! stage only answers "what is written where".
+
+mod text;
+
+pub use text::{fold, normalize_title, plain_inline};
+
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+/// A 1-based line and column (in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    /// Section 0 is the preamble before the first heading (level 0, empty title).
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// 1–6 for headings, 0 for the preamble.
+    pub level: u8,
+    /// The heading's plain text, as written (inline markup removed).
+    pub raw_title: String,
+    /// `raw_title` normalized for matching: numbering, emoji and `*(…)*` suffixes dropped,
+    /// full-width punctuation folded, whitespace collapsed (see [`normalize_title`]).
+    pub title: String,
+    pub pos: Pos,
+    /// The whole heading is struck out (`~~…~~`).
+    pub struck: bool,
+    /// Index of the enclosing section (the nearest earlier heading of a lower level).
+    pub parent: Option<usize>,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Block {
+    /// One entry per source line of the paragraph.
+    Paragraph(Vec<Line>),
+    /// Items in order, nested items flattened with their depth.
+    List(Vec<Item>),
+    Table(Table),
+    Code(Code),
+}
+
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// Plain text (inline markup removed).
+    pub text: String,
+    /// The Markdown source of the line, markup kept (`**FR-001**: …`).
+    pub raw: String,
+    pub pos: Pos,
+    pub struck: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub text: String,
+    /// Source of the item's own text, markup kept, list marker removed.
+    pub raw: String,
+    pub pos: Pos,
+    /// 0 for a top-level item.
+    pub depth: u8,
+    pub ordered: bool,
+    pub struck: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub header: Vec<Cell>,
+    pub rows: Vec<Row>,
+    pub pos: Pos,
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub cells: Vec<Cell>,
+    pub pos: Pos,
+    /// Every cell's text is struck out.
+    pub struck: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Cell {
+    pub text: String,
+    pub pos: Pos,
+}
+
+#[derive(Debug, Clone)]
+pub struct Code {
+    /// Info string's first word, lower-cased (`sql`, `mermaid`, `typescript`), may be empty.
+    pub lang: String,
+    pub lines: Vec<Line>,
+    pub pos: Pos,
+}
+
+impl Document {
+    /// Titles of `idx` and its ancestors, innermost first.
+    pub fn ancestry(&self, idx: usize) -> Vec<&Section> {
+        let mut out = Vec::new();
+        let mut cur = Some(idx);
+        while let Some(i) = cur {
+            match self.sections.get(i) {
+                Some(s) => {
+                    out.push(s);
+                    cur = s.parent;
+                }
+                None => break,
+            }
+        }
+        out
+    }
+}
+
+/// Byte offset → line/column.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(src: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    fn pos(&self, src: &str, offset: usize) -> Pos {
+        let offset = offset.min(src.len());
+        let line = match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let start = self.starts[line];
+        let col = src
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(0);
+        Pos {
+            line: line as u32 + 1,
+            col: col as u32 + 1,
+        }
+    }
+
+    /// The whole source line containing `offset`, without its newline.
+    fn line_text<'a>(&self, src: &'a str, offset: usize) -> &'a str {
+        let p = self.pos(src, offset);
+        let start = self.starts[(p.line - 1) as usize];
+        let end = self
+            .starts
+            .get(p.line as usize)
+            .map(|e| e - 1)
+            .unwrap_or(src.len());
+        src.get(start..end).unwrap_or("").trim_end_matches('\r')
+    }
+}
+
+/// Inline text being collected, with how much of it was struck out.
+#[derive(Default)]
+struct Inline {
+    text: String,
+    start: Option<usize>,
+    struck_chars: usize,
+    plain_chars: usize,
+}
+
+impl Inline {
+    fn push(&mut self, s: &str, offset: usize, struck: bool) {
+        if self.start.is_none() && !s.trim().is_empty() {
+            self.start = Some(offset);
+        }
+        let n = s.chars().filter(|c| !c.is_whitespace()).count();
+        if struck {
+            self.struck_chars += n;
+        } else {
+            self.plain_chars += n;
+        }
+        self.text.push_str(s);
+    }
+
+    fn is_struck(&self) -> bool {
+        self.struck_chars > 0 && self.plain_chars == 0
+    }
+
+    fn take(&mut self) -> Inline {
+        std::mem::take(self)
+    }
+}
+
+enum Ctx {
+    Heading(u8),
+    Paragraph,
+    Item { depth: u8, ordered: bool },
+    Cell,
+    Code { lang: String, start: usize },
+}
+
+/// Parses PRD Markdown. Never fails: anything unrecognised is simply not a block.
+pub fn parse(src: &str) -> Document {
+    let idx = LineIndex::new(src);
+    let opts = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+    let mut doc = Document {
+        sections: vec![Section {
+            level: 0,
+            raw_title: String::new(),
+            title: String::new(),
+            pos: Pos { line: 1, col: 1 },
+            struck: false,
+            parent: None,
+            blocks: vec![],
+        }],
+    };
+    let mut ctx: Vec<Ctx> = Vec::new();
+    let mut inline = Inline::default();
+    let mut strike = 0usize;
+    let mut list_stack: Vec<bool> = Vec::new(); // ordered?
+    let mut para_lines: Vec<Line> = Vec::new();
+    let mut items: Vec<Item> = Vec::new();
+    let mut table: Option<Table> = None;
+    let mut row: Vec<Cell> = Vec::new();
+    let mut row_struck = true;
+    let mut row_start = 0usize;
+    let mut in_metadata = false;
+
+    // Closes the current list item's own text (before nested content or at its end).
+    fn flush_item(
+        inline: &mut Inline,
+        items: &mut Vec<Item>,
+        ctx: &[Ctx],
+        src: &str,
+        idx: &LineIndex,
+    ) {
+        let Some(Ctx::Item { depth, ordered }) =
+            ctx.iter().rev().find(|c| matches!(c, Ctx::Item { .. }))
+        else {
+            return;
+        };
+        let got = inline.take();
+        let text = got.text.trim().to_string();
+        if text.is_empty() {
+            return;
+        }
+        let start = got.start.unwrap_or(0);
+        let line = idx.line_text(src, start);
+        let raw = strip_list_marker(line).to_string();
+        items.push(Item {
+            struck: got.is_struck(),
+            text,
+            raw,
+            pos: idx.pos(src, start),
+            depth: *depth,
+            ordered: *ordered,
+        });
+    }
+
+    fn flush_para_line(inline: &mut Inline, lines: &mut Vec<Line>, src: &str, idx: &LineIndex) {
+        let got = inline.take();
+        let text = got.text.trim().to_string();
+        if text.is_empty() {
+            return;
+        }
+        let start = got.start.unwrap_or(0);
+        lines.push(Line {
+            struck: got.is_struck(),
+            text,
+            raw: idx.line_text(src, start).trim().to_string(),
+            pos: idx.pos(src, start),
+        });
+    }
+
+    for (event, range) in Parser::new_ext(src, opts).into_offset_iter() {
+        let in_item = ctx.iter().any(|c| matches!(c, Ctx::Item { .. }));
+        match event {
+            Event::Start(Tag::MetadataBlock(_)) => in_metadata = true,
+            Event::End(TagEnd::MetadataBlock(_)) => in_metadata = false,
+            _ if in_metadata => {}
+            Event::Start(Tag::Heading { level, .. }) => {
+                ctx.push(Ctx::Heading(heading_level(level)));
+                inline = Inline {
+                    start: Some(range.start),
+                    ..Inline::default()
+                };
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let level = match ctx.pop() {
+                    Some(Ctx::Heading(l)) => l,
+                    _ => 1,
+                };
+                let got = inline.take();
+                let raw_title = got.text.trim().to_string();
+                let parent = doc.sections.iter().rposition(|s| s.level < level);
+                doc.sections.push(Section {
+                    level,
+                    title: normalize_title(&raw_title),
+                    struck: got.is_struck(),
+                    raw_title,
+                    pos: idx.pos(src, range.start),
+                    parent,
+                    blocks: vec![],
+                });
+            }
+            Event::Start(Tag::Paragraph) => {
+                if !in_item {
+                    ctx.push(Ctx::Paragraph);
+                    para_lines.clear();
+                } else if !inline.text.trim().is_empty() {
+                    inline.push("\n", range.start, false);
+                }
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if matches!(ctx.last(), Some(Ctx::Paragraph)) {
+                    ctx.pop();
+                    flush_para_line(&mut inline, &mut para_lines, src, &idx);
+                    if !para_lines.is_empty() {
+                        push_block(&mut doc, Block::Paragraph(std::mem::take(&mut para_lines)));
+                    }
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if matches!(ctx.last(), Some(Ctx::Paragraph)) {
+                    flush_para_line(&mut inline, &mut para_lines, src, &idx);
+                } else {
+                    inline.push(" ", range.start, false);
+                }
+            }
+            Event::Start(Tag::List(first)) => {
+                if in_item {
+                    flush_item(&mut inline, &mut items, &ctx, src, &idx);
+                }
+                list_stack.push(first.is_some());
+            }
+            Event::End(TagEnd::List(_)) => {
+                list_stack.pop();
+                if list_stack.is_empty() && !items.is_empty() {
+                    push_block(&mut doc, Block::List(std::mem::take(&mut items)));
+                }
+            }
+            Event::Start(Tag::Item) => {
+                let depth = list_stack.len().saturating_sub(1).min(u8::MAX as usize) as u8;
+                let ordered = list_stack.last().copied().unwrap_or(false);
+                ctx.push(Ctx::Item { depth, ordered });
+            }
+            Event::End(TagEnd::Item) => {
+                flush_item(&mut inline, &mut items, &ctx, src, &idx);
+                ctx.pop();
+            }
+            Event::Start(Tag::Table(_)) => {
+                table = Some(Table {
+                    header: vec![],
+                    rows: vec![],
+                    pos: idx.pos(src, range.start),
+                });
+            }
+            Event::End(TagEnd::Table) => {
+                if let Some(t) = table.take() {
+                    push_block(&mut doc, Block::Table(t));
+                }
+            }
+            Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => {
+                row.clear();
+                row_struck = true;
+                row_start = range.start;
+            }
+            Event::End(TagEnd::TableHead) => {
+                if let Some(t) = table.as_mut() {
+                    t.header = std::mem::take(&mut row);
+                }
+            }
+            Event::End(TagEnd::TableRow) => {
+                if let Some(t) = table.as_mut() {
+                    let cells = std::mem::take(&mut row);
+                    let any_text = cells.iter().any(|c| !c.text.is_empty());
+                    t.rows.push(Row {
+                        struck: row_struck && any_text,
+                        cells,
+                        pos: idx.pos(src, row_start),
+                    });
+                }
+            }
+            Event::Start(Tag::TableCell) => {
+                ctx.push(Ctx::Cell);
+                inline = Inline::default();
+            }
+            Event::End(TagEnd::TableCell) => {
+                ctx.pop();
+                let got = inline.take();
+                let text = got.text.trim().to_string();
+                if !text.is_empty() && !got.is_struck() {
+                    row_struck = false;
+                }
+                // Position of the cell's text, not of the pipe before it.
+                let start = got.start.unwrap_or(range.start);
+                row.push(Cell {
+                    text,
+                    pos: idx.pos(src, start),
+                });
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                        .next()
+                        .unwrap_or("")
+                        .to_ascii_lowercase(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                ctx.push(Ctx::Code {
+                    lang,
+                    start: range.start,
+                });
+                inline = Inline::default();
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(Ctx::Code { lang, start }) = ctx.pop() {
+                    let pos = idx.pos(src, start);
+                    // Code text starts on the line after a fence (or at the block for indented code).
+                    let first = if src[start..].trim_start().starts_with("```")
+                        || src[start..].trim_start().starts_with("~~~")
+                    {
+                        pos.line + 1
+                    } else {
+                        pos.line
+                    };
+                    let body = inline.take().text;
+                    let lines = body
+                        .lines()
+                        .enumerate()
+                        .map(|(i, l)| Line {
+                            text: l.to_string(),
+                            raw: l.to_string(),
+                            pos: Pos {
+                                line: first + i as u32,
+                                col: 1,
+                            },
+                            struck: false,
+                        })
+                        .collect();
+                    push_block(&mut doc, Block::Code(Code { lang, lines, pos }));
+                }
+            }
+            Event::Start(Tag::Strikethrough) => strike += 1,
+            Event::End(TagEnd::Strikethrough) => strike = strike.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) => {
+                if matches!(ctx.last(), Some(Ctx::Code { .. })) {
+                    inline.text.push_str(&t);
+                } else {
+                    inline.push(&t, range.start, strike > 0);
+                }
+            }
+            Event::InlineHtml(t) | Event::Html(t) => {
+                // `<br>` inside table cells separates values; other HTML is ignored.
+                if t.trim().eq_ignore_ascii_case("<br>") || t.trim().eq_ignore_ascii_case("<br/>") {
+                    inline.push(" ", range.start, false);
+                }
+            }
+            Event::TaskListMarker(_) => {}
+            _ => {}
+        }
+    }
+    doc
+}
+
+fn push_block(doc: &mut Document, block: Block) {
+    if let Some(s) = doc.sections.last_mut() {
+        s.blocks.push(block);
+    }
+}
+
+fn heading_level(l: HeadingLevel) -> u8 {
+    match l {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// `  - [ ] foo` → `foo`; `12. foo` → `foo`.
+fn strip_list_marker(line: &str) -> &str {
+    let t = line.trim_start();
+    let t = t.trim_start_matches(['>', ' ']);
+    let rest = if let Some(r) = t.strip_prefix(['-', '*', '+']) {
+        r
+    } else {
+        let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
+        match t.get(digits..) {
+            Some(r) if digits > 0 && (r.starts_with('.') || r.starts_with(')')) => &r[1..],
+            _ => t,
+        }
+    };
+    let rest = rest.trim_start();
+    let rest = rest
+        .strip_prefix("[ ]")
+        .or_else(|| rest.strip_prefix("[x]"))
+        .or_else(|| rest.strip_prefix("[X]"))
+        .unwrap_or(rest);
+    rest.trim()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_tables_lists_code_with_positions() {
+        let src = "# 图书馆\n\n## 2.1 用户 (User)\n\n| 字段 | 类型 |\n|---|---|\n| email | string |\n| ~~old~~ | ~~int~~ |\n\n- **FR-001**: System MUST\n  - nested `x`\n\n```sql\nCREATE TABLE a (\n  id int\n);\n```\n\nline one\nline two\n";
+        let doc = parse(src);
+        assert_eq!(doc.sections.len(), 3);
+        let s = &doc.sections[2];
+        assert_eq!(s.raw_title, "2.1 用户 (User)");
+        assert_eq!(s.title, "用户 (User)");
+        assert_eq!(s.pos, Pos { line: 3, col: 1 });
+        assert_eq!(s.parent, Some(1));
+        let Block::Table(t) = &s.blocks[0] else {
+            panic!("table")
+        };
+        assert_eq!(t.header[0].text, "字段");
+        assert_eq!(t.rows[0].cells[0].pos, Pos { line: 7, col: 3 });
+        assert!(!t.rows[0].struck);
+        assert!(t.rows[1].struck);
+        let Block::List(items) = &s.blocks[1] else {
+            panic!("list")
+        };
+        assert_eq!(items[0].text, "FR-001: System MUST");
+        assert_eq!(items[0].raw, "**FR-001**: System MUST");
+        assert_eq!(items[1].depth, 1);
+        assert_eq!(items[1].pos.line, 11);
+        let Block::Code(c) = &s.blocks[2] else {
+            panic!("code")
+        };
+        assert_eq!(c.lang, "sql");
+        assert_eq!(c.lines[0].pos.line, 14);
+        assert_eq!(c.lines[0].text, "CREATE TABLE a (");
+        let Block::Paragraph(p) = &s.blocks[3] else {
+            panic!("para")
+        };
+        assert_eq!(p.len(), 2);
+        assert_eq!(p[1].text, "line two");
+        assert_eq!(p[1].pos.line, 20);
+    }
+
+    #[test]
+    fn struck_heading_and_garbage_do_not_panic() {
+        let doc = parse("## ~~Old~~\n\x00\u{feff}|||\n|-|\n");
+        assert!(doc.sections[1].struck);
+        parse("\u{fffd}\u{fffd}\n> - [ ] \n```\nunterminated");
+        parse("");
+    }
+}
