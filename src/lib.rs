@@ -7,6 +7,7 @@
 
 pub mod analyze;
 pub mod diag;
+pub mod extract;
 pub mod i18n;
 pub mod model;
 pub mod names;

@@ -1,0 +1,3 @@
+//! Blocks → model. Each submodule extracts one kind of thing from the document.
+
+pub mod roles;
