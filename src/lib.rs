@@ -7,6 +7,7 @@
 
 pub mod analyze;
 pub mod diag;
+pub mod evolve;
 pub mod extract;
 pub mod i18n;
 pub mod model;

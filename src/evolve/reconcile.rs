@@ -1,0 +1,378 @@
+//! Fresh render + disk + ledger → a per-file plan. Pure: no I/O.
+//!
+//! The rules (docs/EVOLUTION.md):
+//! - generated: rewritten when the disk still holds what we wrote; otherwise a conflict;
+//! - scaffold: the user's after creation; when our render changes, merged three-way against
+//!   the last render we made (the base);
+//! - append-only: written once, never touched again;
+//! - regions: only the bodies between owned-region markers are rebuilt.
+//!
+//! Files we wrote earlier that the new render no longer has are deleted when unmodified,
+//! and kept (generated: conflict; scaffold: warning) when the user changed them.
+
+use super::ledger::{hash, Ledger, LedgerEntry, Ownership};
+use super::regions;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One file of a fresh render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub path: String,
+    pub contents: String,
+    pub ownership: Ownership,
+    pub template: String,
+}
+
+/// What the project holds now: file contents by path (only the paths that matter: every
+/// rendered path and every ledger path), the ledger, and the merge bases of scaffold files.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub ledger: Ledger,
+    pub bases: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Create,
+    Update,
+    /// Three-way merge of a scaffold file; `conflicts` > 0 means markers were written.
+    Merge {
+        conflicts: usize,
+    },
+    Unchanged,
+    Delete,
+    /// Left alone, with the reason (a modified scaffold file of a removed entity…).
+    Keep {
+        reason: String,
+    },
+    /// Cannot proceed without `--force`.
+    Conflict {
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    pub path: String,
+    pub action: Action,
+    /// The bytes the file will hold afterwards (`None`: deleted or untouched).
+    pub new_contents: Option<String>,
+    /// Ledger entry after the change (`None`: removed from the ledger).
+    pub entry: Option<LedgerEntry>,
+    /// New merge base for scaffold files.
+    pub base: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// Sorted by path.
+    pub changes: Vec<FileChange>,
+}
+
+impl Plan {
+    pub fn conflicts(&self) -> impl Iterator<Item = &FileChange> {
+        self.changes
+            .iter()
+            .filter(|c| matches!(c.action, Action::Conflict { .. }))
+    }
+
+    pub fn has_conflicts(&self) -> bool {
+        self.conflicts().next().is_some()
+    }
+
+    /// True when applying the plan would change no file.
+    pub fn is_noop(&self) -> bool {
+        self.changes
+            .iter()
+            .all(|c| matches!(c.action, Action::Unchanged | Action::Keep { .. }))
+    }
+}
+
+fn entry(r: &Rendered, contents: &str, generator: &str) -> LedgerEntry {
+    LedgerEntry {
+        ownership: r.ownership,
+        hash: hash(contents.as_bytes()),
+        template: r.template.clone(),
+        generator: generator.to_string(),
+    }
+}
+
+fn change(r: &Rendered, action: Action, contents: Option<String>, generator: &str) -> FileChange {
+    let written = contents.as_deref().unwrap_or(&r.contents);
+    FileChange {
+        path: r.path.clone(),
+        entry: Some(entry(r, written, generator)),
+        base: (r.ownership == Ownership::Scaffold).then(|| r.contents.clone()),
+        action,
+        new_contents: contents,
+    }
+}
+
+/// Decides what to do with every file. `generator` is recorded in new ledger entries.
+pub fn reconcile(rendered: &[Rendered], snap: &Snapshot, generator: &str) -> Plan {
+    let mut changes = Vec::new();
+    let mut seen = BTreeSet::new();
+    for r in rendered {
+        seen.insert(r.path.as_str());
+        let disk = snap
+            .files
+            .get(&r.path)
+            .map(|b| String::from_utf8_lossy(b).into_owned());
+        let known = snap.ledger.files.get(&r.path);
+        changes.push(match (r.ownership, disk) {
+            (_, None) if r.ownership == Ownership::Scaffold && known.is_some() => FileChange {
+                // The user deleted a scaffold file: that is their decision.
+                action: Action::Keep { reason: "deleted by you; not recreated".into() },
+                new_contents: None,
+                entry: known.cloned(),
+                base: snap.bases.get(&r.path).cloned(),
+                path: r.path.clone(),
+            },
+            (_, None) => change(r, Action::Create, Some(r.contents.clone()), generator),
+            (Ownership::Generated, Some(d)) => {
+                if d == r.contents {
+                    change(r, Action::Unchanged, None, generator)
+                } else if snap.ledger.wrote(&r.path, d.as_bytes()) {
+                    change(r, Action::Update, Some(r.contents.clone()), generator)
+                } else {
+                    conflict(r, "generated file was edited by hand (DO NOT EDIT); move your change to a non-generated file", known)
+                }
+            }
+            (Ownership::AppendOnly, Some(_)) => FileChange {
+                action: Action::Unchanged,
+                new_contents: None,
+                entry: known.cloned().or_else(|| Some(entry(r, &r.contents, generator))),
+                base: None,
+                path: r.path.clone(),
+            },
+            (Ownership::Scaffold, Some(d)) => scaffold(r, &d, snap, generator),
+            (Ownership::Regions, Some(d)) => match regions::rebuild(&d, &r.contents) {
+                Ok(merged) if merged == d => change(r, Action::Unchanged, None, generator),
+                Ok(merged) => change(r, Action::Update, Some(merged), generator),
+                Err(regions::RegionError::MissingMarkers(name)) => conflict(
+                    r,
+                    &format!("owned region markers `backend-pro:{name}` are missing; restore them"),
+                    known,
+                ),
+                Err(regions::RegionError::Unbalanced(name)) => {
+                    conflict(r, &format!("owned region `backend-pro:{name}` is not closed properly"), known)
+                }
+            },
+        });
+    }
+    for (path, e) in &snap.ledger.files {
+        if seen.contains(path.as_str()) {
+            continue;
+        }
+        let disk = snap.files.get(path);
+        let keep = |reason: &str| FileChange {
+            path: path.clone(),
+            action: Action::Keep {
+                reason: reason.into(),
+            },
+            new_contents: None,
+            entry: disk.map(|_| e.clone()),
+            base: snap.bases.get(path).cloned(),
+        };
+        let delete = || FileChange {
+            path: path.clone(),
+            action: Action::Delete,
+            new_contents: None,
+            entry: None,
+            base: None,
+        };
+        changes.push(match (e.ownership, disk) {
+            (_, None) => FileChange {
+                action: Action::Unchanged,
+                ..delete()
+            },
+            (Ownership::AppendOnly, Some(_)) => keep("migrations are never removed"),
+            (Ownership::Generated, Some(d)) if snap.ledger.wrote(path, d) => delete(),
+            (Ownership::Generated, Some(_)) => FileChange {
+                action: Action::Conflict {
+                    reason:
+                        "no longer generated, but edited by hand; delete it or move your change"
+                            .into(),
+                },
+                ..keep("")
+            },
+            (Ownership::Scaffold, Some(d))
+                if snap.bases.get(path).map(|b| b.as_bytes()) == Some(d.as_slice()) =>
+            {
+                delete()
+            }
+            (_, Some(_)) => keep("no longer generated, but it holds your changes; kept"),
+        });
+    }
+    changes.sort_by(|a, b| a.path.cmp(&b.path));
+    Plan { changes }
+}
+
+fn conflict(r: &Rendered, reason: &str, known: Option<&LedgerEntry>) -> FileChange {
+    FileChange {
+        path: r.path.clone(),
+        action: Action::Conflict {
+            reason: reason.to_string(),
+        },
+        // Forced: the new render wins (after a backup made by the caller).
+        new_contents: Some(r.contents.clone()),
+        entry: known.cloned(),
+        base: None,
+    }
+}
+
+fn scaffold(r: &Rendered, disk: &str, snap: &Snapshot, generator: &str) -> FileChange {
+    let Some(base) = snap.bases.get(&r.path) else {
+        // A file we never wrote is in the way: the user's unless identical.
+        return if disk == r.contents {
+            change(r, Action::Unchanged, None, generator)
+        } else {
+            conflict(
+                r,
+                "a file you wrote is where a new file would go; rename it",
+                None,
+            )
+        };
+    };
+    if *base == r.contents {
+        // Our render did not change: the file is entirely the user's.
+        let known = snap.ledger.files.get(&r.path).cloned();
+        return FileChange {
+            path: r.path.clone(),
+            action: Action::Unchanged,
+            new_contents: None,
+            entry: known.or_else(|| Some(entry(r, disk, generator))),
+            base: Some(base.clone()),
+        };
+    }
+    if disk == base {
+        return change(r, Action::Update, Some(r.contents.clone()), generator);
+    }
+    match diffy::merge(base, disk, &r.contents) {
+        Ok(merged) => change(r, Action::Merge { conflicts: 0 }, Some(merged), generator),
+        Err(with_markers) => {
+            let n = with_markers
+                .lines()
+                .filter(|l| l.starts_with("<<<<<<<"))
+                .count();
+            change(
+                r,
+                Action::Merge {
+                    conflicts: n.max(1),
+                },
+                Some(with_markers),
+                generator,
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rendered(path: &str, contents: &str, ownership: Ownership) -> Rendered {
+        Rendered {
+            path: path.into(),
+            contents: contents.into(),
+            ownership,
+            template: format!("{path}.tera"),
+        }
+    }
+
+    fn applied(plan: &Plan) -> Snapshot {
+        let mut snap = Snapshot::default();
+        for c in &plan.changes {
+            if let Some(n) = &c.new_contents {
+                snap.files.insert(c.path.clone(), n.clone().into_bytes());
+            }
+            if let Some(e) = &c.entry {
+                snap.ledger.files.insert(c.path.clone(), e.clone());
+            }
+            if let Some(b) = &c.base {
+                snap.bases.insert(c.path.clone(), b.clone());
+            }
+        }
+        snap
+    }
+
+    #[test]
+    fn fresh_project_creates_everything_then_is_up_to_date() {
+        let files = vec![
+            rendered("a.gen.go", "gen\n", Ownership::Generated),
+            rendered("a.go", "scaffold\n", Ownership::Scaffold),
+            rendered("m/00001.sql", "create\n", Ownership::AppendOnly),
+        ];
+        let plan = reconcile(&files, &Snapshot::default(), "t");
+        assert!(plan.changes.iter().all(|c| c.action == Action::Create));
+        let snap = applied(&plan);
+        assert!(reconcile(&files, &snap, "t").is_noop());
+    }
+
+    #[test]
+    fn hand_edited_generated_file_is_a_conflict() {
+        let files = vec![rendered("a.gen.go", "gen\n", Ownership::Generated)];
+        let mut snap = applied(&reconcile(&files, &Snapshot::default(), "t"));
+        snap.files.insert("a.gen.go".into(), b"mine\n".to_vec());
+        let next = vec![rendered("a.gen.go", "gen 2\n", Ownership::Generated)];
+        let plan = reconcile(&next, &snap, "t");
+        assert!(plan.has_conflicts());
+    }
+
+    #[test]
+    fn scaffold_changes_merge_three_way() {
+        let v1 = "package a\n\nfunc A() {}\n\nfunc B() {}\n";
+        let files = vec![rendered("a.go", v1, Ownership::Scaffold)];
+        let mut snap = applied(&reconcile(&files, &Snapshot::default(), "t"));
+        let user = "package a\n\nfunc A() { println(1) }\n\nfunc B() {}\n";
+        snap.files.insert("a.go".into(), user.as_bytes().to_vec());
+        // Unchanged template: the user's file is left alone.
+        assert!(reconcile(&files, &snap, "t").is_noop());
+        let v2 = "package a\n\nfunc A() {}\n\nfunc B() {}\n\nfunc C() {}\n";
+        let plan = reconcile(&[rendered("a.go", v2, Ownership::Scaffold)], &snap, "t");
+        assert_eq!(plan.changes[0].action, Action::Merge { conflicts: 0 });
+        assert_eq!(
+            plan.changes[0].new_contents.as_deref(),
+            Some("package a\n\nfunc A() { println(1) }\n\nfunc B() {}\n\nfunc C() {}\n")
+        );
+    }
+
+    #[test]
+    fn removed_files_are_deleted_only_when_unmodified() {
+        let files = vec![
+            rendered("x.gen.go", "g\n", Ownership::Generated),
+            rendered("x.go", "s\n", Ownership::Scaffold),
+            rendered("y.go", "s\n", Ownership::Scaffold),
+            rendered("m/1.sql", "m\n", Ownership::AppendOnly),
+        ];
+        let mut snap = applied(&reconcile(&files, &Snapshot::default(), "t"));
+        snap.files.insert("y.go".into(), b"edited\n".to_vec());
+        let plan = reconcile(&[], &snap, "t");
+        let by_path: BTreeMap<_, _> = plan
+            .changes
+            .iter()
+            .map(|c| (c.path.as_str(), &c.action))
+            .collect();
+        assert_eq!(by_path["x.gen.go"], &Action::Delete);
+        assert_eq!(by_path["x.go"], &Action::Delete);
+        assert!(matches!(by_path["y.go"], Action::Keep { .. }));
+        assert!(matches!(by_path["m/1.sql"], Action::Keep { .. }));
+    }
+
+    #[test]
+    fn regions_are_rebuilt_inside_user_files() {
+        let r1 = "# >>> backend-pro:targets\na\n# <<< backend-pro:targets\n";
+        let files = vec![rendered("Makefile", r1, Ownership::Regions)];
+        let mut snap = applied(&reconcile(&files, &Snapshot::default(), "t"));
+        snap.files
+            .insert("Makefile".into(), format!("mine:\n{r1}").into_bytes());
+        let r2 = "# >>> backend-pro:targets\na\nb\n# <<< backend-pro:targets\n";
+        let plan = reconcile(&[rendered("Makefile", r2, Ownership::Regions)], &snap, "t");
+        assert_eq!(plan.changes[0].action, Action::Update);
+        assert_eq!(
+            plan.changes[0].new_contents.as_deref(),
+            Some(format!("mine:\n{r2}").as_str())
+        );
+    }
+}
