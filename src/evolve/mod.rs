@@ -5,6 +5,7 @@
 //! `regions` rebuilds owned regions inside files the user shares with us. All pure: the CLI
 //! reads the project into a [`Snapshot`] and applies the resulting plan.
 
+pub mod diff;
 pub mod ledger;
 pub mod reconcile;
 pub mod regions;
