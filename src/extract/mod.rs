@@ -1,3 +1,5 @@
 //! Blocks → model. Each submodule extracts one kind of thing from the document.
 
+pub mod lexicon;
 pub mod roles;
+pub mod states;
