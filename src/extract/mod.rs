@@ -1,5 +1,6 @@
 //! Blocks → model. Each submodule extracts one kind of thing from the document.
 
 pub mod lexicon;
+pub mod nfr;
 pub mod roles;
 pub mod states;
