@@ -13,5 +13,6 @@ pub mod i18n;
 pub mod model;
 pub mod names;
 pub mod prd;
+pub mod project;
 
 pub use analyze::{analyze, Analysis, AnalyzeOptions, Glossary};

@@ -1,0 +1,274 @@
+//! A generated project on disk: reading what `evolve` needs, and applying a change set
+//! all-or-nothing with a journal that `undo` replays backwards.
+//!
+//! Layout under the project root:
+//! - `backend-pro.yaml`: the model (source of truth, editable);
+//! - `.backend-pro/ledger.yaml`: what we wrote ([`crate::evolve::Ledger`]);
+//! - `.backend-pro/base/<path>`: last render of each scaffold file (three-way merge base);
+//! - `.backend-pro/journal/<NNNN>/change.yaml` + `before/<path>`: applied changes, for undo;
+//! - `.backend-pro/backup/<NNNN>/<path>`: files overwritten by `--force`.
+
+use crate::evolve::ledger::{Ledger, BASE_DIR, LEDGER_PATH};
+use crate::evolve::Snapshot;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
+
+pub const MODEL_PATH: &str = "backend-pro.yaml";
+pub const JOURNAL_DIR: &str = ".backend-pro/journal";
+pub const BACKUP_DIR: &str = ".backend-pro/backup";
+
+#[derive(Debug)]
+pub enum ProjectError {
+    /// Not a backend-pro project (no `backend-pro.yaml`).
+    NotAProject(PathBuf),
+    Io(PathBuf, io::Error),
+    Corrupt(PathBuf, String),
+    /// A path that would escape the project root.
+    BadPath(String),
+    NothingToUndo,
+}
+
+impl std::fmt::Display for ProjectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProjectError::NotAProject(p) => write!(
+                f,
+                "{} is not a backend-pro project (no {MODEL_PATH}); run inside one or pass --project DIR",
+                p.display()
+            ),
+            ProjectError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+            ProjectError::Corrupt(p, e) => write!(f, "{}: {e}", p.display()),
+            ProjectError::BadPath(p) => write!(f, "refusing to write outside the project: {p}"),
+            ProjectError::NothingToUndo => write!(f, "nothing to undo: the journal is empty"),
+        }
+    }
+}
+
+impl std::error::Error for ProjectError {}
+
+fn io_err(p: &Path) -> impl FnOnce(io::Error) -> ProjectError + '_ {
+    move |e| ProjectError::Io(p.to_path_buf(), e)
+}
+
+/// Joins a `/`-separated relative path to `root`, refusing `..`, absolute paths and prefixes.
+pub fn join(root: &Path, rel: &str) -> Result<PathBuf, ProjectError> {
+    let p = Path::new(rel);
+    if rel.is_empty() || p.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return Err(ProjectError::BadPath(rel.to_string()));
+    }
+    Ok(root.join(p))
+}
+
+fn read_opt(path: &Path) -> Result<Option<Vec<u8>>, ProjectError> {
+    match fs::read(path) {
+        Ok(b) => Ok(Some(b)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(ProjectError::Io(path.to_path_buf(), e)),
+    }
+}
+
+/// Writes `bytes` to `path` atomically: a temp file in the same directory, fsync, rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ProjectError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io_err(dir))?;
+    tmp.write_all(bytes).map_err(io_err(path))?;
+    tmp.as_file().sync_all().map_err(io_err(path))?;
+    tmp.persist(path)
+        .map_err(|e| ProjectError::Io(path.to_path_buf(), e.error))?;
+    Ok(())
+}
+
+/// Reads the model text, ledger, merge bases and the given paths' contents.
+pub fn snapshot<'a>(
+    root: &Path,
+    paths: impl IntoIterator<Item = &'a str>,
+) -> Result<(String, Snapshot), ProjectError> {
+    let model_path = root.join(MODEL_PATH);
+    let model = match read_opt(&model_path)? {
+        Some(b) => String::from_utf8_lossy(&b).into_owned(),
+        None => return Err(ProjectError::NotAProject(root.to_path_buf())),
+    };
+    let ledger_path = root.join(LEDGER_PATH);
+    let ledger = match read_opt(&ledger_path)? {
+        Some(b) => Ledger::from_yaml(&String::from_utf8_lossy(&b))
+            .map_err(|e| ProjectError::Corrupt(ledger_path.clone(), e.to_string()))?,
+        None => Ledger::new(),
+    };
+    let mut snap = Snapshot {
+        ledger,
+        ..Snapshot::default()
+    };
+    let wanted: Vec<String> = paths
+        .into_iter()
+        .map(str::to_string)
+        .chain(snap.ledger.files.keys().cloned())
+        .collect();
+    for rel in wanted {
+        let abs = join(root, &rel)?;
+        if let Some(b) = read_opt(&abs)? {
+            snap.files.insert(rel.clone(), b);
+        }
+        if let Some(b) = read_opt(&join(root, &format!("{BASE_DIR}/{rel}"))?)? {
+            snap.bases
+                .insert(rel, String::from_utf8_lossy(&b).into_owned());
+        }
+    }
+    Ok((model, snap))
+}
+
+/// One applied change, as recorded in the journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JournalEntry {
+    pub seq: u32,
+    /// The command that made the change (`add entity Review`).
+    pub command: String,
+    /// Every path touched, and whether it existed before (its old bytes are in `before/`).
+    pub files: BTreeMap<String, bool>,
+}
+
+fn journal_seqs(root: &Path) -> Result<Vec<u32>, ProjectError> {
+    let dir = root.join(JOURNAL_DIR);
+    let mut seqs = Vec::new();
+    match fs::read_dir(&dir) {
+        Ok(rd) => {
+            for e in rd.flatten() {
+                if let Some(n) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) {
+                    seqs.push(n);
+                }
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(ProjectError::Io(dir, e)),
+    }
+    seqs.sort_unstable();
+    Ok(seqs)
+}
+
+/// Applies `changes` (path → new bytes, or `None` to delete) after journaling the old bytes.
+/// `backups` are paths whose current bytes are also copied to `.backend-pro/backup/<seq>/`
+/// (files overwritten by `--force`). Returns the journal entry.
+pub fn apply(
+    root: &Path,
+    command: &str,
+    changes: &BTreeMap<String, Option<Vec<u8>>>,
+    backups: &[String],
+) -> Result<JournalEntry, ProjectError> {
+    let seq = journal_seqs(root)?.last().map_or(1, |n| n + 1);
+    let jdir = root.join(JOURNAL_DIR).join(format!("{seq:04}"));
+    let mut entry = JournalEntry {
+        seq,
+        command: command.to_string(),
+        files: BTreeMap::new(),
+    };
+    // 1. Journal every old file before touching anything.
+    for rel in changes.keys() {
+        let abs = join(root, rel)?;
+        let old = read_opt(&abs)?;
+        if let Some(b) = &old {
+            write_atomic(&join(&jdir.join("before"), rel)?, b)?;
+        }
+        entry.files.insert(rel.clone(), old.is_some());
+    }
+    for rel in backups {
+        if let Some(b) = read_opt(&join(root, rel)?)? {
+            write_atomic(
+                &join(&root.join(BACKUP_DIR).join(format!("{seq:04}")), rel)?,
+                &b,
+            )?;
+        }
+    }
+    let record = serde_yaml_ng::to_string(&entry)
+        .map_err(|e| ProjectError::Corrupt(jdir.clone(), e.to_string()))?;
+    write_atomic(&jdir.join("change.yaml"), record.as_bytes())?;
+    // 2. Apply.
+    for (rel, new) in changes {
+        let abs = join(root, rel)?;
+        match new {
+            Some(bytes) => write_atomic(&abs, bytes)?,
+            None => match fs::remove_file(&abs) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(ProjectError::Io(abs, e)),
+            },
+        }
+    }
+    Ok(entry)
+}
+
+/// Reverts the last applied change exactly and drops it from the journal.
+pub fn undo(root: &Path) -> Result<JournalEntry, ProjectError> {
+    let seq = *journal_seqs(root)?
+        .last()
+        .ok_or(ProjectError::NothingToUndo)?;
+    let jdir = root.join(JOURNAL_DIR).join(format!("{seq:04}"));
+    let change_path = jdir.join("change.yaml");
+    let text = fs::read_to_string(&change_path).map_err(io_err(&change_path))?;
+    let entry: JournalEntry = serde_yaml_ng::from_str(&text)
+        .map_err(|e| ProjectError::Corrupt(change_path.clone(), e.to_string()))?;
+    for (rel, existed) in &entry.files {
+        let abs = join(root, rel)?;
+        if *existed {
+            let before = join(&jdir.join("before"), rel)?;
+            let bytes = fs::read(&before).map_err(io_err(&before))?;
+            write_atomic(&abs, &bytes)?;
+        } else {
+            match fs::remove_file(&abs) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(ProjectError::Io(abs, e)),
+            }
+        }
+    }
+    fs::remove_dir_all(&jdir).map_err(io_err(&jdir))?;
+    Ok(entry)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn apply_then_undo_restores_exactly() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        fs::write(root.join(MODEL_PATH), "version: 1\n").expect("write");
+        fs::write(root.join("keep.go"), "user code\n").expect("write");
+        let changes = BTreeMap::from([
+            ("keep.go".to_string(), Some(b"changed\n".to_vec())),
+            ("new/file.go".to_string(), Some(b"new\n".to_vec())),
+            (MODEL_PATH.to_string(), None),
+        ]);
+        let e = apply(root, "test", &changes, &["keep.go".to_string()]).expect("apply");
+        assert_eq!(e.seq, 1);
+        assert_eq!(
+            fs::read_to_string(root.join("keep.go")).ok().as_deref(),
+            Some("changed\n")
+        );
+        assert!(!root.join(MODEL_PATH).exists());
+        assert!(root.join(".backend-pro/backup/0001/keep.go").exists());
+        undo(root).expect("undo");
+        assert_eq!(
+            fs::read_to_string(root.join("keep.go")).ok().as_deref(),
+            Some("user code\n")
+        );
+        assert_eq!(
+            fs::read_to_string(root.join(MODEL_PATH)).ok().as_deref(),
+            Some("version: 1\n")
+        );
+        assert!(!root.join("new/file.go").exists());
+        assert!(matches!(undo(root), Err(ProjectError::NothingToUndo)));
+    }
+
+    #[test]
+    fn paths_cannot_escape() {
+        let root = Path::new("/tmp/x");
+        assert!(join(root, "../etc/passwd").is_err());
+        assert!(join(root, "/etc/passwd").is_err());
+        assert!(join(root, "a/b.go").is_ok());
+    }
+}
