@@ -185,17 +185,21 @@ pub fn apply(
     let record = serde_yaml_ng::to_string(&entry)
         .map_err(|e| ProjectError::Corrupt(jdir.clone(), e.to_string()))?;
     write_atomic(&jdir.join("change.yaml"), record.as_bytes())?;
-    // 2. Apply.
-    for (rel, new) in changes {
+    // 2. Apply; on any failure, roll back from the journal so the tree is never half-written.
+    let result = changes.iter().try_for_each(|(rel, new)| {
         let abs = join(root, rel)?;
         match new {
-            Some(bytes) => write_atomic(&abs, bytes)?,
+            Some(bytes) => write_atomic(&abs, bytes),
             None => match fs::remove_file(&abs) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => return Err(ProjectError::Io(abs, e)),
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+                Err(e) => Err(ProjectError::Io(abs, e)),
             },
         }
+    });
+    if let Err(e) = result {
+        let _ = undo(root);
+        return Err(e);
     }
     Ok(entry)
 }
