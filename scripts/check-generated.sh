@@ -1,0 +1,293 @@
+#!/usr/bin/env bash
+# Generate a Go service from one PRD (or model file) and prove it works:
+#   gofmt · go vet · staticcheck · go build · go test -race (real PostgreSQL + Redis) ·
+#   migrations up · cmd/api serving /healthz /readyz /openapi.yaml · the generated e2e suite over
+#   HTTP · graceful shutdown (SIGTERM with requests in flight → all complete, exit 0).
+#
+#   scripts/check-generated.sh examples/shop/PRD.md [WORKDIR]
+#   scripts/check-generated.sh tests/fixtures/models/library.yaml [WORKDIR]
+#
+# Uses DATABASE_URL/REDIS_URL when both are set (scripts/test.sh starts them once for all
+# projects); otherwise starts its own PostgreSQL and Redis via scripts/services.sh.
+# Knobs: BACKEND_PRO=path (skip the cargo build), KEEP_WORKDIR=1, BP_RESULTS=file (append one
+# "PASS|FAIL|SKIP project step" line per step; scripts/test.sh reads it), STATICCHECK_VERSION.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
+# shellcheck source=scripts/services.sh
+source "$ROOT/scripts/services.sh"
+
+STATICCHECK_VERSION=${STATICCHECK_VERSION:-v0.8.2} # staticcheck 2026.2.2, supports Go 1.26
+export GOTOOLCHAIN=local # the generated go.mod must build with the Go on the machine, no download
+
+if [ "$#" -lt 1 ] || [ "$#" -gt 2 ]; then die "usage: $0 <PRD.md|model.yaml> [workdir]"; fi
+INPUT=$1
+[ -f "$INPUT" ] || die "no such file: $INPUT"
+INPUT=$(cd "$(dirname "$INPUT")" && pwd)/$(basename "$INPUT")
+
+case "$INPUT" in
+  *.yaml | *.yml)
+    SRC_FLAG=--model
+    NAME=$(basename "$INPUT" | sed -E 's/\.ya?ml$//')
+    ;;
+  *)
+    SRC_FLAG=--prd
+    NAME=$(basename "$(dirname "$INPUT")")
+    ;;
+esac
+NAME=$(printf '%s' "$NAME" | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '_' | sed -E 's/^_+|_+$//g')
+[ -n "$NAME" ] || NAME=svc
+[[ "$NAME" =~ ^[a-z] ]] || NAME="svc_$NAME"
+LABEL=${BP_LABEL:-$NAME}
+
+if [ "$#" -eq 2 ]; then
+  WORK=$(mkdir -p "$2" && cd "$2" && pwd)
+  KEEP_WORKDIR=1
+else
+  WORK=$(mktemp -d "${TMPDIR:-/tmp}/bp-check-$NAME.XXXXXX")
+fi
+OUT=$WORK/svc
+LOGS=$WORK/logs
+BIN=$WORK/bin
+mkdir -p "$LOGS" "$BIN"
+
+API_PID=
+OWN_SERVICES=0
+PASSED=0
+FAILED=0
+SKIPPED=0
+FAILED_STEPS=()
+
+cleanup() {
+  if [ -n "$API_PID" ]; then
+    kill -9 "$API_PID" 2>/dev/null || true
+    wait "$API_PID" 2>/dev/null || true
+  fi
+  if [ "$OWN_SERVICES" = 1 ]; then services_stop; fi
+  if [ "${KEEP_WORKDIR:-0}" != 1 ] && [ "$FAILED" -eq 0 ]; then
+    rm -rf "$WORK"
+  else
+    log "$LABEL: work dir kept: $WORK (logs in $LOGS)"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+record() { # record PASS|FAIL|SKIP STEP
+  [ -z "${BP_RESULTS:-}" ] || echo "$1 $LABEL $2" >>"$BP_RESULTS"
+}
+
+declare -A STATUS=()
+# step NAME TIMEOUT_SECONDS NEEDS CMD... — run CMD (output to logs/NAME.log) unless a step it needs
+# (comma-separated, or "-") did not pass. Never exits the script.
+step() {
+  local name=$1 secs=$2 needs=$3 n start rc
+  shift 3
+  if [ "$needs" != - ]; then
+    for n in ${needs//,/ }; do
+      if [ "${STATUS[$n]:-}" != PASS ]; then
+        STATUS[$name]=SKIP
+        SKIPPED=$((SKIPPED + 1))
+        record SKIP "$name"
+        printf '  %-12s SKIP (needs %s)\n' "$name" "$n" >&2
+        return 0
+      fi
+    done
+  fi
+  start=$(date +%s.%N)
+  set +e
+  # bash -c so that CMD may be one of the exported functions below.
+  timeout --kill-after=10 "$secs" bash -c '"$@"' "$name" "$@" >"$LOGS/$name.log" 2>&1
+  rc=$?
+  set -e
+  local took
+  took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1fs", b - a }')
+  if [ "$rc" -eq 0 ]; then
+    STATUS[$name]=PASS
+    PASSED=$((PASSED + 1))
+    record PASS "$name"
+    printf '  %-12s ok   %s\n' "$name" "$took" >&2
+  else
+    STATUS[$name]=FAIL
+    FAILED=$((FAILED + 1))
+    FAILED_STEPS+=("$name")
+    record FAIL "$name"
+    [ "$rc" -eq 124 ] && echo "(timed out after ${secs}s)" >>"$LOGS/$name.log"
+    printf '  %-12s FAIL %s (exit %d) — last lines of %s:\n' "$name" "$took" "$rc" "$LOGS/$name.log" >&2
+    tail -n "${BP_FAIL_LINES:-60}" "$LOGS/$name.log" | sed 's/^/      | /' >&2
+  fi
+}
+
+# db_url BASE NAME — BASE with its database replaced by NAME.
+db_url() {
+  python3 - "$1" "$2" <<'PY'
+import sys, urllib.parse as u
+p = u.urlsplit(sys.argv[1])
+print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))
+PY
+}
+
+# redis_url BASE DB — BASE with its logical database replaced by DB.
+redis_url() { printf '%s/%s\n' "$(printf '%s' "$1" | sed -E 's#(redis://[^/]+).*#\1#')" "$2"; }
+
+# ---------------------------------------------------------------------------------------------
+log "$LABEL: checking $INPUT (work dir $WORK)"
+
+if [ -z "${DATABASE_URL:-}" ] || [ -z "${REDIS_URL:-}" ]; then
+  OWN_SERVICES=1
+  services_start
+fi
+BASE_DB_URL=$DATABASE_URL
+BASE_REDIS_URL=$REDIS_URL
+PSQL=psql
+[ -n "${BP_PGBIN:-}" ] && PSQL=$BP_PGBIN/psql
+
+if [ -z "${BACKEND_PRO:-}" ]; then
+  log "building backend-pro (release)"
+  (cd "$ROOT" && cargo build --release --locked -q) || die "cargo build failed"
+  BACKEND_PRO=${CARGO_TARGET_DIR:-$ROOT/target}/release/backend-pro
+  [[ "$BACKEND_PRO" = /* ]] || BACKEND_PRO=$ROOT/$BACKEND_PRO
+fi
+[ -x "$BACKEND_PRO" ] || die "backend-pro binary not found: $BACKEND_PRO"
+
+# Fresh databases: one for `go test`, one for the running api (so neither sees the other's rows).
+SUFFIX=$(date +%s)_$$
+TEST_DB=bp_${NAME}_test_$SUFFIX
+API_DB=bp_${NAME}_api_$SUFFIX
+db_setup() {
+  "$PSQL" "$BASE_DB_URL" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $TEST_DB" &&
+    "$PSQL" "$BASE_DB_URL" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $API_DB"
+}
+TEST_DB_URL=$(db_url "$BASE_DB_URL" "$TEST_DB")
+API_DB_URL=$(db_url "$BASE_DB_URL" "$API_DB")
+TEST_REDIS_URL=$(redis_url "$BASE_REDIS_URL" 1)
+API_REDIS_URL=$(redis_url "$BASE_REDIS_URL" 2)
+# Our own Redis (started by services.sh) may be wiped between projects; someone else's may not.
+if [ -n "${BP_SERVICES_DIR:-}" ]; then
+  redis-cli -u "$BASE_REDIS_URL" flushall >/dev/null 2>&1 || true
+fi
+
+export PSQL BASE_DB_URL TEST_DB API_DB
+export -f db_setup
+step generate 120 - "$BACKEND_PRO" new "$SRC_FLAG" "$INPUT" --out "$OUT" --module "example.com/$NAME"
+step databases 60 - db_setup
+
+if [ "${STATUS[generate]}" = PASS ]; then
+  cd "$OUT"
+  log "$LABEL: generated $(find . -type f | wc -l) files into $OUT"
+fi
+
+gofmt_clean() {
+  local bad
+  bad=$(gofmt -l .) || { echo "gofmt failed"; return 1; }
+  [ -z "$bad" ] || { echo "gofmt -l lists:"; echo "$bad"; return 1; }
+}
+go_test() {
+  TEST_REQUIRE_SERVICES=1 DATABASE_URL=$TEST_DB_URL REDIS_URL=$TEST_REDIS_URL \
+    go test -race -count=1 ./...
+}
+build_bins() {
+  go build -o "$BIN/api" ./cmd/api && go build -o "$BIN/migration" ./cmd/migration
+}
+migrate() {
+  DATABASE_URL=$API_DB_URL "$BIN/migration" up &&
+    DATABASE_URL=$API_DB_URL "$BIN/migration" up &&
+    DATABASE_URL=$API_DB_URL "$BIN/migration" status
+}
+
+export ROOT BIN LOGS PSQL BASE_DB_URL TEST_DB API_DB TEST_DB_URL API_DB_URL TEST_REDIS_URL API_REDIS_URL
+export -f log warn die free_port db_setup gofmt_clean go_test build_bins migrate
+
+step gofmt 120 generate gofmt_clean
+step vet 600 generate go vet ./...
+step staticcheck 900 generate go run "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION" ./...
+step build 600 generate go build ./...
+step go-test 1800 build,databases go_test
+step binaries 600 build build_bins
+step migrate 120 binaries,databases migrate
+
+API_PORT=
+api_start() {
+  API_PORT=$(free_port)
+  DATABASE_URL=$API_DB_URL REDIS_URL=$API_REDIS_URL HTTP_ADDR=127.0.0.1:$API_PORT \
+    SHUTDOWN_DRAIN_DELAY=500ms "$BIN/api" </dev/null >"$LOGS/api.out" 2>&1 &
+  API_PID=$!
+  echo "api pid $API_PID on 127.0.0.1:$API_PORT"
+  wait_http "http://127.0.0.1:$API_PORT/healthz" 30 || { echo "/healthz not 200 within 30s"; tail -n 40 "$LOGS/api.out"; return 1; }
+  local st rc=0
+  for p in /healthz /readyz /openapi.yaml; do
+    st=$(http_status "http://127.0.0.1:$API_PORT$p")
+    echo "GET $p -> $st"
+    [ "$st" = 200 ] || rc=1
+  done
+  return "$rc"
+}
+e2e() {
+  E2E_BASE_URL=http://127.0.0.1:$API_PORT REDIS_URL=$API_REDIS_URL DATABASE_URL=$API_DB_URL \
+    go test -tags e2e -count=1 -v ./tests/e2e/
+}
+api_stop() { # SIGTERM the api that served the e2e suite; it must exit 0 within 20 s
+  kill -TERM "$API_PID"
+  local i
+  for ((i = 0; i < 200; i++)); do
+    [ "$(awk '{ print $3 }' "/proc/$API_PID/stat" 2>/dev/null || echo gone)" = Z ] && break
+    [ -e "/proc/$API_PID" ] || break
+    sleep 0.1
+  done
+  local rc=0
+  if [ -e "/proc/$API_PID" ] && [ "$(awk '{ print $3 }' "/proc/$API_PID/stat")" != Z ]; then
+    echo "api still running 20s after SIGTERM"
+    kill -9 "$API_PID" 2>/dev/null || true
+    rc=1
+  fi
+  local code=0
+  wait "$API_PID" || code=$?
+  API_PID=
+  echo "api exit code $code"
+  [ "$code" -eq 0 ] || rc=1
+  tail -n 5 "$LOGS/api.out"
+  return "$rc"
+}
+sigterm() {
+  local port
+  port=$(free_port)
+  DATABASE_URL=$API_DB_URL REDIS_URL=$API_REDIS_URL HTTP_ADDR=127.0.0.1:$port SHUTDOWN_DRAIN_DELAY=500ms \
+    python3 "$ROOT/scripts/sigterm_check.py" --addr "127.0.0.1:$port" --drain-delay 0.5 \
+    --log "$LOGS/api-sigterm.out" -- "$BIN/api"
+}
+
+# api-start is run in this shell (not through `step`'s subshell) so that API_PID stays known.
+if [ "${STATUS[migrate]:-}" = PASS ]; then
+  start=$(date +%s)
+  if api_start >"$LOGS/api-start.log" 2>&1; then
+    STATUS[api-start]=PASS; PASSED=$((PASSED + 1)); record PASS api-start
+    printf '  %-12s ok   %ss\n' api-start "$(($(date +%s) - start))" >&2
+  else
+    STATUS[api-start]=FAIL; FAILED=$((FAILED + 1)); FAILED_STEPS+=(api-start); record FAIL api-start
+    printf '  %-12s FAIL — %s:\n' api-start "$LOGS/api-start.log" >&2
+    sed 's/^/      | /' "$LOGS/api-start.log" >&2
+  fi
+else
+  STATUS[api-start]=SKIP; SKIPPED=$((SKIPPED + 1)); record SKIP api-start
+  printf '  %-12s SKIP (needs migrate)\n' api-start >&2
+fi
+export API_PORT
+export -f e2e sigterm
+step e2e 900 api-start e2e
+if [ -n "$API_PID" ]; then
+  if api_stop >"$LOGS/api-stop.log" 2>&1; then
+    STATUS[api-stop]=PASS; PASSED=$((PASSED + 1)); record PASS api-stop
+    printf '  %-12s ok\n' api-stop >&2
+  else
+    STATUS[api-stop]=FAIL; FAILED=$((FAILED + 1)); FAILED_STEPS+=(api-stop); record FAIL api-stop
+    printf '  %-12s FAIL — %s:\n' api-stop "$LOGS/api-stop.log" >&2
+    sed 's/^/      | /' "$LOGS/api-stop.log" >&2
+  fi
+fi
+step sigterm 120 api-start sigterm
+
+echo "$LABEL: $PASSED passed, $FAILED failed, $SKIPPED skipped${FAILED_STEPS[*]:+ (failed: ${FAILED_STEPS[*]})}" >&2
+[ "$FAILED" -eq 0 ] && [ "$SKIPPED" -eq 0 ]

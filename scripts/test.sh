@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# The whole test suite (the README's test command; .ci/run calls it).
+#
+#   1. tools: cargo, go, python3, curl present; versions printed
+#   2. cargo fmt --check (reported; fails the run only with BP_STRICT_FMT=1)
+#   3. cargo test --locked (every unit, fixture and snapshot test)
+#   4. harness self-test: scripts/sigterm_check.py must pass a graceful Gin server and catch an
+#      ungraceful one (scripts/bench/gin-hello), so a green SIGTERM check means something
+#   5. PostgreSQL + Redis (scripts/services.sh: installed when missing, free loopback ports, temp dirs)
+#   6. for every examples/*/PRD.md, and every model file asked for: scripts/check-generated.sh
+#
+#   ./scripts/test.sh [--example NAME]... [--model FILE]... [--no-cargo] [--no-examples]
+#
+# Env: BP_EXAMPLES="shop library" (only these), BP_MODELS="a.yaml b.yaml" (add these; globs ok),
+# BP_STRICT_FMT=1, BP_SKIP_CARGO=1, BP_SKIP_SELFTEST=1, CARGO_TARGET_DIR (respected).
+# Ends with "harness: N passed, M failed[, K skipped]" alone on a line; non-zero exit on any failure.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
+# shellcheck source=scripts/services.sh
+source "$ROOT/scripts/services.sh"
+
+EXAMPLES=()
+MODELS=()
+SKIP_CARGO=${BP_SKIP_CARGO:-0}
+SKIP_EXAMPLES=0
+while [ "$#" -gt 0 ]; do
+  case "$1" in
+    --example) EXAMPLES+=("$2"); shift 2 ;;
+    --model) MODELS+=("$2"); shift 2 ;;
+    --no-cargo) SKIP_CARGO=1; shift ;;
+    --no-examples) SKIP_EXAMPLES=1; shift ;;
+    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown argument: $1 (see --help)" ;;
+  esac
+done
+if [ "${#EXAMPLES[@]}" -eq 0 ] && [ -n "${BP_EXAMPLES:-}" ]; then read -ra EXAMPLES <<<"$BP_EXAMPLES"; fi
+if [ -n "${BP_MODELS:-}" ]; then
+  # shellcheck disable=SC2206 # globs in BP_MODELS are meant to expand
+  MODELS+=($BP_MODELS)
+fi
+
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+[[ "$TARGET_DIR" = /* ]] || TARGET_DIR=$ROOT/$TARGET_DIR
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/bp-test.XXXXXX")
+export BP_RESULTS=$WORK/results
+: >"$BP_RESULTS"
+T0=$(date +%s)
+
+cleanup() {
+  services_stop
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+record() { echo "$1 $2 $3" >>"$BP_RESULTS"; }
+
+# suite_step NAME CMD... — one harness-level step; output goes straight to the log.
+suite_step() {
+  local name=$1 rc=0 start
+  shift
+  log "$name"
+  start=$(date +%s)
+  "$@" || rc=$?
+  if [ "$rc" -eq 0 ]; then
+    record PASS suite "$name"
+    log "$name: ok ($(($(date +%s) - start))s)"
+  else
+    record FAIL suite "$name"
+    log "$name: FAILED (exit $rc, $(($(date +%s) - start))s)"
+  fi
+  return 0
+}
+
+tools() {
+  local t ok=0
+  for t in cargo go python3 curl; do
+    command -v "$t" >/dev/null 2>&1 || { echo "missing tool: $t" >&2; ok=1; }
+  done
+  [ "$ok" -eq 0 ] || return 1
+  cargo --version && go version && python3 --version
+}
+
+fmt_check() {
+  if ! cargo fmt --version >/dev/null 2>&1; then
+    warn "rustfmt not installed; cargo fmt --check not run"
+    return 0
+  fi
+  if cargo fmt --check >"$WORK/fmt.diff" 2>&1; then return 0; fi
+  local files
+  files=$(grep '^Diff in' "$WORK/fmt.diff" | awk '{ print $3 }' | sed 's/:[0-9]*:$//' | sort -u | sed "s#^$ROOT/##" | tr '\n' ' ')
+  if [ "${BP_STRICT_FMT:-0}" = 1 ]; then
+    echo "cargo fmt --check: not formatted: $files" >&2
+    return 1
+  fi
+  warn "cargo fmt --check: not formatted (run cargo fmt): $files"
+}
+
+cargo_test() {
+  cargo test --locked 2>&1 | tee "$WORK/cargo-test.log"
+  local rc=${PIPESTATUS[0]}
+  awk '/^test result:/ { p += $4; f += $6 } END { printf "cargo test: %d tests passed, %d failed in total\n", p, f }' \
+    "$WORK/cargo-test.log" >&2
+  return "$rc"
+}
+
+sigterm_selftest() {
+  local dir=$ROOT/scripts/bench/gin-hello bin=$WORK/gin-hello port
+  (cd "$dir" && GOTOOLCHAIN=local go build -o "$bin" .) || return 1
+  port=$(free_port)
+  echo "graceful server: the check must pass" >&2
+  HTTP_ADDR=127.0.0.1:$port SHUTDOWN_DRAIN_DELAY=500ms \
+    python3 "$ROOT/scripts/sigterm_check.py" --addr "127.0.0.1:$port" --post-path /echo -- "$bin" || return 1
+  echo "ungraceful server (closes connections on SIGTERM): the check must fail" >&2
+  if HTTP_ADDR=127.0.0.1:$port SHUTDOWN_DRAIN_DELAY=500ms UNGRACEFUL=1 \
+    python3 "$ROOT/scripts/sigterm_check.py" --addr "127.0.0.1:$port" --post-path /echo -- "$bin" 2>"$WORK/neg.log"; then
+    cat "$WORK/neg.log" >&2
+    echo "the SIGTERM check passed an ungraceful server" >&2
+    return 1
+  fi
+  echo "(it failed, as it must: $(grep -c FAIL "$WORK/neg.log") findings)" >&2
+}
+
+# --- 1-4 --------------------------------------------------------------------------------------
+suite_step tools tools
+suite_step cargo-fmt fmt_check
+if [ "$SKIP_CARGO" = 1 ]; then
+  log "cargo test skipped (--no-cargo)"
+else
+  suite_step cargo-test cargo_test
+fi
+if [ "${BP_SKIP_SELFTEST:-0}" != 1 ]; then
+  suite_step sigterm-selftest sigterm_selftest
+fi
+
+# --- 5-6 --------------------------------------------------------------------------------------
+INPUTS=()
+if [ "$SKIP_EXAMPLES" = 0 ]; then
+  if [ "${#EXAMPLES[@]}" -gt 0 ]; then
+    for e in "${EXAMPLES[@]}"; do INPUTS+=("examples/$e/PRD.md"); done
+  else
+    for f in examples/*/PRD.md; do [ -f "$f" ] && INPUTS+=("$f"); done
+    [ "${#INPUTS[@]}" -gt 0 ] || log "no examples/*/PRD.md: 0 generated projects from examples"
+  fi
+fi
+for m in "${MODELS[@]}"; do INPUTS+=("$m"); done
+
+if [ "${#INPUTS[@]}" -gt 0 ]; then
+  BACKEND_PRO=$TARGET_DIR/release/backend-pro
+  build_cli() { cargo build --release --locked; }
+  suite_step build-cli build_cli
+  if ! grep -q '^PASS suite build-cli$' "$BP_RESULTS"; then
+    log "backend-pro did not build: generated-project checks skipped"
+    for f in "${INPUTS[@]}"; do record SKIP "$f" all; done
+    INPUTS=()
+  elif ! "$BACKEND_PRO" new --help >/dev/null 2>&1; then
+    # Transitional: the generator lands in pieces. Loud, and counted as skipped, not passed.
+    warn "backend-pro has no working 'new' command yet: ${#INPUTS[@]} generated-project check(s) SKIPPED"
+    for f in "${INPUTS[@]}"; do record SKIP "$f" all; done
+    INPUTS=()
+  fi
+fi
+
+if [ "${#INPUTS[@]}" -gt 0 ]; then
+  suite_step services services_start
+  if grep -q '^PASS suite services$' "$BP_RESULTS"; then
+    export BACKEND_PRO DATABASE_URL REDIS_URL
+    for f in "${INPUTS[@]}"; do
+      case "$f" in
+        examples/*/PRD.md) label=$(basename "$(dirname "$f")") ;;
+        *) label=model:$(basename "$f") ;;
+      esac
+      log "generated project: $label ($f)"
+      if [ ! -f "$f" ]; then
+        record FAIL "$label" missing-input
+        log "$label: no such file: $f"
+        continue
+      fi
+      BP_LABEL=$label "$ROOT/scripts/check-generated.sh" "$f" || true
+    done
+  fi
+fi
+
+# --- summary ----------------------------------------------------------------------------------
+passed=$(grep -c '^PASS' "$BP_RESULTS" || true)
+failed=$(grep -c '^FAIL' "$BP_RESULTS" || true)
+skipped=$(grep -c '^SKIP' "$BP_RESULTS" || true)
+echo
+echo "== summary ($(($(date +%s) - T0))s) =="
+awk '{ printf "  %-4s %-24s %s\n", $1, $2, $3 }' "$BP_RESULTS"
+if [ "$failed" -gt 0 ]; then
+  echo "failed steps: $(awk '$1 == "FAIL" { printf "%s/%s ", $2, $3 }' "$BP_RESULTS")"
+fi
+if [ "$skipped" -gt 0 ]; then
+  echo "harness: $passed passed, $failed failed, $skipped skipped"
+else
+  echo "harness: $passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]
