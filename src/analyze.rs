@@ -1,7 +1,7 @@
 //! The analysis entry point: PRD text in, model and diagnostics out. No I/O.
 
 use crate::diag::Diagnostic;
-use crate::model::{Lang, Model, Nfr, Service, MODEL_VERSION};
+use crate::model::Model;
 use std::collections::BTreeMap;
 
 /// Term → identifier mappings from `--glossary` (e.g. `会员: Member`).
@@ -26,24 +26,77 @@ impl Analysis {
     }
 }
 
-/// Extracts the model from PRD text.
+/// Extracts the model from PRD text: parse → extract (in passes) → validate. Never panics;
+/// the model is returned even when there are errors.
 pub fn analyze(text: &str, opts: &AnalyzeOptions) -> Analysis {
-    let _ = (text, opts);
-    Analysis {
-        model: Model {
-            version: MODEL_VERSION,
-            service: Service {
-                name: "service".into(),
-                title: "Service".into(),
-                description: String::new(),
-                lang: Lang::En,
-            },
-            contexts: vec![],
-            entities: vec![],
-            actors: vec![],
-            use_cases: vec![],
-            nfr: Nfr::default(),
-        },
-        diagnostics: vec![],
+    let mut diagnostics = Vec::new();
+    check_input(text, &mut diagnostics);
+    let doc = crate::prd::parse(text);
+    let model = crate::extract::extract(&doc, &opts.glossary, &mut diagnostics);
+    let named_errors = diagnostics
+        .iter()
+        .any(|d| matches!(d.code.as_str(), "E101" | "E113"));
+    for d in crate::validate::validate(&model) {
+        // Extraction already reported it, with a column.
+        if diagnostics
+            .iter()
+            .any(|x| x.code == d.code && x.line == d.line)
+        {
+            continue;
+        }
+        // Entities were found, only not named: E101/E113 say so.
+        if d.code == "E108" && named_errors {
+            continue;
+        }
+        diagnostics.push(d);
+    }
+    crate::diag::sort(&mut diagnostics);
+    Analysis { model, diagnostics }
+}
+
+/// E100: text that is not UTF-8 (replacement characters from a lossy read) or binary (NUL
+/// and other control bytes).
+fn check_input(text: &str, diags: &mut Vec<Diagnostic>) {
+    let mut line = 1u32;
+    let mut col = 0u32;
+    let mut controls = 0usize;
+    let mut first: Option<(u32, u32, char)> = None;
+    for c in text.chars() {
+        if c == '\n' {
+            line += 1;
+            col = 0;
+            continue;
+        }
+        col += 1;
+        let bad = c == '\u{fffd}' || (c.is_control() && !matches!(c, '\t' | '\r' | '\u{c}'));
+        if bad {
+            controls += 1;
+            first.get_or_insert((line, col, c));
+        }
+    }
+    if let Some((line, col, c)) = first {
+        let what = if c == '\u{fffd}' {
+            ("is not valid UTF-8", "不是合法的 UTF-8 文本")
+        } else {
+            ("contains binary data", "包含二进制数据")
+        };
+        diags.push(
+            Diagnostic::error(
+                "E100",
+                line,
+                col,
+                crate::diag::Text::new(
+                    format!(
+                        "the PRD {} ({controls} unreadable character(s), first here)",
+                        what.0
+                    ),
+                    format!("PRD {}（共 {controls} 个无法读取的字符，首个在此）", what.1),
+                ),
+            )
+            .with_help(crate::diag::Text::new(
+                "save the PRD as UTF-8 Markdown text",
+                "请将 PRD 保存为 UTF-8 编码的 Markdown 文本",
+            )),
+        );
     }
 }

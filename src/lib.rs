@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod model;
 pub mod names;
 pub mod prd;
+pub mod validate;
 pub mod project;
 
 pub use analyze::{analyze, Analysis, AnalyzeOptions, Glossary};

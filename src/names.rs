@@ -391,6 +391,10 @@ fn singular_word(w: &str) -> String {
             return format!("{stem}y");
         }
     }
+    // `houses`, `causes`, `uses` only lose their `s`.
+    if w.ends_with("ouses") || w.ends_with("auses") || w == "uses" {
+        return w[..w.len() - 1].to_string();
+    }
     for suf in ["sses", "xes", "zes", "ches", "shes", "uses"] {
         if w.ends_with(suf) {
             return w[..w.len() - 2].to_string();
@@ -480,6 +484,8 @@ mod tests {
             ("day", "days"),
             ("order_item", "order_items"),
             ("inventory", "inventory"),
+            ("warehouse", "warehouses"),
+            ("course", "courses"),
         ] {
             assert_eq!(plural(s), p, "plural of {s}");
             assert_eq!(singular(p), s, "singular of {p}");

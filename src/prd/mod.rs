@@ -455,9 +455,16 @@ pub fn parse(src: &str) -> Document {
                 }
             }
             Event::InlineHtml(t) | Event::Html(t) => {
-                // `<br>` inside table cells separates values; other HTML is ignored.
-                if t.trim().eq_ignore_ascii_case("<br>") || t.trim().eq_ignore_ascii_case("<br/>") {
+                // `<br>` inside table cells separates values; other HTML tags are ignored, but
+                // `array<int>` / `List<Tag>` are type text, not HTML.
+                let tag = t.trim();
+                if tag.eq_ignore_ascii_case("<br>")
+                    || tag.eq_ignore_ascii_case("<br/>")
+                    || tag.eq_ignore_ascii_case("<br />")
+                {
                     inline.push(" ", range.start, false);
+                } else if matches!(event_kind_inline(&t), true) && !is_html_tag(tag) {
+                    inline.push(tag, range.start, strike > 0);
                 }
             }
             Event::TaskListMarker(_) => {}
@@ -465,6 +472,32 @@ pub fn parse(src: &str) -> Document {
         }
     }
     doc
+}
+
+fn event_kind_inline(t: &str) -> bool {
+    !t.contains('\n')
+}
+
+/// True for real HTML (`<b>`, `</span>`, `<a href=…>`, `<!-- -->`), false for `<int>`-style
+/// type arguments written in the text.
+fn is_html_tag(tag: &str) -> bool {
+    const TAGS: &[&str] = &[
+        "a", "abbr", "b", "big", "blockquote", "br", "center", "code", "del", "details", "div",
+        "em", "font", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
+        "mark", "ol", "p", "pre", "s", "small", "span", "strike", "strong", "sub", "summary",
+        "sup", "table", "tbody", "td", "th", "thead", "tr", "u", "ul", "input", "label",
+    ];
+    if tag.starts_with("<!") || tag.starts_with("<?") {
+        return true;
+    }
+    let name: String = tag
+        .trim_start_matches('<')
+        .trim_start_matches('/')
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    TAGS.contains(&name.as_str())
 }
 
 fn push_block(doc: &mut Document, block: Block) {

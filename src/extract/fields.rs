@@ -1,0 +1,724 @@
+//! Fields as written: rows of a field table and items of a field bullet list, before their
+//! types are resolved against the declared entities.
+
+use crate::diag::{Diagnostic, Text};
+use crate::extract::headings::split_name;
+use crate::extract::types::{self, Mods, TypeSpec};
+use crate::extract::Ctx;
+use crate::prd::{fold, plain_inline, Item, Pos, Table};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Where a field's type comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeSrc {
+    /// Text to read with [`types::parse_type`] once entities are declared.
+    Text(String),
+    /// Already structured (DDL, TypeScript).
+    Spec(TypeSpec),
+    /// No type written: inferred from the name and label (with a warning).
+    Missing,
+}
+
+/// One field of one source, before resolution.
+#[derive(Debug, Clone)]
+pub struct RawField {
+    /// snake_case identifier; `None` when the PRD gives no ASCII name (E102 already reported).
+    pub name: Option<String>,
+    pub label: String,
+    pub ty: TypeSrc,
+    /// Extra length/precision (`长度` column): `50`, `10,2`.
+    pub length: Option<String>,
+    pub mods: Mods,
+    /// More text to scan for enum values (description, type remainder).
+    pub hints: String,
+    pub description: String,
+    pub example: String,
+    pub pos: Pos,
+    pub type_pos: Pos,
+}
+
+impl RawField {
+    pub fn new(pos: Pos) -> Self {
+        RawField {
+            name: None,
+            label: String::new(),
+            ty: TypeSrc::Missing,
+            length: None,
+            mods: Mods::default(),
+            hints: String::new(),
+            description: String::new(),
+            example: String::new(),
+            pos,
+            type_pos: pos,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Ident,
+    Ambiguous,
+    Label,
+    Type,
+    Length,
+    Required,
+    Nullable,
+    Constraints,
+    Default,
+    Unique,
+    Pk,
+    Fk,
+    Description,
+    Example,
+    Key,
+    Other,
+}
+
+const HEADERS: &[(Col, &[&str])] = &[
+    (
+        Col::Ident,
+        &[
+            "field",
+            "fieldname",
+            "column",
+            "columnname",
+            "attribute",
+            "attributename",
+            "property",
+            "propertyname",
+            "code",
+            "identifier",
+            "字段",
+            "字段名",
+            "列名",
+            "列",
+            "属性",
+            "属性名",
+            "英文名",
+            "英文名称",
+            "字段英文名",
+            "英文字段名",
+            "英文字段",
+            "标识",
+            "english",
+            "englishname",
+            "字段代码",
+            "字段标识",
+        ],
+    ),
+    (
+        Col::Ambiguous,
+        &["name", "名称", "字段名称", "属性名称", "fieldlabel"],
+    ),
+    (
+        Col::Label,
+        &[
+            "label",
+            "displayname",
+            "中文名",
+            "中文名称",
+            "含义",
+            "显示名",
+            "显示名称",
+            "中文",
+            "字段中文名",
+            "字段含义",
+            "中文字段名",
+            "chinesename",
+        ],
+    ),
+    (
+        Col::Type,
+        &[
+            "type",
+            "datatype",
+            "类型",
+            "数据类型",
+            "字段类型",
+            "typescript",
+            "sqltype",
+            "gotype",
+        ],
+    ),
+    (
+        Col::Length,
+        &[
+            "length",
+            "len",
+            "size",
+            "maxlength",
+            "长度",
+            "最大长度",
+            "字段长度",
+        ],
+    ),
+    (
+        Col::Required,
+        &[
+            "required",
+            "mandatory",
+            "必填",
+            "是否必填",
+            "必需",
+            "必须",
+            "是否必须",
+            "notnull",
+            "非空",
+            "是否非空",
+            "必选",
+            "是否必需",
+        ],
+    ),
+    (
+        Col::Nullable,
+        &[
+            "nullable",
+            "null",
+            "可空",
+            "允许空值",
+            "允许为空",
+            "是否为空",
+            "是否可空",
+            "可为空",
+            "允许空",
+            "isnull",
+            "为空",
+            "是否允许为空",
+            "allownull",
+        ],
+    ),
+    (
+        Col::Constraints,
+        &[
+            "constraints",
+            "constraint",
+            "validation",
+            "validations",
+            "rules",
+            "rule",
+            "约束",
+            "校验",
+            "校验规则",
+            "规则",
+            "约束条件",
+            "索引",
+            "index",
+            "键",
+            "extra",
+            "modifiers",
+        ],
+    ),
+    (
+        Col::Default,
+        &["default", "defaultvalue", "默认值", "缺省值", "默认"],
+    ),
+    (Col::Unique, &["unique", "唯一", "是否唯一", "唯一性"]),
+    (Col::Pk, &["pk", "主键", "是否主键", "primarykey"]),
+    (
+        Col::Fk,
+        &[
+            "fk",
+            "外键",
+            "foreignkey",
+            "references",
+            "reference",
+            "关联",
+            "关联表",
+            "关联实体",
+            "关系",
+            "relation",
+        ],
+    ),
+    (
+        Col::Description,
+        &[
+            "description",
+            "desc",
+            "notes",
+            "note",
+            "comment",
+            "comments",
+            "remark",
+            "remarks",
+            "说明",
+            "描述",
+            "备注",
+            "注释",
+            "字段说明",
+            "字段描述",
+            "details",
+            "业务说明",
+            "描述说明",
+            "备注说明",
+            "meaning",
+        ],
+    ),
+    (
+        Col::Example,
+        &[
+            "example",
+            "examples",
+            "sample",
+            "示例",
+            "样例",
+            "举例",
+            "示例值",
+            "例子",
+            "示例数据",
+            "样例数据",
+        ],
+    ),
+    (Col::Key, &["key"]),
+];
+
+static HEADER_PAREN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\([^)]*\)|\[[^\]]*\]").expect("regex"));
+
+fn classify(header: &str) -> Col {
+    let h = fold(header).to_lowercase();
+    let h = HEADER_PAREN.replace_all(&h, "");
+    let key: String = h
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '_' | '-' | '*' | '`' | ':' | '?'))
+        .collect();
+    // `描述/说明`, `约束/校验`
+    let first = key.split('/').next().unwrap_or("");
+    for (col, words) in HEADERS {
+        if words.contains(&key.as_str()) || words.contains(&first) {
+            return *col;
+        }
+    }
+    Col::Other
+}
+
+/// True when a table's header names a field table (an identifier column and a type,
+/// required, nullable, default, constraints or length column).
+pub fn is_field_table(t: &Table, in_entities: bool) -> bool {
+    let cols: Vec<Col> = t.header.iter().map(|c| classify(&c.text)).collect();
+    let has_name = cols
+        .iter()
+        .any(|c| matches!(c, Col::Ident | Col::Ambiguous | Col::Label));
+    let has_spec = cols.iter().any(|c| {
+        matches!(
+            c,
+            Col::Type
+                | Col::Required
+                | Col::Nullable
+                | Col::Default
+                | Col::Constraints
+                | Col::Length
+        )
+    });
+    // `| Field | Description |` in a data-model section: a field table without types.
+    let strict_name = cols.contains(&Col::Ident);
+    let has_desc = cols.contains(&Col::Description) || cols.contains(&Col::Label);
+    (has_name && has_spec) || (in_entities && strict_name && has_desc)
+}
+
+fn is_blank(s: &str) -> bool {
+    matches!(
+        fold(s).trim(),
+        "" | "-" | "—" | "--" | "/" | "无" | "n/a" | "N/A" | "none" | "None" | "空"
+    )
+}
+
+/// Rows of a field table → fields.
+pub fn from_table(t: &Table, cx: &mut Ctx) -> Vec<RawField> {
+    let mut cols: Vec<Col> = t.header.iter().map(|c| classify(&c.text)).collect();
+    let has_ident = cols.contains(&Col::Ident);
+    // `name` / `名称`: identifier when its cells are ASCII, label otherwise.
+    for (i, c) in cols.iter_mut().enumerate() {
+        match c {
+            Col::Ambiguous => {
+                if has_ident {
+                    *c = Col::Label;
+                } else {
+                    let (ascii, total) = t
+                        .rows
+                        .iter()
+                        .filter_map(|r| r.cells.get(i))
+                        .filter(|x| !x.text.is_empty())
+                        .fold((0, 0), |(a, n), x| {
+                            let ok = split_name(&x.text).ident.is_some();
+                            (a + usize::from(ok), n + 1)
+                        });
+                    *c = if ascii * 2 >= total && total > 0 {
+                        Col::Ident
+                    } else {
+                        Col::Label
+                    };
+                }
+            }
+            Col::Key => {
+                *c = if has_ident {
+                    Col::Constraints
+                } else {
+                    Col::Ident
+                }
+            }
+            _ => {}
+        }
+    }
+    // Two identifier columns (`字段名` in Chinese and `英文名`): the ASCII one wins.
+    let idents: Vec<usize> = (0..cols.len()).filter(|&i| cols[i] == Col::Ident).collect();
+    if idents.len() > 1 {
+        let ascii_share = |i: usize| {
+            t.rows
+                .iter()
+                .filter_map(|r| r.cells.get(i))
+                .filter(|x| crate::names::is_ascii_ident(&x.text))
+                .count()
+        };
+        let best = idents
+            .iter()
+            .copied()
+            .max_by_key(|&i| (ascii_share(i), std::cmp::Reverse(i)))
+            .unwrap_or(idents[0]);
+        for &i in &idents {
+            if i != best {
+                cols[i] = Col::Label;
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for row in &t.rows {
+        if row.struck {
+            continue;
+        }
+        let mut f = RawField::new(row.pos);
+        let mut ident_cell: Option<(&str, Pos)> = None;
+        let mut label_cell = String::new();
+        for (i, cell) in row.cells.iter().enumerate() {
+            let text = cell.text.trim();
+            let Some(col) = cols.get(i) else { continue };
+            if text.is_empty() {
+                continue;
+            }
+            match col {
+                Col::Ident => ident_cell = Some((text, cell.pos)),
+                Col::Label => label_cell = text.to_string(),
+                Col::Type => {
+                    if types::is_tbd(text) {
+                        cx.tbd(cell.pos, text);
+                    } else {
+                        f.ty = TypeSrc::Text(text.to_string());
+                        f.type_pos = cell.pos;
+                    }
+                }
+                Col::Length => {
+                    if !is_blank(text) {
+                        f.length = Some(text.to_string())
+                    }
+                }
+                Col::Required | Col::Nullable => {
+                    let inverted = *col == Col::Nullable;
+                    let lower = text.to_lowercase();
+                    let explicit = if lower.contains("not null") || text.contains("非空") {
+                        Some(true)
+                    } else if lower == "null" {
+                        Some(false)
+                    } else {
+                        None
+                    };
+                    if explicit.is_some() {
+                        f.mods.required = explicit;
+                        continue;
+                    }
+                    match types::yes_no(text) {
+                        Some(b) => f.mods.required = Some(b != inverted),
+                        None if types::is_tbd(text) => cx.tbd(cell.pos, text),
+                        None => {
+                            // `NOT NULL` in a nullable column, `optional` in a required one.
+                            let m = types::parse_mods(text);
+                            if m.required.is_some() {
+                                f.mods.required = m.required;
+                            } else {
+                                cx.diags.push(
+                                    Diagnostic::warning(
+                                        "W202",
+                                        cell.pos.line,
+                                        cell.pos.col,
+                                        Text::new(
+                                            format!("cannot read \"{text}\" as yes or no; the field is treated as optional"),
+                                            format!("无法把“{text}”识别为是/否，按非必填处理"),
+                                        ),
+                                    )
+                                    .with_help(Text::new(
+                                        "write 是/否, Y/N, yes/no, ✓ or leave the cell empty",
+                                        "请填写 是/否、Y/N、yes/no、✓ 或留空",
+                                    )),
+                                );
+                            }
+                        }
+                    }
+                }
+                Col::Constraints => {
+                    f.mods.merge(types::parse_mods(text));
+                    f.hints.push_str(text);
+                    f.hints.push(' ');
+                }
+                Col::Default => {
+                    if !is_blank(text) && !types::is_tbd(text) {
+                        f.mods.default = Some(text.to_string());
+                    }
+                }
+                Col::Unique => f.mods.unique |= types::yes_no(text).unwrap_or(false),
+                Col::Pk => f.mods.primary_key |= types::yes_no(text).unwrap_or(false),
+                Col::Fk => {
+                    if types::yes_no(text) != Some(false) && !is_blank(text) {
+                        let m = types::parse_mods(&format!("fk {text}"));
+                        if m.ref_target.is_some() {
+                            f.mods.ref_target = m.ref_target;
+                        }
+                    }
+                }
+                Col::Description => {
+                    f.description = text.to_string();
+                    f.hints.push_str(text);
+                    f.hints.push(' ');
+                }
+                Col::Example => f.example = text.to_string(),
+                Col::Ambiguous | Col::Key | Col::Other => {}
+            }
+        }
+        let (ident_text, ident_pos) = match ident_cell {
+            Some(x) => x,
+            None if !label_cell.is_empty() => {
+                let pos = row
+                    .cells
+                    .iter()
+                    .zip(&cols)
+                    .find(|(_, c)| **c == Col::Label)
+                    .map(|(c, _)| c.pos)
+                    .unwrap_or(row.pos);
+                (label_cell.as_str(), pos)
+            }
+            None => continue,
+        };
+        let parts = split_name(ident_text);
+        f.label = if label_cell.is_empty() {
+            parts.label.clone()
+        } else {
+            label_cell.clone()
+        };
+        f.pos = ident_pos;
+        f.name = cx.field_ident(parts.ident.as_deref(), &f.label, ident_text, ident_pos);
+        if f.name.is_none() && parts.ident.is_none() && f.label.is_empty() {
+            f.label = ident_text.to_string();
+        }
+        out.push(f);
+    }
+    out
+}
+
+static BULLET_SPLIT: LazyLock<Regex> = LazyLock::new(|| {
+    // name, then `:` or ` - ` / ` – ` / ` — `, then the spec.
+    Regex::new(r"^(.+?)\s*(?::|\s[-–—]\s)\s*(.*)$").expect("regex")
+});
+static BULLET_PAREN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([^()\s]+)\s*\(([^()]*)\)\s*(?::\s*(.*))?$").expect("regex"));
+static CJK_PAREN_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(\p{Han}[\p{Han}\w]*\s*\(\s*[A-Za-z][\w]*\s*\)|[A-Za-z][\w]*\s*\(\s*\p{Han}+\s*\))",
+    )
+    .expect("regex")
+});
+
+/// A field bullet, with whether its type looked like a type (to tell field lists from prose).
+#[derive(Debug, Clone)]
+pub struct BulletField {
+    pub field: RawField,
+    pub typed: bool,
+    /// `name: word` with one unknown word: a field with a misspelt type, in a field list.
+    pub single_word: bool,
+}
+
+fn looks_like_name(s: &str) -> bool {
+    let s = s.trim();
+    if s.is_empty() || s.chars().count() > 40 {
+        return false;
+    }
+    if crate::names::is_ascii_ident(s) {
+        return !s.contains(' ') || s.split(' ').count() <= 3;
+    }
+    let n = split_name(s);
+    n.ident.is_some()
+        || (!n.label.is_empty()
+            && n.label.chars().count() <= 12
+            && !s.contains(['.', '。', ',', ';']))
+}
+
+/// True when the text starts with something that reads as a type (a type word, an enum, a
+/// list, a reference or a PascalCase entity name).
+pub fn looks_typed(spec: &str) -> bool {
+    let t = fold(spec);
+    let first = t
+        .split([',', ';', '，'])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    if first.is_empty() {
+        return false;
+    }
+    match types::parse_type(&first, &types::NoEntities) {
+        types::Parsed::Type(_, rest) => {
+            // `string, required` or `VARCHAR(50) NOT NULL`: the rest is short modifiers.
+            rest.chars().count() <= 60
+        }
+        types::Parsed::Unknown(w) => {
+            // `Reader` (an entity) or `Reader (required)`.
+            let only = first.split_whitespace().count() == 1
+                || first.contains('(')
+                || first.trim_end().ends_with(')');
+            w.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                && only
+                && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        }
+        types::Parsed::Empty => false,
+    }
+}
+
+/// One list item as a field: `email: string, required, unique`, `` `name`: Type (constraints) ``,
+/// `name (string, required)`, `用户名（username）：字符串，必填`.
+pub fn from_item(item: &Item, cx: &mut Ctx) -> Option<BulletField> {
+    let text = fold(&plain_inline(&item.raw));
+    let text = text.trim();
+    let (name_part, spec) = if let Some(c) = CJK_PAREN_NAME.find(text) {
+        let rest = text[c.end()..].trim_start();
+        let rest = rest
+            .strip_prefix(':')
+            .or_else(|| rest.strip_prefix('-'))
+            .unwrap_or(rest);
+        (c.as_str().to_string(), rest.trim().to_string())
+    } else if let Some(c) = BULLET_PAREN.captures(text) {
+        let name = c.get(1)?.as_str().to_string();
+        let inner = c.get(2).map(|m| m.as_str()).unwrap_or("");
+        let after = c.get(3).map(|m| m.as_str()).unwrap_or("");
+        if looks_typed(inner) {
+            if after.trim().is_empty() {
+                (name, inner.to_string())
+            } else {
+                (name, format!("{inner} — {after}"))
+            }
+        } else if let Some(c2) = BULLET_SPLIT.captures(text) {
+            (
+                c2.get(1)?.as_str().to_string(),
+                c2.get(2)?.as_str().to_string(),
+            )
+        } else {
+            return None;
+        }
+    } else {
+        let c = BULLET_SPLIT.captures(text)?;
+        (
+            c.get(1)?.as_str().to_string(),
+            c.get(2)?.as_str().to_string(),
+        )
+    };
+    let mut name_part = name_part.trim().to_string();
+    let mut optional_mark = false;
+    if let Some(n) = name_part.strip_suffix('?') {
+        name_part = n.to_string();
+        optional_mark = true;
+    }
+    if !looks_like_name(&name_part) {
+        return None;
+    }
+    let typed = looks_typed(&spec);
+    let single_word = !typed
+        && crate::names::is_ascii_ident(&name_part)
+        && !name_part.contains(' ')
+        && !spec.trim().is_empty()
+        && spec.split_whitespace().count() == 1;
+    let typed_or_word = typed || single_word;
+    let mut f = RawField::new(item.pos);
+    // `Type (constraints) — description`: split off a trailing description after a dash.
+    let (spec_main, desc) = match spec.split_once(" — ").or_else(|| spec.split_once(" – ")) {
+        Some((a, b)) => (a.to_string(), b.trim().to_string()),
+        None => (spec.clone(), String::new()),
+    };
+    let (ty_text, rest) = split_type(&spec_main);
+    if typed_or_word {
+        f.ty = TypeSrc::Text(ty_text);
+        f.mods = types::parse_mods(&rest);
+        f.hints = format!("{rest} {desc}");
+        f.description = if desc.is_empty() {
+            trailing_description(&rest)
+        } else {
+            desc
+        };
+    } else {
+        f.description = spec.trim().to_string();
+    }
+    if optional_mark {
+        f.mods.required = Some(false);
+    }
+    let parts = split_name(&name_part);
+    f.label = parts.label.clone();
+    if parts.ident.is_none() && parts.label.is_empty() {
+        return None;
+    }
+    if typed_or_word {
+        f.name = cx.field_ident(parts.ident.as_deref(), &f.label, &name_part, item.pos);
+    } else {
+        f.name = parts.ident.as_deref().map(crate::names::snake);
+    }
+    Some(BulletField {
+        field: f,
+        typed,
+        single_word,
+    })
+}
+
+/// `string, required, unique` → (`string`, `required, unique`); `Type (constraints)` →
+/// (`Type`, `constraints`); `VARCHAR(50) NOT NULL` → (`VARCHAR(50)`, `NOT NULL`).
+fn split_type(spec: &str) -> (String, String) {
+    let s = spec.trim();
+    let mut depth = 0i32;
+    let mut cut: Option<usize> = None;
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' | '（' | '<' | '[' => depth += 1,
+            ')' | '）' | '>' | ']' => depth -= 1,
+            ',' | ';' | '，' | '；' if depth <= 0 => {
+                cut = Some(i);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let (first, rest) = match cut {
+        Some(i) => (&s[..i], s[i..].trim_start_matches([',', ';', '，', '；'])),
+        None => (s, ""),
+    };
+    let first = first.trim();
+    // `Type (constraints)` where the parenthesis is not type arguments.
+    if let Some(open) = first.find(" (").or_else(|| first.find(" （")) {
+        let head = &first[..open];
+        let tail = first[open..].trim();
+        let inner = tail
+            .trim_start_matches(['(', '（'])
+            .trim_end_matches([')', '）']);
+        let numeric = inner
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == ' ');
+        if !numeric && types::code_list(inner).is_none() {
+            return (head.to_string(), format!("{inner}, {rest}"));
+        }
+    }
+    (first.to_string(), rest.to_string())
+}
+
+static SENTENCE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\p{Han}{4,}|\w+\s+\w+\s+\w+\s+\w+").expect("regex"));
+
+/// A trailing free-text part of a bullet's modifiers, used as the description.
+fn trailing_description(rest: &str) -> String {
+    rest.split([',', ';', '，', '；'])
+        .map(str::trim)
+        .filter(|p| SENTENCE.is_match(p) && types::parse_mods(p) == Mods::default())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,201 @@
+//! TypeScript `interface` / `type X = { … }` / `enum` declarations in code blocks (Kiro
+//! `design.md`, spec-kit `data-model.md`): one entity per interface.
+
+use crate::extract::entities::{RawEntity, Source};
+use crate::extract::fields::{RawField, TypeSrc};
+use crate::extract::headings::split_name;
+use crate::extract::types::{self, TypeSpec};
+use crate::extract::Ctx;
+use crate::model::{EnumValue, FieldType};
+use crate::prd::{Code, Pos};
+use regex::Regex;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+static START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:export\s+)?(?:interface\s+([A-Za-z_]\w*)|type\s+([A-Za-z_]\w*)\s*=\s*\{|(?:const\s+)?enum\s+([A-Za-z_]\w*))")
+        .expect("regex")
+});
+static MEMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\s*(?:readonly\s+)?([A-Za-z_$][\w$]*)\s*(\?)?\s*:\s*([^;/]+?)\s*[;,]?\s*(?://\s*(.*))?$",
+    )
+    .expect("regex")
+});
+static ENUM_MEMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^\s*([A-Za-z_]\w*)\s*(?:=\s*['"]?([^'",]+)['"]?)?\s*,?\s*(?://\s*(.*))?$"#)
+        .expect("regex")
+});
+static LITERALS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^(?:'[^']*'|"[^"]*")(?:\s*\|\s*(?:'[^']*'|"[^"]*"))+$"#).expect("regex")
+});
+
+/// Parses interfaces and enums of a TypeScript code block.
+pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
+    let mut out: Vec<RawEntity> = Vec::new();
+    let mut enums: HashMap<String, Vec<EnumValue>> = HashMap::new();
+    // Enums first, so interfaces can use them wherever they are declared.
+    let mut cur_enum: Option<(String, Vec<EnumValue>)> = None;
+    for line in &code.lines {
+        let t = line.text.trim();
+        if let Some((name, values)) = cur_enum.as_mut() {
+            if t.starts_with('}') {
+                enums.insert(name.clone(), std::mem::take(values));
+                cur_enum = None;
+            } else if let Some(c) = ENUM_MEMBER.captures(t) {
+                let key = c.get(1).map(|m| m.as_str()).unwrap_or("");
+                let value = c.get(2).map(|m| m.as_str().trim()).unwrap_or(key);
+                let label = c.get(3).map(|m| m.as_str().trim()).unwrap_or("");
+                values.push(EnumValue {
+                    value: value.to_string(),
+                    label: label.to_string(),
+                });
+            }
+            continue;
+        }
+        if let Some(c) = START.captures(t) {
+            if let Some(n) = c.get(3) {
+                cur_enum = Some((n.as_str().to_string(), vec![]));
+            }
+        }
+    }
+    let mut cur: Option<RawEntity> = None;
+    let mut depth = 0i32;
+    let mut prev_comment = String::new();
+    for line in &code.lines {
+        let t = line.text.trim();
+        if cur.is_none() {
+            if let Some(c) = t.strip_prefix("//") {
+                prev_comment = c.trim().to_string();
+                continue;
+            }
+            if let Some(c) = START.captures(t) {
+                let name = c.get(1).or_else(|| c.get(2));
+                if let Some(n) = name {
+                    let col = line.text.find(n.as_str()).unwrap_or(0) as u32 + 1;
+                    let pos = Pos {
+                        line: line.pos.line,
+                        col,
+                    };
+                    let mut e =
+                        RawEntity::new(split_name(n.as_str()), Source::Interface, pos, section);
+                    if let Some(comment) = t.split_once("//").map(|(_, c)| c.trim()) {
+                        e.label = comment.to_string();
+                    } else if !prev_comment.is_empty() && prev_comment.chars().count() <= 20 {
+                        e.label = prev_comment.clone();
+                    }
+                    cur = Some(e);
+                    prev_comment.clear();
+                    depth = 1;
+                    if t.ends_with('}') {
+                        depth = 0;
+                    }
+                }
+            }
+            if !t.is_empty() {
+                prev_comment.clear();
+            }
+            continue;
+        }
+        if t.ends_with('{') {
+            depth += 1;
+            continue;
+        }
+        if t.starts_with('}') {
+            depth -= 1;
+            if depth <= 0 {
+                if let Some(e) = cur.take() {
+                    out.push(e);
+                }
+            }
+            continue;
+        }
+        if depth != 1 {
+            continue;
+        }
+        let Some(e) = cur.as_mut() else { continue };
+        let Some(c) = MEMBER.captures(t) else {
+            continue;
+        };
+        let name = c.get(1).map(|m| m.as_str()).unwrap_or("");
+        let optional = c.get(2).is_some();
+        let ty = c.get(3).map(|m| m.as_str().trim()).unwrap_or("");
+        let comment = c.get(4).map(|m| m.as_str().trim()).unwrap_or("");
+        let col = line.text.find(name).unwrap_or(0) as u32 + 1;
+        let pos = Pos {
+            line: line.pos.line,
+            col,
+        };
+        let mut f = RawField::new(pos);
+        f.name = cx.field_ident(Some(name), "", name, pos);
+        f.label = comment.to_string();
+        f.hints = comment.to_string();
+        let nullable = ty
+            .split('|')
+            .any(|p| matches!(p.trim(), "null" | "undefined"));
+        let ty_clean: String = ty
+            .split('|')
+            .map(str::trim)
+            .filter(|p| !matches!(*p, "null" | "undefined"))
+            .collect::<Vec<_>>()
+            .join(" | ");
+        f.mods.required = Some(!(optional || nullable));
+        f.ty = ts_type(&ty_clean, &enums);
+        f.type_pos = pos;
+        e.fields.push(f);
+    }
+    if let Some(e) = cur.take() {
+        out.push(e);
+    }
+    out
+}
+
+fn ts_type(ty: &str, enums: &HashMap<String, Vec<EnumValue>>) -> TypeSrc {
+    let t = ty.trim();
+    if LITERALS.is_match(t) {
+        return TypeSrc::Spec(TypeSpec {
+            ty: Some(FieldType::Enum),
+            enum_values: types::enum_values(t),
+            ..TypeSpec::default()
+        });
+    }
+    let (inner, list) = if let Some(i) = t.strip_suffix("[]") {
+        (i.trim(), true)
+    } else if let Some(i) = t.strip_prefix("Array<").and_then(|x| x.strip_suffix('>')) {
+        (i.trim(), true)
+    } else {
+        (t, false)
+    };
+    if let Some(values) = enums.get(inner) {
+        return TypeSrc::Spec(TypeSpec {
+            ty: Some(FieldType::Enum),
+            list,
+            enum_values: values.clone(),
+            ..TypeSpec::default()
+        });
+    }
+    let base = match inner {
+        "string" => Some(FieldType::String),
+        // `number` says nothing about integer vs fraction: resolved from the field's name.
+        "number" if !list => return TypeSrc::Text("number".into()),
+        "number" | "bigint" => Some(FieldType::Int),
+        "boolean" => Some(FieldType::Bool),
+        "Date" => Some(FieldType::Datetime),
+        "object" | "any" | "unknown" => Some(FieldType::Json),
+        _ if inner.starts_with("Record<") || inner.starts_with('{') => Some(FieldType::Json),
+        _ => None,
+    };
+    match base {
+        Some(ty) => TypeSrc::Spec(TypeSpec {
+            ty: Some(ty),
+            list,
+            ..TypeSpec::default()
+        }),
+        // Another interface (a reference) or a type word such as `UUID`.
+        None => TypeSrc::Text(if list {
+            format!("{inner}[]")
+        } else {
+            inner.to_string()
+        }),
+    }
+}

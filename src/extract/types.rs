@@ -1,0 +1,846 @@
+//! Type words, constraint words and enum value lists (docs/MODEL.md, "Types").
+//!
+//! Everything here works on one cell or one fragment of text. Entity names are looked up
+//! through [`Lookup`] so that a type can name an entity declared later in the PRD.
+
+use crate::model::{EnumValue, FieldType};
+use crate::prd::fold;
+use regex::Regex;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// Type words accepted in a type column, a bullet or DDL, lower-case (docs/MODEL.md).
+pub const TYPE_WORDS: &[(&str, FieldType)] = &[
+    ("string", FieldType::String),
+    ("str", FieldType::String),
+    ("varchar", FieldType::String),
+    ("varchar2", FieldType::String),
+    ("nvarchar", FieldType::String),
+    ("char", FieldType::String),
+    ("nchar", FieldType::String),
+    ("character varying", FieldType::String),
+    ("character", FieldType::String),
+    ("citext", FieldType::String),
+    ("字符串", FieldType::String),
+    ("字符", FieldType::String),
+    ("文本", FieldType::String),
+    ("短文本", FieldType::String),
+    ("身份证", FieldType::String),
+    ("身份证号", FieldType::String),
+    ("text", FieldType::Text),
+    ("longtext", FieldType::Text),
+    ("mediumtext", FieldType::Text),
+    ("tinytext", FieldType::Text),
+    ("clob", FieldType::Text),
+    ("markdown", FieldType::Text),
+    ("长文本", FieldType::Text),
+    ("富文本", FieldType::Text),
+    ("int", FieldType::Int),
+    ("integer", FieldType::Int),
+    ("bigint", FieldType::Int),
+    ("smallint", FieldType::Int),
+    ("mediumint", FieldType::Int),
+    ("tinyint", FieldType::Int),
+    ("int2", FieldType::Int),
+    ("int4", FieldType::Int),
+    ("int8", FieldType::Int),
+    ("int16", FieldType::Int),
+    ("int32", FieldType::Int),
+    ("int64", FieldType::Int),
+    ("long", FieldType::Int),
+    ("short", FieldType::Int),
+    ("serial", FieldType::Int),
+    ("bigserial", FieldType::Int),
+    ("smallserial", FieldType::Int),
+    ("number", FieldType::Int),
+    ("count", FieldType::Int),
+    ("整数", FieldType::Int),
+    ("整型", FieldType::Int),
+    ("长整型", FieldType::Int),
+    ("数字", FieldType::Int),
+    ("数量", FieldType::Int),
+    ("次数", FieldType::Int),
+    ("decimal", FieldType::Decimal),
+    ("numeric", FieldType::Decimal),
+    ("money", FieldType::Decimal),
+    ("amount", FieldType::Decimal),
+    ("currency", FieldType::Decimal),
+    ("金额", FieldType::Decimal),
+    ("价格", FieldType::Decimal),
+    ("单价", FieldType::Decimal),
+    ("费用", FieldType::Decimal),
+    ("货币", FieldType::Decimal),
+    ("float", FieldType::Float),
+    ("double", FieldType::Float),
+    ("double precision", FieldType::Float),
+    ("real", FieldType::Float),
+    ("float4", FieldType::Float),
+    ("float8", FieldType::Float),
+    ("float32", FieldType::Float),
+    ("float64", FieldType::Float),
+    ("浮点", FieldType::Float),
+    ("浮点数", FieldType::Float),
+    ("浮点型", FieldType::Float),
+    ("小数", FieldType::Float),
+    ("双精度", FieldType::Float),
+    ("bool", FieldType::Bool),
+    ("boolean", FieldType::Bool),
+    ("bit", FieldType::Bool),
+    ("布尔", FieldType::Bool),
+    ("布尔值", FieldType::Bool),
+    ("布尔型", FieldType::Bool),
+    ("是否", FieldType::Bool),
+    ("date", FieldType::Date),
+    ("日期", FieldType::Date),
+    ("datetime", FieldType::Datetime),
+    ("datetime2", FieldType::Datetime),
+    ("timestamp", FieldType::Datetime),
+    ("timestamptz", FieldType::Datetime),
+    ("timestamp with time zone", FieldType::Datetime),
+    ("timestamp without time zone", FieldType::Datetime),
+    ("date-time", FieldType::Datetime),
+    ("time", FieldType::Datetime),
+    ("instant", FieldType::Datetime),
+    ("时间", FieldType::Datetime),
+    ("日期时间", FieldType::Datetime),
+    ("时间戳", FieldType::Datetime),
+    ("uuid", FieldType::Uuid),
+    ("guid", FieldType::Uuid),
+    ("id", FieldType::Uuid),
+    ("email", FieldType::Email),
+    ("e-mail", FieldType::Email),
+    ("邮箱", FieldType::Email),
+    ("电子邮件", FieldType::Email),
+    ("电子邮箱", FieldType::Email),
+    ("邮件", FieldType::Email),
+    ("phone", FieldType::Phone),
+    ("phone number", FieldType::Phone),
+    ("mobile", FieldType::Phone),
+    ("tel", FieldType::Phone),
+    ("telephone", FieldType::Phone),
+    ("手机号", FieldType::Phone),
+    ("手机号码", FieldType::Phone),
+    ("手机", FieldType::Phone),
+    ("电话", FieldType::Phone),
+    ("电话号码", FieldType::Phone),
+    ("联系电话", FieldType::Phone),
+    ("url", FieldType::Url),
+    ("uri", FieldType::Url),
+    ("link", FieldType::Url),
+    ("image", FieldType::Url),
+    ("file", FieldType::Url),
+    ("链接", FieldType::Url),
+    ("网址", FieldType::Url),
+    ("图片", FieldType::Url),
+    ("头像", FieldType::Url),
+    ("附件", FieldType::Url),
+    ("json", FieldType::Json),
+    ("jsonb", FieldType::Json),
+    ("object", FieldType::Json),
+    ("map", FieldType::Json),
+    ("dict", FieldType::Json),
+    ("record", FieldType::Json),
+    ("对象", FieldType::Json),
+    ("enum", FieldType::Enum),
+    ("枚举", FieldType::Enum),
+];
+
+static TYPE_MAP: LazyLock<HashMap<&'static str, FieldType>> =
+    LazyLock::new(|| TYPE_WORDS.iter().copied().collect());
+
+/// Multi-word type phrases, longest first, checked before single words.
+const PHRASES: &[&str] = &[
+    "timestamp without time zone",
+    "timestamp with time zone",
+    "character varying",
+    "double precision",
+    "phone number",
+];
+
+/// The accepted type words, for a `help:` line.
+pub fn accepted_words() -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for ty in [
+        FieldType::String,
+        FieldType::Text,
+        FieldType::Int,
+        FieldType::Decimal,
+        FieldType::Float,
+        FieldType::Bool,
+        FieldType::Date,
+        FieldType::Datetime,
+        FieldType::Uuid,
+        FieldType::Email,
+        FieldType::Phone,
+        FieldType::Url,
+        FieldType::Json,
+        FieldType::Enum,
+    ] {
+        seen.push(ty.as_str());
+    }
+    format!(
+        "{}, varchar(n), decimal(p,s), enum(a,b), a|b, T[], ref Entity (or an entity name)",
+        seen.join(", ")
+    )
+}
+
+/// Resolves a word to a declared entity name (PascalCase), if it names one.
+pub trait Lookup {
+    fn entity(&self, word: &str) -> Option<String>;
+}
+
+/// A lookup that knows no entity (used before entities are declared).
+pub struct NoEntities;
+impl Lookup for NoEntities {
+    fn entity(&self, _: &str) -> Option<String> {
+        None
+    }
+}
+
+/// A parsed type, before the field it belongs to is known.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TypeSpec {
+    pub ty: Option<FieldType>,
+    pub list: bool,
+    pub max_length: Option<u32>,
+    pub scale: Option<u32>,
+    pub enum_values: Vec<EnumValue>,
+    /// Target as written (`readers`, `Reader`, `读者`); resolved later.
+    pub ref_target: Option<String>,
+}
+
+impl TypeSpec {
+    fn of(ty: FieldType) -> Self {
+        TypeSpec {
+            ty: Some(ty),
+            ..TypeSpec::default()
+        }
+    }
+}
+
+/// Constraint words found in a constraints cell, a bullet's trailing parts or DDL.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Mods {
+    pub required: Option<bool>,
+    pub unique: bool,
+    pub primary_key: bool,
+    pub index: bool,
+    pub default: Option<String>,
+    pub max_length: Option<u32>,
+    pub enum_values: Vec<EnumValue>,
+    pub ref_target: Option<String>,
+}
+
+impl Mods {
+    /// Fills what `self` does not say from `other`.
+    pub fn merge(&mut self, other: Mods) {
+        if self.required.is_none() {
+            self.required = other.required;
+        }
+        self.unique |= other.unique;
+        self.primary_key |= other.primary_key;
+        self.index |= other.index;
+        if self.default.is_none() {
+            self.default = other.default;
+        }
+        if self.max_length.is_none() {
+            self.max_length = other.max_length;
+        }
+        if self.enum_values.is_empty() {
+            self.enum_values = other.enum_values;
+        }
+        if self.ref_target.is_none() {
+            self.ref_target = other.ref_target;
+        }
+    }
+}
+
+fn clean(text: &str) -> String {
+    fold(text)
+        .replace(['`', '*'], "")
+        .replace("\\|", "|")
+        .trim()
+        .to_string()
+}
+
+static LIST_SUFFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(.+?)\s*\[\s*\]$").expect("regex"));
+static LIST_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\[\s*\]\s*(.+)$").expect("regex"));
+static LIST_GENERIC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:array|list|vec|set|数组|列表)\s*[<(]\s*(.+?)\s*[>)]$").expect("regex")
+});
+static LIST_OF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:array|list)\s+of\s+(.+)$|^(.+?)\s*(?:数组|列表)$").expect("regex")
+});
+static ENUM_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:enum|枚举)\s*(?:[(:]\s*(.*?)\s*\)?|\s+(.+))?$").expect("regex")
+});
+static REF_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:ref|reference|references|fk|foreign key|关联|外键|belongs to|→|->)\s*(?:to|[:→>-])*\s*(.+)$",
+    )
+    .expect("regex")
+});
+static PIPE_ENUM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^['"]?[\w\p{Han}-]+['"]?(?:\s*\|\s*['"]?[\w\p{Han}-]+['"]?)+$"#).expect("regex")
+});
+static HEAD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([A-Za-z][A-Za-z0-9_-]*|\p{Han}+)").expect("regex"));
+static ARGS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*\(([^()]*)\)").expect("regex"));
+static NUM_ARGS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(\d+)\s*(?:,\s*(\d+)\s*)?$").expect("regex"));
+static TARGET_TABLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([A-Za-z_][\w]*|\p{Han}+)(?:\s*[.(]\s*[A-Za-z_]\w*\s*\)?)?").expect("regex")
+});
+
+/// Outcome of reading a type fragment.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Parsed {
+    /// The type and whatever text followed it (constraints, description).
+    Type(TypeSpec, String),
+    /// The first word is not a type word nor an entity name.
+    Unknown(String),
+    Empty,
+}
+
+/// Reads the type at the start of `text`: a type word (with `(n)` / `(p,s)` arguments), an
+/// enum, a list, a reference or an entity name.
+pub fn parse_type(text: &str, lookup: &dyn Lookup) -> Parsed {
+    let t = clean(text);
+    let t = t.trim_end_matches([',', ';', '.']).trim();
+    if t.is_empty() || matches!(t, "-" | "—" | "/") {
+        return Parsed::Empty;
+    }
+    // Whole-text forms first.
+    if let Some(c) = ENUM_WORD.captures(t) {
+        let inner = c
+            .get(1)
+            .or_else(|| c.get(2))
+            .map(|m| m.as_str())
+            .unwrap_or("");
+        let mut spec = TypeSpec::of(FieldType::Enum);
+        spec.enum_values = enum_values(inner);
+        return Parsed::Type(spec, String::new());
+    }
+    if PIPE_ENUM.is_match(t) {
+        let mut spec = TypeSpec::of(FieldType::Enum);
+        spec.enum_values = enum_values(t);
+        return Parsed::Type(spec, String::new());
+    }
+    for re in [&*LIST_SUFFIX, &*LIST_PREFIX, &*LIST_GENERIC, &*LIST_OF] {
+        if let Some(c) = re.captures(t) {
+            let inner = c
+                .get(1)
+                .or_else(|| c.get(2))
+                .map(|m| m.as_str())
+                .unwrap_or("");
+            return match parse_type(inner, lookup) {
+                Parsed::Type(mut spec, rest) => {
+                    spec.list = true;
+                    Parsed::Type(spec, rest)
+                }
+                other => other,
+            };
+        }
+    }
+    if let Some(c) = REF_WORD.captures(t) {
+        let target = c.get(1).map(|m| m.as_str()).unwrap_or("");
+        if let Some(m) = TARGET_TABLE.captures(target.trim()) {
+            let name = m.get(1).map(|x| x.as_str()).unwrap_or("");
+            let rest = target.trim()[m.get(0).map(|x| x.end()).unwrap_or(0)..].to_string();
+            let spec = TypeSpec {
+                ty: Some(FieldType::Ref),
+                ref_target: Some(name.to_string()),
+                ..TypeSpec::default()
+            };
+            return Parsed::Type(spec, rest);
+        }
+    }
+    let lower = t.to_lowercase();
+    if matches!(lower.as_str(), "array" | "list" | "数组" | "列表" | "多选") {
+        let spec = TypeSpec {
+            ty: Some(FieldType::String),
+            list: true,
+            ..TypeSpec::default()
+        };
+        return Parsed::Type(spec, String::new());
+    }
+    // A type word, possibly multi-word, then optional arguments.
+    let (ty, head_len) = match type_head(&lower) {
+        Some(x) => x,
+        None => {
+            let word = HEAD
+                .find(t)
+                .map(|m| m.as_str().to_string())
+                .unwrap_or_else(|| t.chars().take(20).collect());
+            if let Some(name) = lookup.entity(&word) {
+                let rest = t.get(word.len()..).unwrap_or("").to_string();
+                let spec = TypeSpec {
+                    ty: Some(FieldType::Ref),
+                    ref_target: Some(name),
+                    ..TypeSpec::default()
+                };
+                return Parsed::Type(spec, rest);
+            }
+            return Parsed::Unknown(word);
+        }
+    };
+    let mut spec = TypeSpec::of(ty);
+    let mut rest = t.get(head_len..).unwrap_or("").to_string();
+    // `unsigned`, `varying` and similar noise after the word.
+    if let Some(r) = rest.trim_start().strip_prefix("unsigned") {
+        rest = r.to_string();
+    }
+    if let Some(c) = ARGS.captures(&rest) {
+        let inner = c.get(1).map(|m| m.as_str()).unwrap_or("").to_string();
+        let end = c.get(0).map(|m| m.end()).unwrap_or(0);
+        if let Some(n) = NUM_ARGS.captures(&inner) {
+            let a: Option<u32> = n.get(1).and_then(|m| m.as_str().parse().ok());
+            let b: Option<u32> = n.get(2).and_then(|m| m.as_str().parse().ok());
+            match ty {
+                FieldType::Decimal => spec.scale = b.or(Some(0)),
+                FieldType::String | FieldType::Email | FieldType::Phone | FieldType::Url => {
+                    spec.max_length = a
+                }
+                FieldType::Int if a == Some(1) && lower.starts_with("tinyint") => {
+                    spec.ty = Some(FieldType::Bool)
+                }
+                _ => {}
+            }
+            rest = rest.get(end..).unwrap_or("").to_string();
+        } else {
+            let values = code_list(&inner).unwrap_or_else(|| {
+                if matches!(ty, FieldType::Enum) {
+                    enum_values(&inner)
+                } else {
+                    vec![]
+                }
+            });
+            if !values.is_empty() {
+                spec.ty = Some(FieldType::Enum);
+                spec.enum_values = values;
+                rest = rest.get(end..).unwrap_or("").to_string();
+            }
+        }
+    }
+    // `varchar(20)[]`
+    if let Some(r) = rest.trim_start().strip_prefix("[]") {
+        spec.list = true;
+        rest = r.to_string();
+    }
+    Parsed::Type(spec, rest.trim().to_string())
+}
+
+/// The longest type word or phrase at the start of `lower`, with its byte length.
+fn type_head(lower: &str) -> Option<(FieldType, usize)> {
+    for p in PHRASES {
+        if lower.starts_with(p) && boundary(lower, p.len()) {
+            return TYPE_MAP.get(p).map(|t| (*t, p.len()));
+        }
+    }
+    let m = HEAD.find(lower)?;
+    let word = m.as_str();
+    if word.is_ascii() {
+        return TYPE_MAP.get(word).map(|t| (*t, word.len()));
+    }
+    // Chinese: the longest known prefix of the run of Han characters.
+    let ends: Vec<usize> = word.char_indices().map(|(i, c)| i + c.len_utf8()).collect();
+    for &end in ends.iter().rev() {
+        if let Some(t) = word.get(..end).and_then(|w| TYPE_MAP.get(w)) {
+            return Some((*t, end));
+        }
+    }
+    None
+}
+
+fn boundary(s: &str, at: usize) -> bool {
+    s.get(at..)
+        .and_then(|r| r.chars().next())
+        .is_none_or(|c| !c.is_ascii_alphanumeric() && c != '_')
+}
+
+static QUOTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"^['"](.*)['"]$"#).expect("regex"));
+static VALUE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([A-Za-z0-9_.-]+)\s*(?:[-:=]\s*|\(\s*)([^()]+?)\)?$|^([^()]+?)\s*\(\s*([A-Za-z0-9_.-]+)\s*\)$")
+        .expect("regex")
+});
+
+/// Splits `a,b` / `a/b` / `'a'|'b'` / `1-男/2-女` / `pending(待支付)` into values with labels.
+pub fn enum_values(inner: &str) -> Vec<EnumValue> {
+    let inner = fold(inner);
+    let mut out: Vec<EnumValue> = Vec::new();
+    for part in inner.split([',', '/', '|', ';', '，', '、', '；']) {
+        let p = part.trim();
+        let p = QUOTED
+            .captures(p)
+            .and_then(|c| c.get(1))
+            .map(|m| m.as_str())
+            .unwrap_or(p)
+            .trim();
+        if p.is_empty() {
+            continue;
+        }
+        let ev = if let Some(c) = VALUE_LABEL.captures(p) {
+            if let (Some(v), Some(l)) = (c.get(1), c.get(2)) {
+                EnumValue {
+                    value: v.as_str().to_string(),
+                    label: l.as_str().trim().trim_matches(['\'', '"']).to_string(),
+                }
+            } else if let (Some(l), Some(v)) = (c.get(3), c.get(4)) {
+                EnumValue {
+                    value: v.as_str().to_string(),
+                    label: l.as_str().trim().trim_matches(['\'', '"']).to_string(),
+                }
+            } else {
+                plain_value(p)
+            }
+        } else {
+            plain_value(p)
+        };
+        if !out.iter().any(|e| e.value == ev.value) {
+            out.push(ev);
+        }
+    }
+    out
+}
+
+fn plain_value(p: &str) -> EnumValue {
+    EnumValue {
+        value: p.trim_matches(['\'', '"']).to_string(),
+        label: String::new(),
+    }
+}
+
+static CODE_ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[\s(,/;|:])(\d+)\s*[-:=]\s*([^\s\d,/;|()=:-][^\s,/;|()=:]*)").expect("regex")
+});
+
+/// An integer-code list such as `1-男/2-女` or `0:禁用, 1:启用` (at least two codes).
+pub fn code_list(text: &str) -> Option<Vec<EnumValue>> {
+    let t = fold(text);
+    let mut out: Vec<EnumValue> = Vec::new();
+    for c in CODE_ITEM.captures_iter(&t) {
+        let (Some(v), Some(l)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        if !out.iter().any(|e| e.value == v.as_str()) {
+            out.push(EnumValue {
+                value: v.as_str().to_string(),
+                label: l.as_str().trim_end_matches(['.', '。']).to_string(),
+            });
+        }
+    }
+    (out.len() >= 2).then_some(out)
+}
+
+static WORD_LIST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\(\s*([A-Za-z][\w-]*(?:\s*[/|,]\s*[A-Za-z][\w-]*)+)\s*\)|(?i)(?:取值|可选值|枚举值|values?|one of|状态值)\s*[:]?\s*((?:'?[A-Za-z0-9_-]+'?(?:\([^)]*\))?)(?:\s*[/|,]\s*'?[A-Za-z0-9_-]+'?(?:\([^)]*\))?)+)").expect("regex")
+});
+
+/// An ASCII value list in prose: `(pending/paid/shipped)`, `取值: a, b`, `one of a|b`.
+pub fn word_list(text: &str) -> Option<Vec<EnumValue>> {
+    let t = fold(text);
+    let c = WORD_LIST.captures(&t)?;
+    let inner = c.get(1).or_else(|| c.get(2))?.as_str();
+    let v = enum_values(inner);
+    (v.len() >= 2 && v.iter().all(|e| e.value.is_ascii())).then_some(v)
+}
+
+static RE_REQUIRED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bnot\s+null\b|\brequired\b|\bmandatory\b|必填|非空|不能为空|不可为空|不为空|必须|必需")
+        .expect("regex")
+});
+static RE_OPTIONAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bnullable\b|\boptional\b|可选|可空|选填|非必填|允许为空|允许空|可为空|^\s*null\b|[,;]\s*null\b")
+        .expect("regex")
+});
+static RE_UNIQUE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\bunique\b|唯一|\buk\b|\buni\b").expect("regex"));
+static RE_PK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\bpk\b|primary\s+key|主键").expect("regex"));
+static RE_INDEX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\bindex(?:ed)?\b|\bidx\b|索引").expect("regex"));
+static RE_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)(?:\bdefault(?:s to)?|默认值?|缺省值?)\s*(?:[:=]|为|是)?\s*('[^']*'|"[^"]*"|[^\s,;()]+(?:\(\))?)"#)
+        .expect("regex")
+});
+static RE_MAXLEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\bmax(?:imum)?(?:[\s_-]*(?:length|len))?|最大长度|最长|长度|\blength|\blen|≤|<=|不超过|最多)\s*[:=]?\s*(\d+)|(?:\d+\s*-\s*)?(\d+)\s*(?:个)?(?:字符|字|位|chars?\b|characters\b)")
+        .expect("regex")
+});
+static RE_FK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\bfk\b|\breferences\b|外键|关联|\bref\b)\s*(?:to\b)?\s*[:(→>-]*\s*([A-Za-z_]\w*|\p{Han}+)")
+        .expect("regex")
+});
+static RE_IN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:in|enum)\s*\(([^)]*)\)|枚举\s*[(:]\s*([^)]*)\)?").expect("regex")
+});
+
+/// Reads constraint words from free text (`NOT NULL, unique, default 'x', max 50`).
+pub fn parse_mods(text: &str) -> Mods {
+    let t = clean(text);
+    let mut m = Mods::default();
+    if t.is_empty() {
+        return m;
+    }
+    if RE_REQUIRED.is_match(&t) {
+        m.required = Some(true);
+    } else if RE_OPTIONAL.is_match(&t) {
+        m.required = Some(false);
+    }
+    m.unique = RE_UNIQUE.is_match(&t);
+    m.primary_key = RE_PK.is_match(&t);
+    m.index = RE_INDEX.is_match(&t);
+    if let Some(c) = RE_DEFAULT.captures(&t) {
+        m.default = c.get(1).map(|x| x.as_str().to_string());
+    }
+    if let Some(c) = RE_MAXLEN.captures(&t) {
+        m.max_length = c
+            .get(1)
+            .or_else(|| c.get(2))
+            .and_then(|x| x.as_str().parse().ok());
+    }
+    if let Some(c) = RE_FK.captures(&t) {
+        m.ref_target = c.get(1).map(|x| x.as_str().to_string());
+    }
+    if let Some(c) = RE_IN.captures(&t) {
+        if let Some(inner) = c.get(1).or_else(|| c.get(2)) {
+            m.enum_values = enum_values(inner.as_str());
+        }
+    }
+    m
+}
+
+/// `是/否`, `Y/N`, `✓`, `NOT NULL`… → a boolean; `None` for anything unrecognised.
+pub fn yes_no(cell: &str) -> Option<bool> {
+    let t = clean(cell).to_lowercase();
+    let t = t.trim_matches(|c: char| c.is_whitespace() || c == '.');
+    const YES: &[&str] = &[
+        "是",
+        "y",
+        "yes",
+        "true",
+        "✓",
+        "✔",
+        "√",
+        "✅",
+        "必填",
+        "not null",
+        "非空",
+        "required",
+        "必须",
+        "必需",
+        "x",
+        "1",
+        "mandatory",
+        "☑",
+    ];
+    const NO: &[&str] = &[
+        "否",
+        "n",
+        "no",
+        "false",
+        "×",
+        "✗",
+        "✘",
+        "-",
+        "—",
+        "",
+        "⏹️",
+        "⏹",
+        "空",
+        "可选",
+        "optional",
+        "null",
+        "可空",
+        "0",
+        "非必填",
+        "选填",
+        "❌",
+    ];
+    if YES.contains(&t) {
+        Some(true)
+    } else if NO.contains(&t) {
+        Some(false)
+    } else if t.starts_with("是") || t.starts_with("yes") || t.starts_with("必填") {
+        Some(true)
+    } else if t.starts_with("否") || t.starts_with("no") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Unresolved markers that make a cell mean nothing yet.
+pub fn is_tbd(cell: &str) -> bool {
+    let t = clean(cell).to_lowercase();
+    matches!(t.as_str(), "tbd" | "todo" | "待定" | "未定" | "?" | "？")
+        || t.contains("needs clarification")
+}
+
+/// Guesses a type from a field's name and label (used only when no type is written).
+pub fn infer(name: &str, label: &str) -> FieldType {
+    let n = name.to_ascii_lowercase();
+    let ends = |s: &str| n == s || n.ends_with(&format!("_{s}"));
+    let starts = |s: &str| n.starts_with(&format!("{s}_"));
+    if ends("at") || ends("time") || ends("datetime") || ends("timestamp") {
+        return FieldType::Datetime;
+    }
+    if ends("date") || n == "birthday" || ends("day") {
+        return FieldType::Date;
+    }
+    if starts("is") || starts("has") || starts("can") || n == "enabled" || n == "active" {
+        return FieldType::Bool;
+    }
+    if ends("email") {
+        return FieldType::Email;
+    }
+    if ends("phone") || ends("mobile") || ends("tel") {
+        return FieldType::Phone;
+    }
+    if ends("url") || ends("link") || ends("avatar") || ends("image") || ends("website") {
+        return FieldType::Url;
+    }
+    if [
+        "price", "amount", "total", "fee", "cost", "balance", "salary", "deposit", "fine",
+    ]
+    .iter()
+    .any(|w| ends(w))
+    {
+        return FieldType::Decimal;
+    }
+    if [
+        "count", "qty", "quantity", "num", "age", "stock", "size", "level", "rank", "score",
+    ]
+    .iter()
+    .any(|w| ends(w))
+    {
+        return FieldType::Int;
+    }
+    if ends("id") || ends("uuid") {
+        return FieldType::Uuid;
+    }
+    if [
+        "description",
+        "content",
+        "body",
+        "remark",
+        "notes",
+        "note",
+        "comment",
+        "bio",
+    ]
+    .iter()
+    .any(|w| ends(w))
+    {
+        return FieldType::Text;
+    }
+    let l = label;
+    let has = |ws: &[&str]| ws.iter().any(|w| l.contains(w));
+    if has(&["时间"]) {
+        FieldType::Datetime
+    } else if has(&["日期", "生日"]) {
+        FieldType::Date
+    } else if has(&["是否"]) {
+        FieldType::Bool
+    } else if has(&[
+        "金额", "价格", "单价", "费用", "余额", "押金", "罚金", "总价",
+    ]) {
+        FieldType::Decimal
+    } else if has(&["数量", "次数", "库存", "年龄", "数目", "人数"]) {
+        FieldType::Int
+    } else if has(&["邮箱", "邮件"]) {
+        FieldType::Email
+    } else if has(&["手机", "电话"]) {
+        FieldType::Phone
+    } else if has(&["链接", "网址", "图片", "头像"]) {
+        FieldType::Url
+    } else if has(&["描述", "内容", "备注", "详情", "简介"]) {
+        FieldType::Text
+    } else {
+        FieldType::String
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ty(s: &str) -> TypeSpec {
+        match parse_type(s, &NoEntities) {
+            Parsed::Type(t, _) => t,
+            other => panic!("{s}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn words_and_args() {
+        assert_eq!(ty("varchar(50)").max_length, Some(50));
+        assert_eq!(ty("VARCHAR(50)").ty, Some(FieldType::String));
+        assert_eq!(ty("decimal(10,2)").scale, Some(2));
+        assert_eq!(ty("tinyint(1)").ty, Some(FieldType::Bool));
+        assert_eq!(ty("tinyint").ty, Some(FieldType::Int));
+        assert_eq!(ty("timestamp with time zone").ty, Some(FieldType::Datetime));
+        assert_eq!(ty("金额（元）").ty, Some(FieldType::Decimal));
+        assert_eq!(ty("手机号码").ty, Some(FieldType::Phone));
+        assert_eq!(ty("string[]").list, true);
+        assert_eq!(ty("array<int>").ty, Some(FieldType::Int));
+        assert_eq!(ty("字符串数组").list, true);
+        assert_eq!(ty("int unsigned").ty, Some(FieldType::Int));
+        assert_eq!(ty("varchar(20)[]").list, true);
+    }
+
+    #[test]
+    fn enums() {
+        let e = ty("enum(a,b)");
+        assert_eq!(e.ty, Some(FieldType::Enum));
+        assert_eq!(e.enum_values.len(), 2);
+        let e = ty("枚举(a/b)");
+        assert_eq!(e.enum_values[1].value, "b");
+        let e = ty("ENUM('x','y')");
+        assert_eq!(e.enum_values[0].value, "x");
+        let e = ty("a|b|c");
+        assert_eq!(e.enum_values.len(), 3);
+        let e = ty("int（1-男/2-女）");
+        assert_eq!(e.ty, Some(FieldType::Enum));
+        assert_eq!(e.enum_values[1].label, "女");
+        let e = ty("enum(pending(待支付), paid(已支付))");
+        assert_eq!(e.enum_values[0].label, "待支付");
+        let c = code_list("状态：0-正常 1-禁用").expect("codes");
+        assert_eq!(c[1].value, "1");
+        assert_eq!(c[1].label, "禁用");
+        assert!(code_list("长度 1-50").is_none());
+    }
+
+    #[test]
+    fn refs_and_unknown() {
+        let r = ty("ref Reader");
+        assert_eq!(r.ref_target.as_deref(), Some("Reader"));
+        let r = ty("关联 读者");
+        assert_eq!(r.ref_target.as_deref(), Some("读者"));
+        let r = ty("FK → readers(id)");
+        assert_eq!(r.ref_target.as_deref(), Some("readers"));
+        assert_eq!(
+            parse_type("blorb", &NoEntities),
+            Parsed::Unknown("blorb".into())
+        );
+    }
+
+    #[test]
+    fn mods() {
+        let m = parse_mods("NOT NULL, UNIQUE, default 'x', max 50");
+        assert_eq!(m.required, Some(true));
+        assert!(m.unique);
+        assert_eq!(m.default.as_deref(), Some("'x'"));
+        assert_eq!(m.max_length, Some(50));
+        let m = parse_mods("FK → readers(id)");
+        assert_eq!(m.ref_target.as_deref(), Some("readers"));
+        let m = parse_mods("可空，1-50字符");
+        assert_eq!(m.required, Some(false));
+        assert_eq!(m.max_length, Some(50));
+        assert_eq!(yes_no("✓"), Some(true));
+        assert_eq!(yes_no("否"), Some(false));
+        assert_eq!(yes_no("⏳"), None);
+    }
+}

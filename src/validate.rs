@@ -1,0 +1,491 @@
+//! Cross-checks of a model, extracted or edited by hand: every problem at once, each a
+//! located [`Diagnostic`] with a `help:` line. Codes are listed in docs/DIAGNOSTICS.md.
+
+use crate::diag::{Diagnostic, Text};
+use crate::model::{Entity, FieldType, Model, RelationKind};
+use crate::names;
+use std::collections::{BTreeSet, HashMap};
+
+fn is_pascal(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_uppercase()) && s.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+fn is_snake(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_lowercase())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn is_enum_value(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+/// Explains what the tool looks for when it found no entity.
+pub fn no_entities() -> Diagnostic {
+    Diagnostic::error(
+        "E108",
+        0,
+        0,
+        Text::new(
+            "no entities found: the PRD has no data model backend-pro can read",
+            "未找到实体：PRD 中没有可识别的数据模型",
+        ),
+    )
+    .with_help(Text::new(
+        "describe each entity with one of: a field table under a heading that names it (\"### Order\" + | Field | Type | Required | Description |); a field list (\"- email: string, required, unique\"); a CREATE TABLE statement in a ```sql block; a TypeScript interface; or Key Entities bullets (\"- **Order**: …\") with nested field bullets. See docs/PRD-FORMAT.md",
+        "请用以下任一方式描述每个实体：实体标题下的字段表（“### 订单 (Order)” + | 字段 | 类型 | 必填 | 说明 |）；字段列表（“- email: string, 必填, 唯一”）；```sql 代码块中的 CREATE TABLE；TypeScript interface；或“关键实体”列表（“- **订单 (Order)**: …”）加嵌套字段。详见 docs/PRD-FORMAT.md",
+    ))
+}
+
+pub fn validate(model: &Model) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if model.entities.is_empty() {
+        out.push(no_entities());
+    }
+    let known: Vec<&str> = model.entities.iter().map(|e| e.name.as_str()).collect();
+    let known_list = known.join(", ");
+    let by_name: HashMap<&str, &Entity> = model
+        .entities
+        .iter()
+        .map(|e| (e.name.as_str(), e))
+        .collect();
+    let mut names_seen: HashMap<&str, u32> = HashMap::new();
+    let mut tables_seen: HashMap<&str, &str> = HashMap::new();
+    let mut resources_seen: HashMap<&str, &str> = HashMap::new();
+    for e in &model.entities {
+        let at = |code: &str, msg: Text, help: Text| {
+            Diagnostic::error(code, e.line, 1, msg).with_help(help)
+        };
+        if !is_pascal(&e.name) {
+            out.push(at(
+                "E114",
+                Text::new(
+                    format!(
+                        "entity name `{}` is not a PascalCase ASCII identifier",
+                        e.name
+                    ),
+                    format!("实体名 `{}` 不是 PascalCase 英文标识符", e.name),
+                ),
+                Text::new(
+                    format!("use `{}`", names::pascal(&e.name)),
+                    format!("请使用 `{}`", names::pascal(&e.name)),
+                ),
+            ));
+        }
+        if let Some(first) = names_seen.insert(&e.name, e.line) {
+            out.push(at(
+                "E104",
+                Text::new(
+                    format!(
+                        "entity `{}` is defined twice (first on line {first})",
+                        e.name
+                    ),
+                    format!("实体 `{}` 重复定义（首次在第 {first} 行）", e.name),
+                ),
+                Text::new(
+                    "merge the two definitions, or rename one",
+                    "合并两处定义，或重命名其中一个",
+                ),
+            ));
+        } else {
+            for (kind_en, kind_zh, value, seen) in [
+                ("table", "表名", e.table.as_str(), &mut tables_seen),
+                (
+                    "resource path",
+                    "资源路径",
+                    e.resource.as_str(),
+                    &mut resources_seen,
+                ),
+            ] {
+                if let Some(other) = seen.insert(value, &e.name) {
+                    out.push(at(
+                        "E106",
+                        Text::new(
+                            format!(
+                                "entities `{other}` and `{}` have the same {kind_en} `{value}`",
+                                e.name
+                            ),
+                            format!("实体 `{other}` 与 `{}` 的{kind_zh}相同：`{value}`", e.name),
+                        ),
+                        Text::new("rename one of the entities", "请重命名其中一个实体"),
+                    ));
+                }
+            }
+        }
+        check_fields(e, &by_name, &known_list, &mut out);
+        check_relations(e, &by_name, &mut out);
+        check_state_machine(e, &mut out);
+    }
+    for c in &model.contexts {
+        for n in &c.entities {
+            if !by_name.contains_key(n.as_str()) {
+                out.push(
+                    Diagnostic::error(
+                        "E116",
+                        c.line,
+                        1,
+                        Text::new(
+                            format!("context `{}` lists unknown entity `{n}`", c.name),
+                            format!("上下文 `{}` 包含未知实体 `{n}`", c.name),
+                        ),
+                    )
+                    .with_help(Text::new(
+                        format!("known entities: {known_list}"),
+                        format!("已定义的实体：{known_list}"),
+                    )),
+                );
+            }
+        }
+    }
+    for u in &model.use_cases {
+        if let Some(en) = &u.entity {
+            if !by_name.contains_key(en.as_str()) {
+                out.push(
+                    Diagnostic::error(
+                        "E115",
+                        u.line,
+                        1,
+                        Text::new(
+                            format!("use case {} targets unknown entity `{en}`", u.id),
+                            format!("用例 {} 的目标实体 `{en}` 未定义", u.id),
+                        ),
+                    )
+                    .with_help(Text::new(
+                        format!("known entities: {known_list}"),
+                        format!("已定义的实体：{known_list}"),
+                    )),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn check_fields(
+    e: &Entity,
+    by_name: &HashMap<&str, &Entity>,
+    known_list: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut seen: HashMap<&str, u32> = HashMap::new();
+    for f in &e.fields {
+        let err = |code: &str, en: String, zh: String, help_en: String, help_zh: String| {
+            Diagnostic::error(code, f.line, 1, Text::new(en, zh))
+                .with_help(Text::new(help_en, help_zh))
+        };
+        if !is_snake(&f.name) {
+            out.push(err(
+                "E114",
+                format!(
+                    "field name `{}` of `{}` is not a snake_case ASCII identifier",
+                    f.name, e.name
+                ),
+                format!(
+                    "实体 `{}` 的字段名 `{}` 不是 snake_case 英文标识符",
+                    e.name, f.name
+                ),
+                "field names start with a letter and use a-z, 0-9 and _".into(),
+                "字段名须以字母开头，只含 a-z、0-9 和 _".into(),
+            ));
+        }
+        if matches!(
+            f.name.as_str(),
+            "id" | "created_at" | "updated_at" | "version"
+        ) {
+            out.push(err(
+                "E114",
+                format!(
+                    "field `{}` of `{}` is added by the generator",
+                    f.name, e.name
+                ),
+                format!("实体 `{}` 的字段 `{}` 由生成器自动添加", e.name, f.name),
+                "remove it from the field list".into(),
+                "请从字段列表中删除".into(),
+            ));
+        }
+        if let Some(first) = seen.insert(&f.name, f.line) {
+            out.push(err(
+                "E105",
+                format!(
+                    "field `{}` of `{}` is defined twice (first on line {first})",
+                    f.name, e.name
+                ),
+                format!(
+                    "实体 `{}` 的字段 `{}` 重复定义（首次在第 {first} 行）",
+                    e.name, f.name
+                ),
+                "remove one of them, or give them different names".into(),
+                "删除其中一个，或使用不同的名称".into(),
+            ));
+        }
+        match (f.ty, &f.references) {
+            (FieldType::Ref, None) => out.push(err(
+                "E107",
+                format!(
+                    "field `{}` of `{}` is a reference without a target entity",
+                    f.name, e.name
+                ),
+                format!(
+                    "实体 `{}` 的字段 `{}` 是引用，但没有目标实体",
+                    e.name, f.name
+                ),
+                format!("set `references` to one of: {known_list}"),
+                format!("请把 `references` 设为：{known_list}"),
+            )),
+            (_, Some(t)) if !by_name.contains_key(t.as_str()) => out.push(err(
+                "E107",
+                format!(
+                    "field `{}` of `{}` refers to `{t}`, which is not an entity",
+                    f.name, e.name
+                ),
+                format!(
+                    "实体 `{}` 的字段 `{}` 引用的 `{t}` 不是已定义的实体",
+                    e.name, f.name
+                ),
+                format!("known entities: {known_list}"),
+                format!("已定义的实体：{known_list}"),
+            )),
+            _ => {}
+        }
+        if f.ty == FieldType::Enum {
+            if f.enum_values.is_empty() {
+                out.push(err(
+                    "E110",
+                    format!("enum field `{}` of `{}` has no values", f.name, e.name),
+                    format!("实体 `{}` 的枚举字段 `{}` 没有取值", e.name, f.name),
+                    "list the values: `enum(pending, paid)`, `pending|paid`, `（1-男/2-女）`"
+                        .into(),
+                    "请列出取值：`enum(pending, paid)`、`pending|paid`、`（1-男/2-女）`".into(),
+                ));
+            }
+            let mut vs = BTreeSet::new();
+            for v in &f.enum_values {
+                if !vs.insert(v.value.as_str()) {
+                    out.push(err(
+                        "E110",
+                        format!(
+                            "enum field `{}` of `{}` lists `{}` twice",
+                            f.name, e.name, v.value
+                        ),
+                        format!(
+                            "实体 `{}` 的枚举字段 `{}` 重复列出 `{}`",
+                            e.name, f.name, v.value
+                        ),
+                        "remove the duplicate value".into(),
+                        "请删除重复的取值".into(),
+                    ));
+                }
+                if !is_enum_value(&v.value) {
+                    out.push(err(
+                        "E117",
+                        format!("enum value \"{}\" of `{}.{}` is not an ASCII identifier", v.value, e.name, f.name),
+                        format!("`{}.{}` 的枚举值“{}”不是英文标识符", e.name, f.name, v.value),
+                        format!("write the value with its label, e.g. `pending({})` or `1-{}`, or map it in a glossary file", v.value, v.value),
+                        format!("请写成“值(标签)”形式，如 `pending({})` 或 `1-{}`，或在术语表中映射", v.value, v.value),
+                    ));
+                }
+            }
+        }
+        if let Some(d) = &f.default {
+            let ok = match f.ty {
+                FieldType::Int => d.parse::<i64>().is_ok(),
+                FieldType::Decimal | FieldType::Float => d.parse::<f64>().is_ok(),
+                FieldType::Bool => matches!(d.as_str(), "true" | "false"),
+                FieldType::Enum => f.enum_values.iter().any(|v| &v.value == d),
+                _ => true,
+            };
+            if !ok {
+                let values: Vec<&str> = f.enum_values.iter().map(|v| v.value.as_str()).collect();
+                let (help_en, help_zh) = if f.ty == FieldType::Enum {
+                    (
+                        format!("the default must be one of: {}", values.join(", ")),
+                        format!("默认值必须是以下之一：{}", values.join(", ")),
+                    )
+                } else {
+                    (
+                        format!("write a literal {} value", f.ty.as_str()),
+                        format!("请写一个 {} 类型的字面值", f.ty.as_str()),
+                    )
+                };
+                out.push(err(
+                    "E111",
+                    format!(
+                        "default `{d}` of `{}.{}` is not a valid {} value",
+                        e.name,
+                        f.name,
+                        f.ty.as_str()
+                    ),
+                    format!(
+                        "`{}.{}` 的默认值 `{d}` 不是合法的 {} 值",
+                        e.name,
+                        f.name,
+                        f.ty.as_str()
+                    ),
+                    help_en,
+                    help_zh,
+                ));
+            }
+        }
+    }
+    for ix in &e.indexes {
+        for c in &ix.fields {
+            if e.field(c).is_none() {
+                out.push(
+                    Diagnostic::error(
+                        "E116",
+                        e.line,
+                        1,
+                        Text::new(
+                            format!("an index of `{}` names unknown field `{c}`", e.name),
+                            format!("实体 `{}` 的索引包含未知字段 `{c}`", e.name),
+                        ),
+                    )
+                    .with_help(Text::new(
+                        "index only fields of the entity",
+                        "索引只能包含该实体的字段",
+                    )),
+                );
+            }
+        }
+    }
+}
+
+fn check_relations(e: &Entity, by_name: &HashMap<&str, &Entity>, out: &mut Vec<Diagnostic>) {
+    for r in &e.relations {
+        let Some(target) = by_name.get(r.target.as_str()) else {
+            out.push(
+                Diagnostic::error(
+                    "E116",
+                    r.line,
+                    1,
+                    Text::new(
+                        format!(
+                            "relation of `{}` targets unknown entity `{}`",
+                            e.name, r.target
+                        ),
+                        format!("实体 `{}` 的关系指向未知实体 `{}`", e.name, r.target),
+                    ),
+                )
+                .with_help(Text::new(
+                    "point the relation at a defined entity",
+                    "请让关系指向已定义的实体",
+                )),
+            );
+            continue;
+        };
+        let holder = match r.kind {
+            RelationKind::BelongsTo => Some(e),
+            RelationKind::HasMany => Some(*target),
+            RelationKind::ManyToMany => None,
+        };
+        if let (Some(h), Some(fk)) = (holder, &r.foreign_key) {
+            if h.field(fk).is_none() {
+                out.push(
+                    Diagnostic::error(
+                        "E116",
+                        r.line,
+                        1,
+                        Text::new(
+                            format!("relation of `{}` uses foreign key `{fk}`, which `{}` does not have", e.name, h.name),
+                            format!("实体 `{}` 的关系使用外键 `{fk}`，但 `{}` 没有该字段", e.name, h.name),
+                        ),
+                    )
+                    .with_help(Text::new(
+                        "name an existing reference field as the foreign key",
+                        "请使用已存在的引用字段作为外键",
+                    )),
+                );
+            }
+        }
+    }
+}
+
+fn check_state_machine(e: &Entity, out: &mut Vec<Diagnostic>) {
+    let Some(sm) = &e.state_machine else { return };
+    let err = |line: u32, en: String, zh: String, help_en: String, help_zh: String| {
+        Diagnostic::error("E112", line, 1, Text::new(en, zh)).with_help(Text::new(help_en, help_zh))
+    };
+    let Some(field) = e.field(&sm.field) else {
+        out.push(err(
+            sm.line,
+            format!(
+                "state machine of `{}` governs unknown field `{}`",
+                e.name, sm.field
+            ),
+            format!("实体 `{}` 的状态机对应的字段 `{}` 不存在", e.name, sm.field),
+            "add an enum field (usually `status`) listing the states".into(),
+            "请添加列出各状态的枚举字段（通常为 `status`）".into(),
+        ));
+        return;
+    };
+    if field.ty != FieldType::Enum {
+        out.push(err(
+            sm.line,
+            format!(
+                "state machine of `{}` governs `{}`, which is not an enum",
+                e.name, sm.field
+            ),
+            format!(
+                "实体 `{}` 的状态机对应的字段 `{}` 不是枚举",
+                e.name, sm.field
+            ),
+            "make the field an enum of the states".into(),
+            "请把该字段定义为状态枚举".into(),
+        ));
+        return;
+    }
+    let states: BTreeSet<&str> = field.enum_values.iter().map(|v| v.value.as_str()).collect();
+    let list = states.iter().copied().collect::<Vec<_>>().join(", ");
+    if !states.contains(sm.initial.as_str()) {
+        out.push(err(
+            sm.line,
+            format!(
+                "initial state `{}` of `{}.{}` is not one of its values",
+                sm.initial, e.name, sm.field
+            ),
+            format!(
+                "`{}.{}` 的初始状态 `{}` 不在取值中",
+                e.name, sm.field, sm.initial
+            ),
+            format!("states: {list}"),
+            format!("可用状态：{list}"),
+        ));
+    }
+    let mut seen: BTreeSet<(&str, &str)> = BTreeSet::new();
+    for t in &sm.transitions {
+        for s in [&t.from, &t.to] {
+            if !states.contains(s.as_str()) {
+                out.push(err(
+                    t.line,
+                    format!(
+                        "transition `{}` of `{}` uses unknown state `{s}`",
+                        t.action, e.name
+                    ),
+                    format!(
+                        "实体 `{}` 的状态转换 `{}` 使用了未知状态 `{s}`",
+                        e.name, t.action
+                    ),
+                    format!("states: {list}"),
+                    format!("可用状态：{list}"),
+                ));
+            }
+        }
+        if !seen.insert((t.from.as_str(), t.action.as_str())) {
+            out.push(err(
+                t.line,
+                format!(
+                    "action `{}` of `{}` leaves state `{}` twice",
+                    t.action, e.name, t.from
+                ),
+                format!(
+                    "实体 `{}` 的动作 `{}` 从状态 `{}` 出发有两个目标",
+                    e.name, t.action, t.from
+                ),
+                "give the two transitions different actions".into(),
+                "请为这两个转换使用不同的动作名".into(),
+            ));
+        }
+    }
+}
