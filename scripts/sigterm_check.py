@@ -130,7 +130,7 @@ def discover_post_path(host: str, port: int) -> str | None:
         if pm:
             current = pm.group(2)
             continue
-        if current and "{" not in current and re.match(r"^    post:\s*$", line):
+        if current and "{" not in current and re.match(r"^    post:", line):
             return current
     return None
 
