@@ -1,8 +1,8 @@
 //! The service: name (kebab-case ASCII), title, description and language of the PRD.
 
 use crate::diag::{Diagnostic, Text};
-use crate::extract::headings::split_name;
-use crate::extract::roles::{section_role, Role};
+use crate::extract::headings::{split_name, NameParts};
+use crate::extract::roles::{role, section_role, Role};
 use crate::extract::Ctx;
 use crate::model::{Lang, Service};
 use crate::names;
@@ -40,13 +40,35 @@ pub fn extract(doc: &Document, cx: &mut Ctx) -> Service {
         title = raw_title.trim().to_string();
     }
     let stripped_empty = PREFIX.replace(raw_title.trim(), "").trim().is_empty();
-    let parts = split_name(&title);
+    // `ClinicCloud — appointments and billing`: the name before the tagline.
+    let cut = [" — ", " – ", " - ", ": "]
+        .iter()
+        .filter_map(|sep| title.find(sep))
+        .min()
+        .unwrap_or(title.len());
+    let head = title[..cut].trim().to_string();
+    let parts = if head != title
+        && names::is_ascii_ident(&head)
+        && head.split_whitespace().count() <= 3
+    {
+        NameParts {
+            ident: Some(head.clone()),
+            label: String::new(),
+        }
+    } else {
+        split_name(&title)
+    };
+    if parts.ident.as_deref() == Some(head.as_str()) && head != title {
+        title = head.clone();
+    }
     let glossary = cx
         .glossary
         .get(&title)
         .or_else(|| cx.glossary.get(&parts.label))
         .cloned();
-    let ascii = glossary.or_else(|| parts.ident.clone().filter(|_| !stripped_empty));
+    let ascii = glossary
+        .or_else(|| metadata_name(doc))
+        .or_else(|| parts.ident.clone().filter(|_| !stripped_empty));
     let name = ascii
         .map(|a| {
             names::words(&a)
@@ -106,14 +128,87 @@ pub fn extract(doc: &Document, cx: &mut Ctx) -> Service {
     }
 }
 
-/// The first prose paragraph that is not front matter (`**Status**: Draft`).
+/// A document-information table row such as `| 英文标识 | library |`.
+fn metadata_name(doc: &Document) -> Option<String> {
+    const KEYS: &[&str] = &[
+        "英文标识", "英文名", "英文名称", "项目代号", "服务名", "服务标识", "系统标识", "英文简称",
+        "code name", "codename", "service name", "service", "project code", "identifier",
+    ];
+    let is_key = |k: &str| KEYS.contains(&fold(k).trim().to_lowercase().as_str());
+    for s in doc.sections.iter().take(6) {
+        for b in &s.blocks {
+            if let Block::Paragraph(lines) = b {
+                // `**Service**: `shop``
+                for l in lines {
+                    for part in fold(&l.text).split(['·', '|']) {
+                        if let Some((k, v)) = part.split_once(':') {
+                            let v = v.trim().trim_matches('`').trim();
+                            if is_key(k) && names::is_ascii_ident(v) {
+                                return Some(v.to_string());
+                            }
+                        }
+                    }
+                }
+            }
+            let Block::Table(t) = b else { continue };
+            for r in &t.rows {
+                let (Some(k), Some(v)) = (r.cells.first(), r.cells.get(1)) else {
+                    continue;
+                };
+                let key = fold(&k.text).trim().to_lowercase();
+                if KEYS.contains(&key.as_str()) && names::is_ascii_ident(v.text.trim()) {
+                    return Some(v.text.trim().to_string());
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The first prose paragraph that is not front matter (`**Status**: Draft`); spec-kit's
+/// `**Input**: User description: "…"` is the feature's own description.
 fn description(doc: &Document) -> String {
-    for (idx, s) in doc.sections.iter().enumerate() {
-        if s.struck || s.level > 2 || section_role(doc, idx) != Role::Other {
+    for s in &doc.sections {
+        for b in &s.blocks {
+            let Block::Paragraph(lines) = b else { continue };
+            let Some(start) = lines.iter().position(|l| l.raw.starts_with("**Input**")) else {
+                continue;
+            };
+            let mut text: Vec<&str> = vec![];
+            for (i, l) in lines.iter().enumerate().skip(start) {
+                if i > start && is_metadata(&l.raw) {
+                    break;
+                }
+                text.push(l.text.as_str());
+            }
+            let joined = text.join(" ");
+            let t = joined.trim_start_matches("Input:").trim();
+            let t = t.trim_start_matches("User description:").trim();
+            let t = t.trim_matches('"').trim();
+            if t.chars().count() >= 8 {
+                return t.to_string();
+            }
+        }
+    }
+    for s in doc.sections.iter() {
+        let parent_role = s
+            .parent
+            .filter(|&p| doc.sections.get(p).is_some_and(|ps| ps.level >= 2))
+            .map(|p| section_role(doc, p))
+            .unwrap_or(Role::Other);
+        let lower = s.title.to_lowercase();
+        let overview = ["背景", "概述", "简介", "overview", "introduction", "background", "summary"]
+            .iter()
+            .any(|w| lower.contains(w));
+        let plain = role(&s.title) == Role::Other && parent_role == Role::Other;
+        if s.struck || s.level > 2 || !(plain || overview) {
             continue;
         }
         for b in &s.blocks {
             let Block::Paragraph(lines) = b else { continue };
+            if lines.iter().any(|l| is_metadata(&l.raw)) {
+                continue;
+            }
             let prose: Vec<&str> = lines
                 .iter()
                 .filter(|l| !l.struck && !is_metadata(&l.raw))
