@@ -214,6 +214,15 @@ pub const EN_COMMAND_VERBS: &[(&str, &str)] = &[
     ("return", "return"),
     ("renew", "renew"),
     ("review", "approve"),
+    ("send", "create"),
+    ("post", "create"),
+    ("reply", "create"),
+    ("comment", "create"),
+    ("invite", "create"),
+    ("apply", "create"),
+    ("request", "create"),
+    ("schedule", "create"),
+    ("share", "share"),
 ];
 
 /// Query verbs (no side effects), English. `(word, action)`: `list` or `get`.
@@ -277,6 +286,13 @@ pub const ZH_COMMAND_VERBS: &[(&str, &str)] = &[
     ("备份", "backup"),
     ("重置", "reset"),
     ("标记", "mark"),
+    ("发送", "create"),
+    ("发起", "create"),
+    ("申请", "create"),
+    ("评论", "create"),
+    ("回复", "create"),
+    ("邀请", "create"),
+    ("分享", "share"),
 ];
 
 /// Query verbs, Chinese. `(word, action)`.
@@ -352,10 +368,12 @@ pub fn zh_actor(label: &str) -> Option<&'static str> {
         .filter(|(w, _)| l.ends_with(w))
         .max_by_key(|(w, _)| w.chars().count())
         .or_else(|| {
+            // The earliest role word, then the longest (`馆员为读者…` → librarian).
             ZH_ACTORS
                 .iter()
-                .filter(|(w, _)| l.contains(w))
-                .max_by_key(|(w, _)| w.chars().count())
+                .filter_map(|e| l.find(e.0).map(|p| (p, e)))
+                .min_by_key(|(p, (w, _))| (*p, usize::MAX - w.len()))
+                .map(|(_, e)| e)
         })
         .map(|(_, a)| *a)
 }

@@ -14,6 +14,7 @@
 //!
 //! then the other extractors (state machines, actors, use cases, NFRs) run on the result.
 
+pub mod actors;
 pub mod ddl;
 pub mod entities;
 pub mod fields;
@@ -25,6 +26,7 @@ pub mod service;
 pub mod states;
 pub mod ts;
 pub mod types;
+pub mod usecases;
 
 use crate::analyze::Glossary;
 use crate::diag::{Diagnostic, Text};
@@ -163,8 +165,8 @@ pub fn extract(doc: &Document, glossary: &Glossary, diags: &mut Vec<Diagnostic>)
     diags.append(&mut cx.diags);
     let (contexts, mut entities) = contexts_of(built);
     states::extract(doc, &mut entities, diags);
-    let actors = Vec::new();
-    let use_cases = Vec::new();
+    let actors = actors::extract(doc, diags);
+    let use_cases = usecases::extract(doc, &entities, &actors, diags);
     let nfr = nfr::extract(doc, diags);
     Model {
         version: MODEL_VERSION,
