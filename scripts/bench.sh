@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# Benchmarks (not tests): measure, print a Markdown report, optionally write it into
+# docs/BENCHMARKS.md between the "bench:results" markers.
+#
+#   scripts/bench.sh [--update-docs] [--entities 200] [--duration 10] [--example NAME]
+#
+#   CLI      hyperfine: `analyze` on a generated N-entity PRD (scripts/gen-big-prd.py);
+#            `new` on the largest example vs `cp -r` of the same output tree.
+#   service  the largest example generated, on real PostgreSQL (fsync on) + Redis, loopback only:
+#            wrk GET by id (served from the Redis cache) vs a bare Gin JSON hello
+#            (scripts/bench/gin-hello, same Gin version) run in the same session; POST create at
+#            full speed, then paced to ~70 % of that, with P99; idle RSS; stripped binary size.
+# Every load run is bounded (--duration seconds); every process is stopped on exit.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
+# shellcheck source=scripts/services.sh
+source "$ROOT/scripts/services.sh"
+
+UPDATE_DOCS=0
+ENTITIES=200
+DURATION=10
+EXAMPLE=
+while [ "$#" -gt 0 ]; do
+  case "$1" in
+    --update-docs) UPDATE_DOCS=1; shift ;;
+    --entities) ENTITIES=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --example) EXAMPLE=$2; shift 2 ;;
+    *) die "unknown argument: $1" ;;
+  esac
+done
+if [ "$DURATION" -lt 1 ] || [ "$DURATION" -gt 60 ]; then die "--duration must be 1..60 seconds"; fi
+
+apt_install hyperfine wrk
+export GOTOOLCHAIN=local
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/bp-bench.XXXXXX")
+PIDS=()
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  services_stop
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+REPORT=$WORK/report.md
+out() { printf '%s\n' "$*" | tee -a "$REPORT"; }
+# json FILE EXPR — evaluate a Python expression over the JSON document `d` in FILE.
+json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
+# field LINE KEY — the value of KEY=value in a wrk BENCH line.
+field() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+check() { # check OK? — a mark for the report
+  if [ "$1" = 1 ]; then echo "yes"; else echo "**no**"; fi
+}
+fcmp() { awk -v a="$1" -v b="$2" "BEGIN { exit !(a $3 b) }" && echo 1 || echo 0; }
+
+# ---------------------------------------------------------------------------------------------
+log "building backend-pro (release)"
+cargo build --release --locked -q
+BP=${CARGO_TARGET_DIR:-$ROOT/target}/release/backend-pro
+[[ "$BP" = /* ]] || BP=$ROOT/$BP
+
+cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n1)
+out "Run on $(date -u +%Y-%m-%d) · $(nproc) cores ($cpu) · $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM ·" \
+  "$(. /etc/os-release && echo "$PRETTY_NAME") · kernel $(uname -r)"
+out ""
+out "Tools: $(rustc --version | cut -d' ' -f1-2) · $(go version | cut -d' ' -f3) ·" \
+  "PostgreSQL $("$(_bp_pg_bindir)/postgres" --version | awk '{ print $3 }') ·" \
+  "Redis $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p') · $(hyperfine --version) · $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2)"
+out ""
+
+# --- CLI: analyze ------------------------------------------------------------------------------
+python3 scripts/gen-big-prd.py "$ENTITIES" >"$WORK/big.md"
+"$BP" analyze --prd "$WORK/big.md" --out "$WORK/big.yaml" 2>/dev/null || die "analyze failed on the generated PRD"
+found=$(grep -c '^- name:' "$WORK/big.yaml" || true)
+hyperfine -N --warmup 3 --runs 50 --export-json "$WORK/analyze.json" \
+  "$BP analyze --prd $WORK/big.md --out $WORK/big2.yaml" >"$WORK/hyperfine-analyze.txt" 2>&1
+a_mean=$(json "$WORK/analyze.json" "'%.1f' % (d['results'][0]['mean']*1000)")
+a_sd=$(json "$WORK/analyze.json" "'%.1f' % (d['results'][0]['stddev']*1000)")
+a_min=$(json "$WORK/analyze.json" "'%.1f' % (d['results'][0]['min']*1000)")
+
+out "| CLI | result | target | met |"
+out "|---|---|---|---|"
+out "| \`analyze\` on a $ENTITIES-entity PRD ($(wc -l <"$WORK/big.md") lines, $found entities found) | ${a_mean} ms ± ${a_sd} (min ${a_min}) | < 50 ms | $(check "$(fcmp "$a_mean" 50 '<')") |"
+
+HAVE_NEW=0
+"$BP" new --help >/dev/null 2>&1 && HAVE_NEW=1
+LARGEST=
+if [ "$HAVE_NEW" = 1 ]; then
+  if [ -n "$EXAMPLE" ]; then
+    LARGEST=examples/$EXAMPLE/PRD.md
+  else
+    best=-1
+    for f in examples/*/PRD.md; do
+      [ -f "$f" ] || continue
+      n=$("$BP" analyze --prd "$f" 2>/dev/null | grep -c '^- name:' || true)
+      if [ "$n" -gt "$best" ]; then best=$n; LARGEST=$f; fi
+    done
+  fi
+fi
+if [ -n "$LARGEST" ]; then
+  ex=$(basename "$(dirname "$LARGEST")")
+  ents=$("$BP" analyze --prd "$LARGEST" 2>/dev/null | grep -c '^- name:' || true)
+  "$BP" new --prd "$LARGEST" --out "$WORK/tree" --module example.com/bench >/dev/null 2>&1 || die "new failed on $LARGEST"
+  files=$(find "$WORK/tree" -type f | wc -l)
+  kib=$(du -sk "$WORK/tree" | cut -f1)
+  hyperfine -N --warmup 3 --runs 30 --export-json "$WORK/new.json" \
+    --prepare "rm -rf $WORK/new-out" \
+    "$BP new --prd $LARGEST --out $WORK/new-out --module example.com/bench" \
+    --prepare "rm -rf $WORK/cp-out" \
+    "cp -r $WORK/tree $WORK/cp-out" >"$WORK/hyperfine-new.txt" 2>&1
+  n_mean=$(json "$WORK/new.json" "'%.1f' % (d['results'][0]['mean']*1000)")
+  n_sd=$(json "$WORK/new.json" "'%.1f' % (d['results'][0]['stddev']*1000)")
+  c_mean=$(json "$WORK/new.json" "'%.1f' % (d['results'][1]['mean']*1000)")
+  ratio=$(json "$WORK/new.json" "'%.1f' % (d['results'][0]['mean']/d['results'][1]['mean'])")
+  out "| \`new\` on the largest example ($ex: $ents entities → $files files, $kib KiB) | ${n_mean} ms ± ${n_sd} | < 100 ms | $(check "$(fcmp "$n_mean" 100 '<')") |"
+  out "| same tree copied with \`cp -r\` | ${c_mean} ms | | |"
+  out "| \`new\` ÷ \`cp -r\` | ${ratio}× | ≤ 15× | $(check "$(fcmp "$ratio" 15 '<=')") |"
+else
+  out "| \`new\` on the largest example | not measured: backend-pro has no working \`new\` command yet | < 100 ms, ≤ 15× cp -r | |"
+fi
+out ""
+
+# --- service -----------------------------------------------------------------------------------
+if [ -z "$LARGEST" ]; then
+  out "Service benchmarks not run: nothing generated yet."
+else
+  SERVICES_DURABLE=1 services_start
+  BENCH_DB=$(services_createdb bench)
+
+  (cd "$WORK/tree" && go build -ldflags='-s -w' -o "$WORK/api" ./cmd/api && go build -o "$WORK/migration" ./cmd/migration)
+  (cd scripts/bench/gin-hello && go build -ldflags='-s -w' -o "$WORK/gin-hello" .)
+  gin_gen=$(awk '$1 == "github.com/gin-gonic/gin" { print $2 }' "$WORK/tree/go.mod" | head -n1)
+  gin_base=$(awk '$1 == "github.com/gin-gonic/gin" || $2 == "github.com/gin-gonic/gin" { print $NF }' scripts/bench/gin-hello/go.mod | head -n1)
+  [ "$gin_gen" = "$gin_base" ] || warn "Gin versions differ: generated $gin_gen, baseline $gin_base"
+  api_mib=$(awk -v b="$(stat -c %s "$WORK/api")" 'BEGIN { printf "%.1f", b / 1048576 }')
+  hello_mib=$(awk -v b="$(stat -c %s "$WORK/gin-hello")" 'BEGIN { printf "%.1f", b / 1048576 }')
+
+  DATABASE_URL=$BENCH_DB "$WORK/migration" up >"$WORK/migrate.log" 2>&1 || { cat "$WORK/migrate.log" >&2; die "migration failed"; }
+  API_PORT=$(free_port)
+  DATABASE_URL=$BENCH_DB REDIS_URL=$REDIS_URL HTTP_ADDR=127.0.0.1:$API_PORT \
+    "$WORK/api" </dev/null >"$WORK/api.log" 2>&1 &
+  API_PID=$!
+  PIDS+=("$API_PID")
+  wait_http "http://127.0.0.1:$API_PORT/readyz" 30 || { tail -n 30 "$WORK/api.log" >&2; die "api did not become ready"; }
+  HELLO_PORT=$(free_port)
+  HTTP_ADDR=127.0.0.1:$HELLO_PORT "$WORK/gin-hello" </dev/null >"$WORK/hello.log" 2>&1 &
+  PIDS+=("$!")
+  wait_http "http://127.0.0.1:$HELLO_PORT/healthz" 30 || die "gin-hello did not start"
+  sleep 3
+  idle_rss_kib=$(awk '/^VmRSS:/ { print $2 }' "/proc/$API_PID/status")
+  idle_rss=$(awk -v k="$idle_rss_kib" 'BEGIN { printf "%.1f", k / 1024 }')
+
+  python3 -c 'import yaml' 2>/dev/null || python3 -m pip install -q pyyaml >&2
+  python3 scripts/bench/post_body.py "http://127.0.0.1:$API_PORT" >"$WORK/probe.json" || die "no create request found"
+  post_path=$(json "$WORK/probe.json" "d['path']")
+  item_path=$(json "$WORK/probe.json" "d['item_path']")
+  json "$WORK/probe.json" "d['template']" >"$WORK/body.tmpl"
+  curl -fsS -o /dev/null "http://127.0.0.1:$API_PORT$item_path"
+  curl -fsS -o /dev/null "http://127.0.0.1:$API_PORT$item_path"
+  cached_keys=$(redis-cli -u "$REDIS_URL" dbsize)
+
+  W=(wrk -t2 -c64 -d"${DURATION}s" --timeout 5s)
+  run_wrk() { "$@" 2>&1 | tee -a "$WORK/wrk.log" | grep '^BENCH' || { tail -n 20 "$WORK/wrk.log" >&2; die "wrk failed"; }; }
+  log "wrk: bare Gin hello"
+  hello=$(run_wrk "${W[@]}" -s scripts/bench/wrk.lua "http://127.0.0.1:$HELLO_PORT/hello")
+  log "wrk: GET $item_path (cached)"
+  get=$(run_wrk "${W[@]}" -s scripts/bench/wrk.lua "http://127.0.0.1:$API_PORT$item_path")
+  log "wrk: POST $post_path, full speed"
+  P=(wrk -t2 -c32 -d"${DURATION}s" --timeout 5s)
+  pmax=$(run_wrk "${P[@]}" -s scripts/bench/wrk.lua "http://127.0.0.1:$API_PORT" -- post "$post_path" "$WORK/body.tmpl")
+  max_rps=$(field "$pmax" rps)
+  # Pace to ~70 % of the maximum: 16 connections, each waiting DELAY ms before every request;
+  # one short calibration run corrects for the time the requests themselves take.
+  target=$(awk -v m="$max_rps" 'BEGIN { printf "%.0f", m * 0.7 }')
+  C=16
+  delay=$(awk -v t="$target" -v c="$C" 'BEGIN { d = c * 1000 / t; printf "%d", (d < 1 ? 1 : d) }')
+  cal=$(run_wrk wrk -t2 -c"$C" -d3s --timeout 5s -s scripts/bench/wrk-paced.lua "http://127.0.0.1:$API_PORT" -- post "$post_path" "$WORK/body.tmpl" "$delay")
+  delay=$(awk -v d="$delay" -v a="$(field "$cal" rps)" -v t="$target" 'BEGIN { n = d * a / t; printf "%d", (n < 1 ? 1 : n) }')
+  log "wrk: POST $post_path paced to ~$target req/s (delay ${delay} ms × $C connections)"
+  paced=$(run_wrk wrk -t2 -c"$C" -d"${DURATION}s" --timeout 5s -s scripts/bench/wrk-paced.lua "http://127.0.0.1:$API_PORT" -- post "$post_path" "$WORK/body.tmpl" "$delay")
+  load_rss=$(awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$API_PID/status")
+
+  h_rps=$(field "$hello" rps); g_rps=$(field "$get" rps)
+  pct=$(awk -v g="$g_rps" -v h="$h_rps" 'BEGIN { printf "%.0f", 100 * g / h }')
+  p_rps=$(field "$paced" rps); p99=$(field "$paced" p99_ms)
+  p_share=$(awk -v p="$p_rps" -v m="$max_rps" 'BEGIN { printf "%.0f", 100 * p / m }')
+  errs() { echo "$(field "$1" errors) socket, $(field "$1" status_errors) non-2xx"; }
+
+  out "| Service ($ex, PostgreSQL fsync on, Redis, loopback; wrk ${DURATION} s) | result | target | met |"
+  out "|---|---|---|---|"
+  out "| bare Gin JSON hello (\`GET /hello\`, 64 conns) | $h_rps req/s, P99 $(field "$hello" p99_ms) ms ($(errs "$hello")) | baseline | |"
+  out "| \`GET $item_path\` from cache (64 conns; $cached_keys key(s) in Redis after two GETs) | $g_rps req/s, P99 $(field "$get" p99_ms) ms ($(errs "$get")) = ${pct} % of bare Gin | ≥ 50 % | $(check "$(fcmp "$pct" 50 '>=')") |"
+  out "| \`POST $post_path\` full speed (32 conns) | $max_rps req/s, P99 $(field "$pmax" p99_ms) ms ($(errs "$pmax")) | ≥ 1,000 req/s | $(check "$(fcmp "$max_rps" 1000 '>=')") |"
+  out "| \`POST $post_path\` paced (${C} conns × ${delay} ms) | $p_rps req/s = ${p_share} % of max, P50 $(field "$paced" p50_ms) ms, **P99 $p99 ms** ($(errs "$paced")) | P99 < 50 ms at ~70 % | $(check "$(fcmp "$p99" 50 '<')") |"
+  out "| idle RSS of \`cmd/api\` (3 s after ready) | $idle_rss MiB (after the load: $load_rss MiB) | ≤ 40 MB | $(check "$(fcmp "$idle_rss" 38.1 '<=')") |"
+  out "| stripped \`cmd/api\` binary (\`-ldflags='-s -w'\`) | $api_mib MiB (bare Gin hello: $hello_mib MiB) | ≤ 35 MB | $(check "$(fcmp "$api_mib" 33.3 '<=')") |"
+fi
+
+echo
+if [ "$UPDATE_DOCS" = 1 ]; then
+  python3 - "$ROOT/docs/BENCHMARKS.md" "$REPORT" <<'PY'
+import re, sys
+doc, rep = sys.argv[1], open(sys.argv[2]).read()
+text = open(doc).read()
+new, n = re.subn(r"(<!-- bench:results:begin -->\n).*?(<!-- bench:results:end -->)",
+                 lambda m: m.group(1) + rep + m.group(2), text, flags=re.S)
+if n != 1:
+    sys.exit("docs/BENCHMARKS.md has no bench:results markers")
+open(doc, "w").write(new)
+PY
+  log "docs/BENCHMARKS.md updated"
+fi
