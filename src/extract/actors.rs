@@ -39,6 +39,10 @@ static EN_ALLOW: LazyLock<Regex> = LazyLock::new(|| {
         .expect("allow regex")
 });
 
+static WHEN_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bwhen\s+(?:the|a|an)\s+([A-Za-z]+)\s+([a-z]+s)\b").expect("when regex")
+});
+
 const ROLE_HEADERS: &[&str] = &[
     "角色",
     "角色名称",
@@ -162,6 +166,7 @@ pub fn extract(doc: &Document, diags: &mut Vec<Diagnostic>) -> Vec<Actor> {
         if doc.ancestry(si).iter().any(|s| s.struck) || section_role(doc, si) == Role::OutOfScope {
             continue;
         }
+        let in_uc = section_role(doc, si) == Role::UseCases;
         let mut lines: Vec<(&str, u32)> = Vec::new();
         for b in &sec.blocks {
             match b {
@@ -180,6 +185,20 @@ pub fn extract(doc: &Document, diags: &mut Vec<Diagnostic>) -> Vec<Actor> {
                     for r in t.rows.iter().filter(|r| !r.struck) {
                         for c in &r.cells {
                             lines.push((c.text.as_str(), r.pos.line));
+                            // `运营人员添加新活动` in a feature table.
+                            if in_uc {
+                                if let Some((word, name)) = lexicon::zh_actor_prefix(c.text.trim())
+                                {
+                                    if name != "system" && !out.iter().any(|a| a.name == name) {
+                                        out.push(Actor {
+                                            name: name.to_string(),
+                                            label: word.to_string(),
+                                            description: String::new(),
+                                            line: r.pos.line,
+                                        });
+                                    }
+                                }
+                            }
                         }
                     }
                 }
@@ -190,6 +209,23 @@ pub fn extract(doc: &Document, diags: &mut Vec<Diagnostic>) -> Vec<Actor> {
             if let Some(subject) = subject(text) {
                 if resolve(&subject, &out).is_none() {
                     add(&subject, "", line, &mut out, &mut unknown, diags);
+                }
+            }
+            // `When the admin views coupons`, `WHEN a user submits`: role words only.
+            let folded = fold(text);
+            let lower = folded.to_lowercase();
+            let scenario = (lower.contains("given") && lower.contains("when"))
+                || folded.trim_start().starts_with("WHEN ");
+            for c in WHEN_SUBJECT.captures_iter(&folded).filter(|_| scenario) {
+                let Some(w) = c.get(1) else { continue };
+                if c.get(2)
+                    .is_some_and(|v| matches!(v.as_str(), "is" | "was" | "has" | "does"))
+                {
+                    continue;
+                }
+                let w = names::singular(&w.as_str().to_lowercase());
+                if EN_ROLE_WORDS.contains(&w.as_str()) && resolve(&w, &out).is_none() {
+                    add(&w, "", line, &mut out, &mut unknown, diags);
                 }
             }
         }

@@ -161,7 +161,7 @@ pub const EN_COMMAND_VERBS: &[(&str, &str)] = &[
     ("new", "create"),
     ("register", "create"),
     ("sign up", "create"),
-    ("record", "create"),
+    ("record", "record"),
     ("submit", "submit"),
     ("place", "create"),
     ("book", "create"),
@@ -220,9 +220,10 @@ pub const EN_COMMAND_VERBS: &[(&str, &str)] = &[
     ("comment", "create"),
     ("invite", "create"),
     ("apply", "create"),
-    ("request", "create"),
     ("schedule", "create"),
     ("share", "share"),
+    ("redeem", "redeem"),
+    ("use", "use"),
 ];
 
 /// Query verbs (no side effects), English. `(word, action)`: `list` or `get`.
@@ -376,6 +377,15 @@ pub fn zh_actor(label: &str) -> Option<&'static str> {
                 .map(|(_, e)| e)
         })
         .map(|(_, a)| *a)
+}
+
+/// The role word a Chinese phrase starts with (`运营人员添加新活动` → (`运营人员`, `operator`)).
+pub fn zh_actor_prefix(text: &str) -> Option<(&'static str, &'static str)> {
+    ZH_ACTORS
+        .iter()
+        .filter(|(w, _)| text.starts_with(w))
+        .max_by_key(|(w, _)| w.len())
+        .copied()
 }
 
 /// The verb that leads to an English state (`shipped` → `ship`).

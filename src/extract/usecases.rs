@@ -644,6 +644,9 @@ fn build(
     if let Some(ei) = entity {
         action = refine_action(&action, &raw.texts, &entities[ei]);
     }
+    if action == "record" {
+        action = "create".into();
+    }
     out.push(UseCase {
         id: raw.id.unwrap_or_default(),
         title: raw.title,
@@ -801,8 +804,8 @@ fn verb_hits(text: &str) -> Vec<VerbHit> {
             }
         }
     };
-    zh(lexicon::ZH_VERBS, true, &mut hits);
     zh(ZH_COMMAND_VERBS, true, &mut hits);
+    zh(lexicon::ZH_VERBS, true, &mut hits);
     zh(ZH_QUERY_VERBS, false, &mut hits);
     // `管理员` is a role, not `管理`; overlapping hits keep the longest.
     hits.sort_by_key(|h| (h.pos, usize::MAX - (h.end - h.pos)));
@@ -826,7 +829,21 @@ fn entity_hits(text: &str, entities: &[Entity]) -> Vec<EntityHit> {
         let words: Vec<&str> = snake.split('_').collect();
         let plural = names::plural(&snake);
         let pwords: Vec<&str> = plural.split('_').collect();
-        for (ws, is_plural) in [(words.clone(), false), (pwords, true)] {
+        let forms = vec![(words.clone(), false), (pwords, true)];
+        // `GymClass` is also "class"/"classes" when no other entity ends in that word.
+        if let Some(last) = words.last().filter(|_| words.len() > 1) {
+            let unique = entities
+                .iter()
+                .filter(|o| names::snake(&o.name).rsplit('_').next() == Some(*last))
+                .count()
+                == 1;
+            if unique {
+                let pl = names::plural(last);
+                push_word_hits(&toks, &[last], ei, false, &mut hits);
+                push_word_hits(&toks, &[pl.as_str()], ei, true, &mut hits);
+            }
+        }
+        for (ws, is_plural) in forms {
             for i in 0..toks.len() {
                 let ok = ws.iter().enumerate().all(|(k, w)| {
                     toks.get(i + k)
@@ -897,6 +914,32 @@ fn entity_hits(text: &str, entities: &[Entity]) -> Vec<EntityHit> {
     kept
 }
 
+fn push_word_hits(
+    toks: &[(usize, usize, String)],
+    ws: &[&str],
+    ei: usize,
+    plural: bool,
+    hits: &mut Vec<EntityHit>,
+) {
+    for i in 0..toks.len() {
+        let ok = ws.iter().enumerate().all(|(k, w)| {
+            toks.get(i + k)
+                .map(|x| x.2 == *w || x.2 == format!("{w}'s"))
+                .unwrap_or(false)
+        });
+        if ok {
+            let last = &toks[i + ws.len() - 1];
+            hits.push(EntityHit {
+                pos: toks[i].0,
+                end: last.1,
+                entity: ei,
+                plural,
+                possessive: last.2.ends_with("'s"),
+            });
+        }
+    }
+}
+
 /// `manage X` / `管理X` / `X管理` naming an entity.
 fn manage_target(text: &str, entities: &[Entity]) -> Option<usize> {
     let t = fold(text);
@@ -913,7 +956,9 @@ fn manage_target(text: &str, entities: &[Entity]) -> Option<usize> {
         .or_else(|| {
             lower
                 .match_indices("管理")
-                .find(|(i, _)| !lower[*i..].starts_with("管理员"))
+                .find(|(i, _)| {
+                    !lower[*i..].starts_with("管理员") || lower[*i..].starts_with("管理员工")
+                })
                 .map(|(i, _)| i)
         })?;
     let hits = entity_hits(&t, entities);
@@ -950,11 +995,21 @@ fn classify(
     actor: &str,
     participles: bool,
 ) -> Option<(UseCaseKind, String, Option<usize>)> {
+    let stripped = strip_clauses(text);
+    let text = stripped.as_str();
     let hits = entity_hits(text, entities);
-    // `借阅记录查询`: 借阅 is part of the entity's name here, not a verb.
+    let toks = tokens(text);
+    // `借阅记录查询`: 借阅 is part of the entity's name here, not a verb; `comment` is a
+    // verb only where a verb goes (`to comment`, at the start).
     let mut verbs: Vec<VerbHit> = verb_hits(text)
         .into_iter()
-        .filter(|v| !hits.iter().any(|h| v.pos >= h.pos && v.end <= h.end))
+        .filter(|v| {
+            !hits.iter().any(|h| {
+                let inside = v.pos >= h.pos && v.end <= h.end;
+                let same = v.pos == h.pos && v.end == h.end && v.word.is_ascii();
+                inside && !(same && verb_slot(&toks, v.pos))
+            })
+        })
         .collect();
     if verbs.iter().any(|v| !v.participle) || !participles {
         verbs.retain(|v| !v.participle);
@@ -976,6 +1031,23 @@ fn classify(
     let actor_entity = entities.iter().position(|e| names::snake(&e.name) == actor);
     let mut entity = machine_entity(&action, &hits, entities)
         .filter(|_| machine_actions.contains(action.as_str()));
+    // `comment on a ticket`: the verb names the entity it creates.
+    if entity.is_none() && action == "create" {
+        entity = hits
+            .iter()
+            .find(|h| h.pos == verb.pos && h.end == verb.end)
+            .map(|h| h.entity);
+    }
+    // `book a class` books a Booking, not the class.
+    if entity.is_none() {
+        let prefer: &[&str] = match verb.word.as_str() {
+            "book" | "reserve" | "预约" | "预订" => &["booking", "reservation", "appointment"],
+            _ => &[],
+        };
+        entity = prefer
+            .iter()
+            .find_map(|p| entities.iter().position(|e| names::snake(&e.name) == *p));
+    }
     if entity.is_none() && matches!(verb.word.as_str(), "register" | "sign up" | "注册") {
         entity = actor_entity.filter(|_| {
             hits.iter()
@@ -1023,6 +1095,33 @@ fn classify(
     Some((kind, action, entity))
 }
 
+/// True when the word at byte `pos` stands where a verb goes: first word, or after `to`,
+/// `can`, `and`, a modal or `I`.
+fn verb_slot(toks: &[(usize, usize, String)], pos: usize) -> bool {
+    match toks.iter().position(|t| t.0 == pos) {
+        Some(0) => true,
+        Some(i) => matches!(
+            toks[i - 1].2.as_str(),
+            "to" | "can" | "and" | "will" | "must" | "shall" | "should" | "may" | "i" | "then"
+        ),
+        None => false,
+    }
+}
+
+static TIME_CLAUSE_EN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)[,;]?\s+\b(?:before|after|once|until|unless|while)\b[^,;.]*")
+        .expect("clause regex")
+});
+static TIME_CLAUSE_ZH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"在[^,，。;；]{1,12}?(?:之前|以前|前|之后|以后|后|时)").expect("zh clause regex")
+});
+
+/// Drops time clauses (`before it is paid`, `在支付前`): their verbs are not the action.
+fn strip_clauses(text: &str) -> String {
+    let t = TIME_CLAUSE_EN.replace_all(text, "");
+    TIME_CLAUSE_ZH.replace_all(&t, "").into_owned()
+}
+
 /// A domain verb that is a state-machine action of the entity (or reaches one of its states)
 /// becomes that action; the verb that leads to the initial state means `create`.
 fn refine_action(action: &str, texts: &[String], e: &Entity) -> String {
@@ -1035,7 +1134,7 @@ fn refine_action(action: &str, texts: &[String], e: &Entity) -> String {
     let joined = texts.join(" ").to_lowercase();
     let toks: Vec<String> = tokens(&joined).into_iter().map(|t| t.2).collect();
     // Any action of the machine used as a verb in the text (`payment` → pay).
-    if !matches!(action, "create" | "list" | "get" | "delete") {
+    if !matches!(action, "create" | "list" | "get" | "delete" | "update") {
         for t in &sm.transitions {
             let forms = en_forms(&t.action);
             if toks.iter().any(|w| forms.contains(w))
