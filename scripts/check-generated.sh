@@ -146,9 +146,9 @@ PSQL=psql
 [ -n "${BP_PGBIN:-}" ] && PSQL=$BP_PGBIN/psql
 
 if [ -z "${BACKEND_PRO:-}" ]; then
-  log "building backend-pro (release)"
-  (cd "$ROOT" && cargo build --release --locked -q) || die "cargo build failed"
-  BACKEND_PRO=${CARGO_TARGET_DIR:-$ROOT/target}/release/backend-pro
+  log "building backend-pro"
+  (cd "$ROOT" && cargo build --locked -q) || die "cargo build failed"
+  BACKEND_PRO=${CARGO_TARGET_DIR:-$ROOT/target}/debug/backend-pro
   [[ "$BACKEND_PRO" = /* ]] || BACKEND_PRO=$ROOT/$BACKEND_PRO
 fi
 [ -x "$BACKEND_PRO" ] || die "backend-pro binary not found: $BACKEND_PRO"

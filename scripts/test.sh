@@ -151,8 +151,9 @@ fi
 for m in "${MODELS[@]}"; do INPUTS+=("$m"); done
 
 if [ "${#INPUTS[@]}" -gt 0 ]; then
-  BACKEND_PRO=$TARGET_DIR/release/backend-pro
-  build_cli() { cargo build --release --locked; }
+  # Debug build: cargo test already compiled its dependencies, so this takes seconds, not minutes.
+  BACKEND_PRO=$TARGET_DIR/debug/backend-pro
+  build_cli() { cargo build --locked; }
   suite_step build-cli build_cli
   if ! grep -q '^PASS suite build-cli$' "$BP_RESULTS"; then
     log "backend-pro did not build: generated-project checks skipped"
