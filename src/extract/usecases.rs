@@ -995,7 +995,7 @@ fn classify(
     actor: &str,
     participles: bool,
 ) -> Option<(UseCaseKind, String, Option<usize>)> {
-    let stripped = strip_clauses(text);
+    let stripped = strip_clauses(&fold(text));
     let text = stripped.as_str();
     let hits = entity_hits(text, entities);
     let toks = tokens(text);
