@@ -28,8 +28,8 @@ const ASCII_SUFFIXES: &[&str] = &[
     "entity",
     "fields",
     "schema",
-    "model",
     "data model",
+    "model",
     "object",
 ];
 /// Chinese suffixes dropped from labels (`租户表` → `租户`).
@@ -150,9 +150,11 @@ fn strip_ascii_suffix(s: &str) -> String {
         let mut changed = false;
         for suf in ASCII_SUFFIXES {
             if lower.len() > suf.len() + 1 && lower.ends_with(&format!(" {suf}")) {
-                t.truncate(t.len() - suf.len() - 1);
+                t.truncate(lower.len() - suf.len() - 1);
                 t = t.trim().to_string();
                 changed = true;
+                // `lower` is stale now.
+                break;
             }
         }
         if !changed {
@@ -357,6 +359,9 @@ mod tests {
         assert_eq!(sn("Order Entity"), (Some("Order".into()), "".into()));
         assert_eq!(sn("t_user"), (Some("user".into()), "".into()));
         assert_eq!(sn("📦 Orders"), (Some("Orders".into()), "".into()));
+        // Found by fuzzing: two suffixes in a row (`… data model`, then `model`).
+        assert_eq!(sn("Order data model"), (Some("Order".into()), "".into()));
+        assert_eq!(sn("x data model"), (Some("x".into()), "".into()));
     }
 
     #[test]

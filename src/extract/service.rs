@@ -47,17 +47,15 @@ pub fn extract(doc: &Document, cx: &mut Ctx) -> Service {
         .min()
         .unwrap_or(title.len());
     let head = title[..cut].trim().to_string();
-    let parts = if head != title
-        && names::is_ascii_ident(&head)
-        && head.split_whitespace().count() <= 3
-    {
-        NameParts {
-            ident: Some(head.clone()),
-            label: String::new(),
-        }
-    } else {
-        split_name(&title)
-    };
+    let parts =
+        if head != title && names::is_ascii_ident(&head) && head.split_whitespace().count() <= 3 {
+            NameParts {
+                ident: Some(head.clone()),
+                label: String::new(),
+            }
+        } else {
+            split_name(&title)
+        };
     if parts.ident.as_deref() == Some(head.as_str()) && head != title {
         title = head.clone();
     }
@@ -131,8 +129,20 @@ pub fn extract(doc: &Document, cx: &mut Ctx) -> Service {
 /// A document-information table row such as `| 英文标识 | library |`.
 fn metadata_name(doc: &Document) -> Option<String> {
     const KEYS: &[&str] = &[
-        "英文标识", "英文名", "英文名称", "项目代号", "服务名", "服务标识", "系统标识", "英文简称",
-        "code name", "codename", "service name", "service", "project code", "identifier",
+        "英文标识",
+        "英文名",
+        "英文名称",
+        "项目代号",
+        "服务名",
+        "服务标识",
+        "系统标识",
+        "英文简称",
+        "code name",
+        "codename",
+        "service name",
+        "service",
+        "project code",
+        "identifier",
     ];
     let is_key = |k: &str| KEYS.contains(&fold(k).trim().to_lowercase().as_str());
     for s in doc.sections.iter().take(6) {
@@ -197,9 +207,17 @@ fn description(doc: &Document) -> String {
             .map(|p| section_role(doc, p))
             .unwrap_or(Role::Other);
         let lower = s.title.to_lowercase();
-        let overview = ["背景", "概述", "简介", "overview", "introduction", "background", "summary"]
-            .iter()
-            .any(|w| lower.contains(w));
+        let overview = [
+            "背景",
+            "概述",
+            "简介",
+            "overview",
+            "introduction",
+            "background",
+            "summary",
+        ]
+        .iter()
+        .any(|w| lower.contains(w));
         let plain = role(&s.title) == Role::Other && parent_role == Role::Other;
         if s.struck || s.level > 2 || !(plain || overview) {
             continue;
