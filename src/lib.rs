@@ -9,11 +9,15 @@ pub mod analyze;
 pub mod diag;
 pub mod evolve;
 pub mod extract;
+pub mod generate;
 pub mod i18n;
 pub mod model;
 pub mod names;
+pub mod plan;
 pub mod prd;
-pub mod validate;
 pub mod project;
+pub mod render;
+pub mod validate;
+pub mod write;
 
 pub use analyze::{analyze, Analysis, AnalyzeOptions, Glossary};

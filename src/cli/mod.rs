@@ -2,6 +2,8 @@
 //! converts its arguments into library types before calling the core.
 
 mod analyze;
+mod new;
+mod templates;
 
 use backend_pro::model::Lang;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -25,6 +27,10 @@ pub struct Cli {
 pub enum Command {
     /// Extract the domain model from a PRD and print it.
     Analyze(analyze::Args),
+    /// Generate a Go service from a PRD (or a backend-pro.yaml model).
+    New(new::Args),
+    /// List or eject the built-in templates.
+    Templates(templates::Args),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -47,6 +53,8 @@ pub fn main() -> ExitCode {
     let lang = cli.lang.map(Lang::from);
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(args, lang),
+        Command::New(args) => new::run(args, lang),
+        Command::Templates(args) => templates::run(args, lang),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,1102 @@
+//! Typed template contexts, built from the model with every name decided by [`crate::names`].
+//! Templates only print these values; they never change case or derive identifiers.
+
+use crate::model::{Entity, Field, FieldType, Lang, Model};
+use crate::names;
+use serde::Serialize;
+use std::fmt;
+
+/// A model the templates cannot render (checked before anything is rendered).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContextError(pub String);
+
+impl fmt::Display for ContextError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ContextError {}
+
+/// Options that are not part of the model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Go module path, e.g. `example.com/shop`.
+    pub module: String,
+    /// Language of the generated README and messages.
+    pub lang: Lang,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectCtx {
+    pub module: String,
+    pub lang: &'static str,
+    pub service: ServiceCtx,
+    /// Entities in PRD order.
+    pub entities: Vec<EntityCtx>,
+    /// Entities sorted by Go package (import lists).
+    pub by_pkg: Vec<EntityCtx>,
+    /// Entities with referenced ones first (migration and e2e order).
+    pub ordered: Vec<EntityCtx>,
+    pub uses: Uses,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceCtx {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    /// Go identifier-safe snake name (`shop_api` for `shop-api`): database names, metrics.
+    pub snake: String,
+}
+
+/// Imports a file needs, so that no import is ever unused.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Uses {
+    pub civil: bool,
+    pub json: bool,
+    pub time_field: bool,
+    pub utf8: bool,
+    pub mail: bool,
+    pub url: bool,
+    pub regexp: bool,
+    pub enums: bool,
+    pub refs: bool,
+    pub state_machine: bool,
+    pub lists: bool,
+    pub strings: bool,
+    pub nullable: bool,
+    pub filters: bool,
+    pub filter_uuid: bool,
+    pub filter_int: bool,
+    pub filter_civil: bool,
+    pub filter_string: bool,
+    pub filter_float: bool,
+    pub filter_time: bool,
+    pub slices: bool,
+    pub bytes: bool,
+    pub cmp_time: bool,
+    pub cmp: bool,
+    pub sort_nullable_ordered: bool,
+    pub sort_nullable_by: bool,
+    pub sort_fields: bool,
+    pub dates_nullable: bool,
+    pub dates_value: bool,
+    pub datetimes_nullable: bool,
+    pub patch_strings: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityCtx {
+    pub name: String,
+    pub label: String,
+    pub description: String,
+    /// Go type name (`OrderItem`).
+    pub go_name: String,
+    /// Receiver (`oi`).
+    pub recv: String,
+    /// Go package (`orderitem`).
+    pub pkg: String,
+    /// Import alias of the application package (`orderitemapp`).
+    pub app_pkg: String,
+    /// Local variable name (`orderItem`, never a keyword).
+    pub local: String,
+    /// Table name as written in SQL (quoted when reserved).
+    pub table: String,
+    /// Table name unquoted (index and constraint names).
+    pub table_raw: String,
+    pub resource: String,
+    /// Plural Go name for collections (`OrderItems`).
+    pub plural: String,
+    pub fields: Vec<FieldCtx>,
+    /// Fields set on create (all but the state field).
+    pub input_fields: Vec<FieldCtx>,
+    pub filters: Vec<FieldCtx>,
+    pub sorts: Vec<FieldCtx>,
+    pub enums: Vec<EnumCtx>,
+    pub state: Option<StateCtx>,
+    /// Entities referring to this one: (entity, field).
+    pub referrers: Vec<ReferrerCtx>,
+    /// Distinct entities this one refers to (other than itself), in field order.
+    pub ref_targets: Vec<RefTargetCtx>,
+    /// The field a PATCH in tests changes, when there is one.
+    pub patch_field: Option<FieldCtx>,
+    /// A required field an invalid body leaves out, when there is one.
+    pub required_field: Option<FieldCtx>,
+    /// Comma-separated SQL column list (without `id`…): `email, full_name, "type"`.
+    pub columns: Vec<String>,
+    pub uses: Uses,
+    /// Migration number when rendering a migration.
+    pub migration: u32,
+    /// The application package import path sorts before `…/application/decorator`.
+    pub before_decorator: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferrerCtx {
+    pub entity: String,
+    pub go_name: String,
+    pub pkg: String,
+    pub field_go: String,
+    pub field_json: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RefTargetCtx {
+    pub entity: String,
+    pub go_name: String,
+    pub pkg: String,
+    pub table: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumCtx {
+    /// Go type (`Status`).
+    pub go_type: String,
+    pub field: String,
+    pub values: Vec<EnumValueCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumValueCtx {
+    pub value: String,
+    /// Go constant (`StatusPending`).
+    pub go_const: String,
+    pub label: String,
+    /// Go string literal of the value.
+    pub lit: String,
+    /// SQL string literal of the value.
+    pub sql: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StateCtx {
+    pub field: FieldCtx,
+    pub initial: EnumValueCtx,
+    pub actions: Vec<ActionCtx>,
+    /// For tests: an action legal from the initial state and the state it leads to.
+    pub legal: ActionCtx,
+    pub legal_to: EnumValueCtx,
+    /// For tests: an action illegal in `legal_to`, when there is one.
+    pub illegal: Option<ActionCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionCtx {
+    pub name: String,
+    pub label: String,
+    /// Go method (`Pay`).
+    pub go_name: String,
+    /// URL segment (`mark-paid`).
+    pub path: String,
+    pub moves: Vec<MoveCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MoveCtx {
+    pub from: EnumValueCtx,
+    pub to: EnumValueCtx,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldCtx {
+    pub name: String,
+    pub label: String,
+    pub description: String,
+    /// JSON property (snake_case).
+    pub json: String,
+    /// Column as written in SQL (quoted when reserved).
+    pub column: String,
+    /// Exported Go name (`CustomerID`).
+    pub go_name: String,
+    /// Unexported Go name, never a keyword (`typeVal`).
+    pub local: String,
+    /// Model type name (`decimal`).
+    pub ty: String,
+    pub list: bool,
+    pub required: bool,
+    pub unique: bool,
+    /// SQL NULL allowed: optional without a default (lists and JSON use empty/nil instead).
+    pub nullable: bool,
+    /// How the field is carried in Go: `value`, `nullable` (pointer) or `json` (nil = null).
+    pub carry: &'static str,
+    /// Domain Go type, pointer when nullable (`*civil.Date`).
+    pub go_type: String,
+    /// Domain Go type without the pointer (`civil.Date`).
+    pub go_base: String,
+    /// `go_type` / `go_base` as written outside the domain package (`*order.Status`).
+    pub go_type_q: String,
+    pub go_base_q: String,
+    /// Element type of a list (`string`), else equal to `go_base`.
+    pub go_elem: String,
+    /// Go expression of the default, when there is one.
+    pub default_go: Option<String>,
+    pub sql_type: String,
+    pub sql_default: Option<String>,
+    pub max_length: Option<u32>,
+    pub scale: u32,
+    pub is_enum: bool,
+    /// Enum Go type (`Status`).
+    pub enum_type: String,
+    pub is_state: bool,
+    pub is_ref: bool,
+    pub ref_go: String,
+    pub ref_pkg: String,
+    pub ref_table: String,
+    pub ref_resource: String,
+    /// Validation kind of each value: `email`, `phone`, `url`, `enum`, `json`, or empty.
+    pub check: &'static str,
+    /// String-like (length and emptiness checks apply).
+    pub stringy: bool,
+    pub filterable: bool,
+    pub sortable: bool,
+    /// How a filter value is parsed from a query string: `string`, `uuid`, `int`, `enum`,
+    /// `bool`, `civil`, `time`, `float`.
+    pub parse: &'static str,
+    /// How two values compare in memory: `string`, `ordered`, `time`, `civil`.
+    pub cmp: &'static str,
+    /// Collation clause for ORDER BY (byte order, same as the in-memory adapter).
+    pub collate: &'static str,
+    /// Go expressions building a valid value (`u` is a unique token string in scope).
+    pub sample: String,
+    pub sample2: String,
+    /// Go expressions of the JSON form of `sample` / `sample2`.
+    pub sample_json: String,
+    pub sample2_json: String,
+    /// Go expression of an invalid JSON value, when the type has one.
+    pub invalid_json: Option<String>,
+    /// OpenAPI schema (YAML flow mapping).
+    pub oa_schema: String,
+    /// Go literal of the field's JSON name.
+    pub json_lit: String,
+}
+
+fn go_str(s: &str) -> String {
+    // Go string literal; serde_json's escaping is a subset of Go's.
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
+}
+
+fn sql_str(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+fn yaml_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
+}
+
+fn enum_values(f: &Field, enum_type: &str) -> Vec<EnumValueCtx> {
+    let mut seen: Vec<String> = Vec::new();
+    f.enum_values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let suffix = names::pascal(&v.value);
+            let mut c = if suffix.is_empty() || !names::is_ascii_ident(&v.value.replace('.', "_")) {
+                format!("{enum_type}Value{}", i + 1)
+            } else {
+                format!("{enum_type}{}", suffix.trim_start_matches('X'))
+            };
+            if c == enum_type || seen.contains(&c) {
+                c = format!("{enum_type}Value{}", i + 1);
+            }
+            seen.push(c.clone());
+            EnumValueCtx {
+                value: v.value.clone(),
+                go_const: c,
+                label: v.label.clone(),
+                lit: go_str(&v.value),
+                sql: sql_str(&v.value),
+            }
+        })
+        .collect()
+}
+
+fn is_stringy(t: FieldType) -> bool {
+    matches!(
+        t,
+        FieldType::String | FieldType::Text | FieldType::Email | FieldType::Phone | FieldType::Url
+    )
+}
+
+fn base_type(t: FieldType, enum_type: &str) -> &str {
+    match t {
+        FieldType::String
+        | FieldType::Text
+        | FieldType::Email
+        | FieldType::Phone
+        | FieldType::Url => "string",
+        FieldType::Int | FieldType::Decimal => "int64",
+        FieldType::Float => "float64",
+        FieldType::Bool => "bool",
+        FieldType::Date => "civil.Date",
+        FieldType::Datetime => "time.Time",
+        FieldType::Uuid | FieldType::Ref => "uuid.UUID",
+        FieldType::Json => "json.RawMessage",
+        FieldType::Enum => enum_type,
+    }
+}
+
+fn sql_base(f: &Field) -> String {
+    match f.ty {
+        FieldType::String | FieldType::Email | FieldType::Phone | FieldType::Url => {
+            match f.max_length {
+                Some(n) if n > 0 => format!("varchar({n})"),
+                _ => "text".to_string(),
+            }
+        }
+        FieldType::Text | FieldType::Enum => "text".to_string(),
+        FieldType::Int | FieldType::Decimal => "bigint".to_string(),
+        FieldType::Float => "double precision".to_string(),
+        FieldType::Bool => "boolean".to_string(),
+        FieldType::Date => "date".to_string(),
+        FieldType::Datetime => "timestamptz".to_string(),
+        FieldType::Uuid | FieldType::Ref => "uuid".to_string(),
+        FieldType::Json => "jsonb".to_string(),
+    }
+}
+
+/// Decimal text (`12.5`) at `scale` places as integer minor units (`1250`).
+fn decimal_minor(s: &str, scale: u32) -> Option<i64> {
+    let s = s.trim();
+    let (neg, s) = match s.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, s),
+    };
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    if int.is_empty() && frac.is_empty() || frac.len() > scale as usize {
+        return None;
+    }
+    let digits = format!("{int}{frac:0<width$}", width = scale as usize);
+    let v: i64 = digits.parse().ok()?;
+    Some(if neg { -v } else { v })
+}
+
+fn default_exprs(
+    f: &Field,
+    enum_vals: &[EnumValueCtx],
+) -> Result<(Option<String>, Option<String>), String> {
+    let Some(d) = &f.default else {
+        return Ok((None, None));
+    };
+    if f.list {
+        return Err(format!(
+            "field {:?}: defaults on list fields are not supported",
+            f.name
+        ));
+    }
+    let bad = || {
+        format!(
+            "field {:?}: default {:?} is not a valid {}",
+            f.name,
+            d,
+            f.ty.as_str()
+        )
+    };
+    let scale = f.scale.unwrap_or(2);
+    Ok(match f.ty {
+        FieldType::String
+        | FieldType::Text
+        | FieldType::Email
+        | FieldType::Phone
+        | FieldType::Url => (Some(go_str(d)), Some(sql_str(d))),
+        FieldType::Int => {
+            let v: i64 = d.trim().parse().map_err(|_| bad())?;
+            (Some(v.to_string()), Some(v.to_string()))
+        }
+        FieldType::Decimal => {
+            let v = decimal_minor(d, scale).ok_or_else(bad)?;
+            (Some(v.to_string()), Some(v.to_string()))
+        }
+        FieldType::Float => {
+            let v: f64 = d.trim().parse().map_err(|_| bad())?;
+            if !v.is_finite() {
+                return Err(bad());
+            }
+            (Some(format!("{v:?}")), Some(format!("{v:?}")))
+        }
+        FieldType::Bool => match d.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" => (Some("true".into()), Some("true".into())),
+            "false" | "0" | "no" => (Some("false".into()), Some("false".into())),
+            _ => return Err(bad()),
+        },
+        FieldType::Enum => {
+            let v = enum_vals.iter().find(|v| &v.value == d).ok_or_else(bad)?;
+            (Some(v.go_const.clone()), Some(v.sql.clone()))
+        }
+        // Dates, instants, ids and JSON defaults have no portable literal: set by the caller.
+        _ => (None, None),
+    })
+}
+
+/// A short fixed token in samples so that `sample` and `sample2` differ.
+fn samples(
+    f: &Field,
+    enum_vals: &[EnumValueCtx],
+    ref_go: &str,
+) -> (String, String, String, String) {
+    let max = f.max_length.unwrap_or(0);
+    // Strings: a readable prefix plus the unique token, cut to max_length.
+    let text = |prefix: &str| -> (String, String) {
+        let e = if max > 0 {
+            format!("clip({}+u, {max})", go_str(prefix))
+        } else {
+            format!("{}+u", go_str(prefix))
+        };
+        (e.clone(), e)
+    };
+    let (s1, j1, s2, j2) = match f.ty {
+        FieldType::String | FieldType::Text => {
+            let (a, b) = text(&format!("{}-", f.name.replace('_', "-")));
+            let (c, d) = text("changed-");
+            (a, b, c, d)
+        }
+        FieldType::Email => {
+            let a = "\"u\"+u+\"@example.com\"".to_string();
+            let c = "\"v\"+u+\"@example.com\"".to_string();
+            (a.clone(), a, c.clone(), c)
+        }
+        FieldType::Phone => {
+            let a = "\"+1555\"+digits(u)".to_string();
+            let c = "\"+1666\"+digits(u)".to_string();
+            (a.clone(), a, c.clone(), c)
+        }
+        FieldType::Url => {
+            let a = "\"https://example.com/\"+u".to_string();
+            let c = "\"https://example.org/\"+u".to_string();
+            (a.clone(), a, c.clone(), c)
+        }
+        FieldType::Int => {
+            if f.unique {
+                let a = "int64(number(u))".to_string();
+                let c = "int64(number(u)+1)".to_string();
+                (a.clone(), a, c.clone(), c)
+            } else {
+                ("3".into(), "3".into(), "4".into(), "4".into())
+            }
+        }
+        FieldType::Decimal => {
+            if f.unique {
+                let a = "int64(number(u))".to_string();
+                let c = "int64(number(u)+1)".to_string();
+                (a.clone(), a, c.clone(), c)
+            } else {
+                ("1999".into(), "1999".into(), "2500".into(), "2500".into())
+            }
+        }
+        FieldType::Float => ("1.5".into(), "1.5".into(), "2.25".into(), "2.25".into()),
+        FieldType::Bool => ("true".into(), "true".into(), "false".into(), "false".into()),
+        FieldType::Date => (
+            "civil.Date{Year: 2024, Month: time.May, Day: 1}".into(),
+            "\"2024-05-01\"".into(),
+            "civil.Date{Year: 2025, Month: time.June, Day: 30}".into(),
+            "\"2025-06-30\"".into(),
+        ),
+        FieldType::Datetime => (
+            "time.Date(2024, time.May, 1, 12, 30, 0, 0, time.UTC)".into(),
+            "\"2024-05-01T12:30:00Z\"".into(),
+            "time.Date(2025, time.June, 30, 8, 0, 0, 0, time.UTC)".into(),
+            "\"2025-06-30T08:00:00Z\"".into(),
+        ),
+        FieldType::Uuid => (
+            "uuid.NewSHA1(uuid.NameSpaceOID, []byte(u))".into(),
+            "uuid.NewSHA1(uuid.NameSpaceOID, []byte(u)).String()".into(),
+            "uuid.NewSHA1(uuid.NameSpaceURL, []byte(u))".into(),
+            "uuid.NewSHA1(uuid.NameSpaceURL, []byte(u)).String()".into(),
+        ),
+        FieldType::Ref => (
+            format!("refs.{ref_go}"),
+            format!("refs.{ref_go}.String()"),
+            format!("refs.{ref_go}"),
+            format!("refs.{ref_go}.String()"),
+        ),
+        FieldType::Json => (
+            "json.RawMessage(`{\"k\":1}`)".into(),
+            "map[string]any{\"k\": 1}".into(),
+            "json.RawMessage(`{\"k\":2}`)".into(),
+            "map[string]any{\"k\": 2}".into(),
+        ),
+        FieldType::Enum => {
+            let first = enum_vals.first();
+            let second = enum_vals.get(1).or(first);
+            let g = |v: Option<&EnumValueCtx>| v.map(|v| v.go_const.clone()).unwrap_or_default();
+            let l = |v: Option<&EnumValueCtx>| v.map(|v| v.lit.clone()).unwrap_or_default();
+            (g(first), l(first), g(second), l(second))
+        }
+    };
+    if f.list {
+        let elem = match f.ty {
+            FieldType::Enum => "string".to_string(),
+            t => base_type(t, "").to_string(),
+        };
+        return (
+            format!("[]{elem}{{{s1}}}"),
+            format!("[]any{{{j1}}}"),
+            format!("[]{elem}{{{s2}}}"),
+            format!("[]any{{{j2}}}"),
+        );
+    }
+    (s1, j1, s2, j2)
+}
+
+fn invalid_json(f: &Field) -> Option<String> {
+    if f.list {
+        return Some("\"not-a-list\"".into());
+    }
+    match f.ty {
+        FieldType::String | FieldType::Text => f
+            .max_length
+            .map(|n| format!("strings.Repeat(\"x\", {})", n + 1))
+            .or_else(|| Some("42".into())),
+        FieldType::Email => Some("\"not-an-email\"".into()),
+        FieldType::Url => Some("\"not a url\"".into()),
+        FieldType::Phone => Some("\"call me\"".into()),
+        FieldType::Enum => Some("\"no-such-value\"".into()),
+        FieldType::Date => Some("\"01/05/2024\"".into()),
+        FieldType::Datetime => Some("\"yesterday\"".into()),
+        FieldType::Int | FieldType::Decimal => Some("\"many\"".into()),
+        FieldType::Float | FieldType::Bool | FieldType::Uuid | FieldType::Ref => {
+            Some("\"?\"".into())
+        }
+        FieldType::Json => None,
+    }
+}
+
+fn oa_schema(f: &Field, enum_vals: &[EnumValueCtx], ref_resource: &str) -> String {
+    let one = match f.ty {
+        FieldType::String | FieldType::Text => match f.max_length {
+            Some(n) => format!("{{type: string, maxLength: {n}}}"),
+            None => "{type: string}".to_string(),
+        },
+        FieldType::Email => "{type: string, format: email}".to_string(),
+        FieldType::Phone => "{type: string, pattern: '^\\+?[0-9 ()-]{5,20}$'}".to_string(),
+        FieldType::Url => "{type: string, format: uri}".to_string(),
+        FieldType::Int => "{type: integer, format: int64}".to_string(),
+        FieldType::Decimal => format!(
+            "{{type: integer, format: int64, description: {}}}",
+            yaml_str(&format!(
+                "fixed-point amount in minor units ({} decimal places)",
+                f.scale.unwrap_or(2)
+            ))
+        ),
+        FieldType::Float => "{type: number, format: double}".to_string(),
+        FieldType::Bool => "{type: boolean}".to_string(),
+        FieldType::Date => "{type: string, format: date}".to_string(),
+        FieldType::Datetime => "{type: string, format: date-time}".to_string(),
+        FieldType::Uuid => "{type: string, format: uuid}".to_string(),
+        FieldType::Ref => format!(
+            "{{type: string, format: uuid, description: {}}}",
+            yaml_str(&format!("id of a resource in /api/v1/{ref_resource}"))
+        ),
+        FieldType::Json => "{}".to_string(),
+        FieldType::Enum => format!(
+            "{{type: string, enum: [{}]}}",
+            enum_vals
+                .iter()
+                .map(|v| yaml_str(&v.value))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    if f.list {
+        format!("{{type: array, items: {one}}}")
+    } else {
+        one
+    }
+}
+
+fn field_ctx(model: &Model, e: &Entity, f: &Field) -> Result<FieldCtx, String> {
+    let go_name = names::pascal(&f.name);
+    let is_enum = f.ty == FieldType::Enum;
+    let mut enum_type = if is_enum {
+        go_name.clone()
+    } else {
+        String::new()
+    };
+    if is_enum && enum_type == names::pascal(&e.name) {
+        enum_type.push_str("Value");
+    }
+    let enum_vals = if is_enum {
+        enum_values(f, &enum_type)
+    } else {
+        Vec::new()
+    };
+    if is_enum && enum_vals.is_empty() {
+        return Err(format!("field {:?}: an enum needs values", f.name));
+    }
+    if f.list
+        && matches!(
+            f.ty,
+            FieldType::Date
+                | FieldType::Datetime
+                | FieldType::Json
+                | FieldType::Ref
+                | FieldType::Uuid
+                | FieldType::Enum
+        )
+    {
+        return Err(format!(
+            "field {:?}: lists of {} are not supported yet",
+            f.name,
+            f.ty.as_str()
+        ));
+    }
+    let is_state = e
+        .state_machine
+        .as_ref()
+        .is_some_and(|sm| sm.field == f.name);
+    let (ref_go, ref_pkg, ref_table, ref_resource) = match (&f.references, f.ty) {
+        (Some(t), FieldType::Ref) => {
+            let target = model
+                .entity(t)
+                .ok_or_else(|| format!("field {:?} refers to unknown entity {t:?}", f.name))?;
+            (
+                names::pascal(&target.name),
+                names::go_package(&target.name),
+                names::sql_ident(&target.table),
+                target.resource.clone(),
+            )
+        }
+        (None, FieldType::Ref) => {
+            return Err(format!("field {:?}: a ref needs `references`", f.name))
+        }
+        _ => Default::default(),
+    };
+    let is_ref = f.ty == FieldType::Ref;
+    let base = base_type(f.ty, &enum_type).to_string();
+    let (default_go, sql_default) = default_exprs(f, &enum_vals)?;
+    let nullable = !f.required && f.default.is_none() && !f.list && f.ty != FieldType::Json;
+    let carry = if f.ty == FieldType::Json && !f.list {
+        "json"
+    } else if nullable {
+        "nullable"
+    } else {
+        "value"
+    };
+    let (go_elem, go_base) = if f.list {
+        let elem = base.clone();
+        (elem.clone(), format!("[]{elem}"))
+    } else {
+        (base.clone(), base.clone())
+    };
+    let go_type = if nullable {
+        format!("*{go_base}")
+    } else {
+        go_base.clone()
+    };
+    let pkg = names::go_package(&e.name);
+    let qualify = |t: &str| -> String {
+        if is_enum {
+            let stripped = t.trim_start_matches(['*', '[', ']']);
+            format!("{}{pkg}.{stripped}", &t[..t.len() - stripped.len()])
+        } else {
+            t.to_string()
+        }
+    };
+    let go_type_q = qualify(&go_type);
+    let go_base_q = qualify(&go_base);
+    let mut sql_type = sql_base(f);
+    if f.list {
+        sql_type.push_str("[]");
+    }
+    let check = if f.list && is_enum {
+        "enum"
+    } else {
+        match f.ty {
+            FieldType::Email => "email",
+            FieldType::Phone => "phone",
+            FieldType::Url => "url",
+            FieldType::Enum => "enum",
+            FieldType::Json => "json",
+            _ => "",
+        }
+    };
+    let scalar = !f.list && f.ty != FieldType::Json;
+    let filterable = scalar && (is_enum || f.unique || is_ref);
+    let sortable = scalar
+        && matches!(
+            f.ty,
+            FieldType::String
+                | FieldType::Email
+                | FieldType::Phone
+                | FieldType::Url
+                | FieldType::Int
+                | FieldType::Decimal
+                | FieldType::Float
+                | FieldType::Date
+                | FieldType::Datetime
+                | FieldType::Enum
+        );
+    let parse = match f.ty {
+        FieldType::Ref | FieldType::Uuid => "uuid",
+        FieldType::Int | FieldType::Decimal => "int",
+        FieldType::Float => "float",
+        FieldType::Bool => "bool",
+        FieldType::Date => "civil",
+        FieldType::Datetime => "time",
+        FieldType::Enum => "enum",
+        _ => "string",
+    };
+    let cmp = match f.ty {
+        FieldType::Date => "civil",
+        FieldType::Datetime => "time",
+        _ => "ordered",
+    };
+    let collate = if matches!(
+        f.ty,
+        FieldType::String
+            | FieldType::Text
+            | FieldType::Email
+            | FieldType::Phone
+            | FieldType::Url
+            | FieldType::Enum
+    ) {
+        " COLLATE \"C\""
+    } else {
+        ""
+    };
+    let (sample, sample_json, sample2, sample2_json) = samples(f, &enum_vals, &ref_go);
+    let (sample, sample2) = if nullable {
+        (format!("ptr({sample})"), format!("ptr({sample2})"))
+    } else {
+        (sample, sample2)
+    };
+    Ok(FieldCtx {
+        name: f.name.clone(),
+        label: if f.label.is_empty() {
+            f.name.clone()
+        } else {
+            f.label.clone()
+        },
+        description: f.description.clone(),
+        json: f.name.clone(),
+        json_lit: go_str(&f.name),
+        column: names::sql_ident(&f.name),
+        go_name,
+        local: names::go_local(&f.name),
+        ty: f.ty.as_str().to_string(),
+        list: f.list,
+        required: f.required,
+        unique: f.unique,
+        nullable,
+        carry,
+        go_type,
+        go_base,
+        go_type_q,
+        go_base_q,
+        go_elem,
+        default_go,
+        sql_type,
+        sql_default,
+        max_length: f.max_length.filter(|n| *n > 0 && is_stringy(f.ty)),
+        scale: f.scale.unwrap_or(2),
+        is_enum,
+        enum_type,
+        is_state,
+        is_ref,
+        ref_go,
+        ref_pkg,
+        ref_table,
+        ref_resource: ref_resource.clone(),
+        check,
+        stringy: is_stringy(f.ty) && !f.list,
+        filterable,
+        sortable,
+        parse,
+        cmp,
+        collate,
+        sample,
+        sample2,
+        sample_json,
+        sample2_json,
+        invalid_json: invalid_json(f),
+        oa_schema: oa_schema(f, &enum_vals, &ref_resource),
+    })
+}
+
+fn enum_ctx(f: &Field, fc: &FieldCtx) -> EnumCtx {
+    EnumCtx {
+        go_type: fc.enum_type.clone(),
+        field: f.name.clone(),
+        values: enum_values(f, &fc.enum_type),
+    }
+}
+
+fn state_ctx(
+    e: &Entity,
+    fields: &[FieldCtx],
+    enums: &[EnumCtx],
+) -> Result<Option<StateCtx>, String> {
+    let Some(sm) = &e.state_machine else {
+        return Ok(None);
+    };
+    let field = fields
+        .iter()
+        .find(|f| f.name == sm.field)
+        .ok_or_else(|| format!("{}: state machine field {:?} is missing", e.name, sm.field))?;
+    if !field.is_enum || field.list {
+        return Err(format!(
+            "{}: state machine field {:?} must be a single enum",
+            e.name, sm.field
+        ));
+    }
+    let en = enums
+        .iter()
+        .find(|x| x.field == sm.field)
+        .ok_or_else(|| format!("{}: state field {:?} has no values", e.name, sm.field))?;
+    let val = |s: &str| -> Result<EnumValueCtx, String> {
+        en.values
+            .iter()
+            .find(|v| v.value == s)
+            .cloned()
+            .ok_or_else(|| format!("{}: state {s:?} is not a value of {:?}", e.name, sm.field))
+    };
+    let mut actions: Vec<ActionCtx> = Vec::new();
+    for t in &sm.transitions {
+        let mv = MoveCtx {
+            from: val(&t.from)?,
+            to: val(&t.to)?,
+        };
+        match actions.iter_mut().find(|a| a.name == t.action) {
+            Some(a) => a.moves.push(mv),
+            None => actions.push(ActionCtx {
+                name: t.action.clone(),
+                label: if t.label.is_empty() {
+                    t.action.clone()
+                } else {
+                    t.label.clone()
+                },
+                go_name: names::pascal(&t.action),
+                path: names::kebab(&t.action),
+                moves: vec![mv],
+            }),
+        }
+    }
+    let initial = val(&sm.initial)?;
+    let Some((legal, legal_to)) = actions.iter().find_map(|a| {
+        a.moves
+            .iter()
+            .find(|m| m.from.value == initial.value)
+            .map(|m| (a.clone(), m.to.clone()))
+    }) else {
+        return Err(format!(
+            "{}: no transition leaves the initial state {:?}",
+            e.name, sm.initial
+        ));
+    };
+    let illegal = actions
+        .iter()
+        .find(|a| a.moves.iter().all(|m| m.from.value != legal_to.value))
+        .cloned();
+    Ok(Some(StateCtx {
+        field: field.clone(),
+        initial,
+        actions,
+        legal,
+        legal_to,
+        illegal,
+    }))
+}
+
+fn entity_uses(fields: &[FieldCtx], state: bool) -> Uses {
+    let any = |p: &dyn Fn(&FieldCtx) -> bool| fields.iter().any(p);
+    Uses {
+        civil: any(&|f| f.ty == "date"),
+        json: any(&|f| f.ty == "json"),
+        time_field: any(&|f| f.ty == "datetime"),
+        utf8: any(&|f| f.max_length.is_some()),
+        mail: any(&|f| f.check == "email"),
+        url: any(&|f| f.check == "url"),
+        regexp: any(&|f| f.check == "phone"),
+        enums: any(&|f| f.is_enum),
+        refs: any(&|f| f.is_ref),
+        state_machine: state,
+        lists: any(&|f| f.list),
+        strings: any(&|f| f.stringy && f.required),
+        nullable: any(&|f| f.nullable),
+        filters: any(&|f| f.filterable),
+        filter_uuid: any(&|f| f.filterable && f.parse == "uuid"),
+        filter_int: any(&|f| f.filterable && f.parse == "int"),
+        filter_civil: any(&|f| f.filterable && f.parse == "civil"),
+        filter_string: any(&|f| f.filterable && f.parse == "string"),
+        filter_float: any(&|f| f.filterable && f.parse == "float"),
+        filter_time: any(&|f| f.filterable && f.parse == "time"),
+        slices: any(&|f| f.list),
+        bytes: any(&|f| f.ty == "json"),
+        cmp_time: any(&|f| f.sortable && f.cmp == "time"),
+        cmp: any(&|f| f.sortable && f.cmp == "ordered" && !f.nullable),
+        sort_nullable_ordered: any(&|f| f.sortable && f.nullable && f.cmp == "ordered"),
+        sort_nullable_by: any(&|f| f.sortable && f.nullable && f.cmp != "ordered"),
+        sort_fields: any(&|f| f.sortable),
+        dates_nullable: any(&|f| f.ty == "date" && f.nullable),
+        dates_value: any(&|f| f.ty == "date" && !f.nullable),
+        datetimes_nullable: any(&|f| f.ty == "datetime" && f.nullable),
+        patch_strings: any(&|f| f.max_length.is_some() && !f.is_state),
+    }
+}
+
+fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
+    let at = |m: String| format!("entity {}: {m}", e.name);
+    if !names::is_ascii_ident(&e.name) || names::pascal(&e.name).is_empty() {
+        return Err(at("the name is not an ASCII identifier".into()));
+    }
+    let mut fields = Vec::new();
+    let mut enums = Vec::new();
+    for f in &e.fields {
+        if matches!(
+            f.name.as_str(),
+            "id" | "version" | "created_at" | "updated_at"
+        ) {
+            return Err(at(format!(
+                "field {:?} is implicit and cannot be declared",
+                f.name
+            )));
+        }
+        if !names::is_ascii_ident(&f.name) {
+            return Err(at(format!("field {:?} is not an ASCII identifier", f.name)));
+        }
+        let fc = field_ctx(model, e, f).map_err(at)?;
+        if fc.is_enum {
+            enums.push(enum_ctx(f, &fc));
+        }
+        fields.push(fc);
+    }
+    let state = state_ctx(e, &fields, &enums).map_err(at)?;
+    let input_fields: Vec<FieldCtx> = fields.iter().filter(|f| !f.is_state).cloned().collect();
+    let referrers = model
+        .entities
+        .iter()
+        .flat_map(|o| {
+            o.fields
+                .iter()
+                .filter(|f| f.ty == FieldType::Ref && f.references.as_deref() == Some(&e.name))
+                .filter(move |_| o.name != e.name)
+                .map(move |f| ReferrerCtx {
+                    entity: o.name.clone(),
+                    go_name: names::pascal(&o.name),
+                    pkg: names::go_package(&o.name),
+                    field_go: names::pascal(&f.name),
+                    field_json: f.name.clone(),
+                })
+        })
+        .collect();
+    let mut ref_targets: Vec<RefTargetCtx> = Vec::new();
+    for f in &fields {
+        if f.is_ref
+            && f.ref_go != names::pascal(&e.name)
+            && !ref_targets.iter().any(|r| r.go_name == f.ref_go)
+        {
+            if let Some(t) = e
+                .fields
+                .iter()
+                .find(|x| x.name == f.name)
+                .and_then(|x| x.references.as_ref())
+            {
+                ref_targets.push(RefTargetCtx {
+                    entity: t.clone(),
+                    go_name: f.ref_go.clone(),
+                    pkg: f.ref_pkg.clone(),
+                    table: f.ref_table.clone(),
+                });
+            }
+        }
+    }
+    if fields
+        .iter()
+        .any(|f| f.is_ref && f.ref_go == names::pascal(&e.name))
+    {
+        return Err(at("self-references are not supported yet".into()));
+    }
+    let patch_field = input_fields
+        .iter()
+        .find(|f| !f.unique && !f.is_ref && f.ty != "json" && !f.list && f.sample != f.sample2)
+        .or_else(|| {
+            input_fields
+                .iter()
+                .find(|f| !f.is_ref && f.sample != f.sample2)
+        })
+        .cloned();
+    let pkg = names::go_package(&e.name);
+    let required_field = input_fields
+        .iter()
+        .find(|f| f.required && f.default_go.is_none())
+        .cloned();
+    let uses = entity_uses(&fields, state.is_some());
+    let before_decorator = pkg.as_str() < "decorator";
+    Ok(EntityCtx {
+        name: e.name.clone(),
+        label: e.label.clone(),
+        description: e.description.clone(),
+        go_name: names::pascal(&e.name),
+        recv: names::receiver(&e.name),
+        app_pkg: format!("{pkg}app"),
+        pkg,
+        local: names::go_local(&e.name),
+        table: names::sql_ident(&e.table),
+        table_raw: e.table.clone(),
+        resource: e.resource.clone(),
+        plural: names::pascal(&names::plural(&e.name)),
+        columns: fields.iter().map(|f| f.column.clone()).collect(),
+        filters: fields.iter().filter(|f| f.filterable).cloned().collect(),
+        sorts: fields.iter().filter(|f| f.sortable).cloned().collect(),
+        fields,
+        input_fields,
+        enums,
+        state,
+        referrers,
+        ref_targets,
+        patch_field,
+        required_field,
+        before_decorator,
+        uses,
+        migration: 0,
+    })
+}
+
+/// Builds the project context; every model problem the templates cannot handle is an error.
+pub fn project(model: &Model, opts: &Options) -> Result<ProjectCtx, ContextError> {
+    let mut entities = Vec::new();
+    let mut errors = Vec::new();
+    let mut pkgs = std::collections::BTreeSet::new();
+    for e in &model.entities {
+        match entity_ctx(model, e) {
+            Ok(c) => {
+                if !pkgs.insert(c.pkg.clone()) {
+                    errors.push(format!(
+                        "entity {}: Go package {:?} is used twice",
+                        e.name, c.pkg
+                    ));
+                }
+                entities.push(c)
+            }
+            Err(m) => errors.push(m),
+        }
+    }
+    if model.entities.is_empty() {
+        errors.push("the model has no entities".to_string());
+    }
+    if !errors.is_empty() {
+        return Err(ContextError(errors.join("\n")));
+    }
+    let ordered = crate::plan::dependency_order(model)
+        .into_iter()
+        .filter_map(|e| entities.iter().find(|c| c.name == e.name).cloned())
+        .collect();
+    let all: Vec<FieldCtx> = entities.iter().flat_map(|e| e.fields.clone()).collect();
+    let uses = entity_uses(&all, entities.iter().any(|e| e.state.is_some()));
+    let mut by_pkg = entities.clone();
+    by_pkg.sort_by(|a, b| a.pkg.cmp(&b.pkg));
+    Ok(ProjectCtx {
+        by_pkg,
+        module: opts.module.clone(),
+        lang: opts.lang.as_str(),
+        service: ServiceCtx {
+            name: model.service.name.clone(),
+            title: model.service.title.clone(),
+            description: model.service.description.clone(),
+            snake: names::snake(&model.service.name),
+        },
+        entities,
+        ordered,
+        uses,
+    })
+}

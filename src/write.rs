@@ -1,0 +1,132 @@
+//! The only stage that writes the output tree. Everything is rendered before this runs.
+//!
+//! - a new or empty directory: files go into a temporary directory beside it, which is then
+//!   renamed into place, so a failure leaves nothing half-written;
+//! - `--force` into a non-empty directory: each file is written to a temporary file in its
+//!   own directory and renamed over the old one.
+
+use crate::evolve::Rendered;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
+
+#[derive(Debug)]
+pub enum WriteError {
+    /// `--out` exists and is not a directory.
+    NotADirectory(PathBuf),
+    /// `--out` has files and `--force` was not given.
+    NotEmpty(PathBuf),
+    /// A rendered path that would leave the output directory.
+    BadPath(String),
+    Io(PathBuf, io::Error),
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WriteError::NotADirectory(p) => write!(f, "{} exists and is not a directory", p.display()),
+            WriteError::NotEmpty(p) => write!(
+                f,
+                "{} is not empty; choose another --out or pass --force to overwrite generated files",
+                p.display()
+            ),
+            WriteError::BadPath(p) => write!(f, "refusing to write outside the output directory: {p}"),
+            WriteError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+        }
+    }
+}
+
+impl std::error::Error for WriteError {}
+
+fn io_at(p: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+    move |e| WriteError::Io(p.to_path_buf(), e)
+}
+
+/// How `out` can be written: `Ok(true)` when it has files (needs force).
+pub fn check_target(out: &Path, force: bool) -> Result<bool, WriteError> {
+    match fs::metadata(out) {
+        Ok(m) if !m.is_dir() => Err(WriteError::NotADirectory(out.to_path_buf())),
+        Ok(_) => {
+            let non_empty = fs::read_dir(out).map_err(io_at(out))?.next().is_some();
+            if non_empty && !force {
+                Err(WriteError::NotEmpty(out.to_path_buf()))
+            } else {
+                Ok(non_empty)
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(WriteError::Io(out.to_path_buf(), e)),
+    }
+}
+
+fn rel_path(root: &Path, rel: &str) -> Result<PathBuf, WriteError> {
+    let p = Path::new(rel);
+    if rel.is_empty() || p.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return Err(WriteError::BadPath(rel.to_string()));
+    }
+    Ok(root.join(p))
+}
+
+/// Writes `files` under `out` (see the module docs). Checks the target first.
+pub fn write_project(out: &Path, files: &[Rendered], force: bool) -> Result<(), WriteError> {
+    for f in files {
+        rel_path(out, &f.path)?;
+    }
+    if check_target(out, force)? {
+        return write_in_place(out, files);
+    }
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(io_at(&parent))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".backend-pro-new-")
+        .tempdir_in(&parent)
+        .map_err(io_at(&parent))?;
+    for f in files {
+        let dst = rel_path(tmp.path(), &f.path)?;
+        if let Some(d) = dst.parent() {
+            fs::create_dir_all(d).map_err(io_at(d))?;
+        }
+        fs::write(&dst, &f.contents).map_err(io_at(&dst))?;
+    }
+    let staged = tmp.keep();
+    set_mode(&staged, 0o755);
+    // An existing empty directory is replaced; rename cannot replace a directory elsewhere.
+    if out.exists() {
+        if let Err(e) = fs::remove_dir(out) {
+            let _ = fs::remove_dir_all(&staged);
+            return Err(WriteError::Io(out.to_path_buf(), e));
+        }
+    }
+    fs::rename(&staged, out).map_err(|e| {
+        let _ = fs::remove_dir_all(&staged);
+        WriteError::Io(out.to_path_buf(), e)
+    })
+}
+
+fn write_in_place(out: &Path, files: &[Rendered]) -> Result<(), WriteError> {
+    for f in files {
+        let dst = rel_path(out, &f.path)?;
+        let dir = dst.parent().unwrap_or(out);
+        fs::create_dir_all(dir).map_err(io_at(dir))?;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io_at(dir))?;
+        tmp.write_all(f.contents.as_bytes()).map_err(io_at(&dst))?;
+        set_mode(tmp.path(), 0o644);
+        tmp.persist(&dst)
+            .map_err(|e| WriteError::Io(dst.clone(), e.error))?;
+    }
+    Ok(())
+}
+
+/// Temp dirs and files are created private; the project should get the usual modes.
+fn set_mode(p: &Path, mode: u32) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = fs::set_permissions(p, fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = (p, mode);
+}
