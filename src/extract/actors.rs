@@ -235,6 +235,14 @@ pub fn extract(doc: &Document, diags: &mut Vec<Diagnostic>) -> Vec<Actor> {
 
 /// The story or requirement subject in `text` (`clinic admins`, `读者`), if any.
 pub fn subject(text: &str) -> Option<String> {
+    // Cheap check first: most lines are not stories.
+    let lower = text.to_lowercase();
+    if !["as ", "作为", "allow", "let ", "enable", "permit"]
+        .iter()
+        .any(|k| lower.contains(k))
+    {
+        return None;
+    }
     let t = fold(text);
     let c = EN_STORY
         .captures(&t)

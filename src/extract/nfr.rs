@@ -305,8 +305,45 @@ fn days(num: &str, unit: &str) -> Option<u32> {
     n.checked_mul(per)
 }
 
+/// Words one of which every NFR statement contains (a cheap filter before the regexes).
+const NFR_WORDS: &[&str] = &[
+    "qps",
+    "tps",
+    "rps",
+    "req",
+    "秒",
+    "p9",
+    "tp9",
+    "响应",
+    "延迟",
+    "时延",
+    "latency",
+    "response",
+    "%",
+    "并发",
+    "在线",
+    "concurren",
+    "simultaneous",
+    "保留",
+    "保存",
+    "留存",
+    "存档",
+    "retain",
+    "retention",
+    "kept",
+    "keep",
+    "stored",
+    "archived",
+    "租户",
+    "tenan",
+];
+
 fn scan(text: &str, line: u32, rank: u8, acc: &mut Acc) {
     let t = fold(text);
+    let lower = t.to_lowercase();
+    if !NFR_WORDS.iter().any(|w| lower.contains(w)) {
+        return;
+    }
 
     let qps = QPS_AFTER
         .captures(&t)

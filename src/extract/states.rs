@@ -166,8 +166,10 @@ const START_MARKERS: &[&str] = &[
 /// Finds the state machines in `doc` and attaches each to the entity enum field it governs.
 pub fn extract(doc: &Document, entities: &mut [Entity], diags: &mut Vec<Diagnostic>) {
     let candidates = collect(doc);
+    let aliases: Vec<Vec<String>> = entities.iter().map(entity_aliases).collect();
     for cand in candidates {
-        attach(cand, entities, diags);
+        let hinted = hinted_entity(&cand, entities, &aliases);
+        attach(cand, hinted, entities, diags);
     }
     for e in entities.iter_mut() {
         if let Some(sm) = e.state_machine.as_mut() {
@@ -590,7 +592,9 @@ fn map_state(tok: &str, values: &[EnumValue], aliases: &[(String, String)]) -> O
             .or_else(|| {
                 if t.is_ascii() {
                     let s = names::snake(t);
-                    values.iter().find(|v| names::snake(&v.value) == s)
+                    values.iter().find(|v| {
+                        v.value == s || (!is_snake(&v.value) && names::snake(&v.value) == s)
+                    })
                 } else {
                     None
                 }
@@ -605,6 +609,11 @@ fn map_state(tok: &str, values: &[EnumValue], aliases: &[(String, String)]) -> O
     })
 }
 
+fn is_snake(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
 fn is_status_field(name: &str, label: &str) -> bool {
     name == "status"
         || name == "state"
@@ -613,8 +622,37 @@ fn is_status_field(name: &str, label: &str) -> bool {
         || label.contains("状态")
 }
 
-/// How strongly `hint` names entity `e` (0 = not at all; longer matches score higher).
-fn names_entity(hint: &str, e: &Entity) -> usize {
+/// The ASCII words (` order item `, ` orderitem `, ` order_items `…) and Chinese labels
+/// (`借阅记录`, `借阅`) that name an entity in a heading.
+fn entity_aliases(e: &Entity) -> Vec<String> {
+    let snake = names::snake(&e.name);
+    let mut out: Vec<String> = [
+        snake.clone(),
+        snake.replace('_', " "),
+        snake.replace('_', ""),
+        e.table.clone(),
+        names::plural(&snake).replace('_', " "),
+    ]
+    .into_iter()
+    .filter(|w| !w.is_empty())
+    .map(|w| format!(" {w} "))
+    .collect();
+    let label = e.label.trim();
+    if !label.is_empty() && !label.is_ascii() {
+        out.push(label.to_string());
+        if let Some(core) = ["记录", "信息", "表", "单", "实体"]
+            .iter()
+            .find_map(|s| label.strip_suffix(s))
+            .filter(|c| c.chars().count() >= 2)
+        {
+            out.push(core.to_string());
+        }
+    }
+    out
+}
+
+/// How strongly `hint` names an entity with `aliases` (0 = not at all; longer is stronger).
+fn names_entity(hint: &str, aliases: &[String]) -> usize {
     let h = fold(hint).to_lowercase();
     let padded: String = format!(
         " {} ",
@@ -626,43 +664,27 @@ fn names_entity(hint: &str, e: &Entity) -> usize {
             })
             .collect::<String>()
     );
-    let mut best = 0;
-    let snake = names::snake(&e.name);
-    for w in [
-        snake.clone(),
-        snake.replace('_', " "),
-        snake.replace('_', ""),
-        e.table.clone(),
-        names::plural(&snake).replace('_', " "),
-    ] {
-        if !w.is_empty() && padded.contains(&format!(" {w} ")) {
-            best = best.max(w.len());
-        }
-    }
-    let label = e.label.trim();
-    if !label.is_empty() && !label.is_ascii() {
-        if h.contains(label) {
-            best = best.max(label.len() + 1);
-        } else {
-            let core = ["记录", "信息", "表", "单", "实体"]
-                .iter()
-                .find_map(|s| label.strip_suffix(s))
-                .unwrap_or(label);
-            if core.chars().count() >= 2 && h.contains(core) {
-                best = best.max(core.len());
+    aliases
+        .iter()
+        .filter(|a| {
+            if a.starts_with(' ') {
+                padded.contains(a.as_str())
+            } else {
+                h.contains(a.as_str())
             }
-        }
-    }
-    best
+        })
+        .map(|a| a.trim().len())
+        .max()
+        .unwrap_or(0)
 }
 
 /// The entity a candidate's hints name, if any (first hint that names one wins).
-fn hinted_entity(cand: &Candidate, entities: &[Entity]) -> Option<usize> {
+fn hinted_entity(cand: &Candidate, entities: &[Entity], aliases: &[Vec<String>]) -> Option<usize> {
     for h in &cand.hints {
         let best = entities
             .iter()
             .enumerate()
-            .map(|(i, e)| (names_entity(h, e), i))
+            .map(|(i, _)| (names_entity(h, &aliases[i]), i))
             .filter(|(s, _)| *s > 0)
             .max_by_key(|(s, i)| (*s, usize::MAX - i));
         if let Some((_, i)) = best {
@@ -672,7 +694,12 @@ fn hinted_entity(cand: &Candidate, entities: &[Entity]) -> Option<usize> {
     None
 }
 
-fn attach(cand: Candidate, entities: &mut [Entity], diags: &mut Vec<Diagnostic>) {
+fn attach(
+    cand: Candidate,
+    hinted: Option<usize>,
+    entities: &mut [Entity],
+    diags: &mut Vec<Diagnostic>,
+) {
     let states: BTreeSet<&str> = cand
         .transitions
         .iter()
@@ -693,7 +720,6 @@ fn attach(cand: Candidate, entities: &mut [Entity], diags: &mut Vec<Diagnostic>)
             }
         }
     }
-    let hinted = hinted_entity(&cand, entities);
     let status_first = |pairs: &mut Vec<(usize, usize)>, entities: &[Entity]| {
         pairs.sort_by_key(|(ei, fi)| {
             let f = &entities[*ei].fields[*fi];

@@ -121,8 +121,9 @@ pub fn extract(
 ) -> Vec<UseCase> {
     let raws = collect(doc);
     let mut out: Vec<UseCase> = Vec::new();
+    let ix = Index::new(entities);
     for raw in raws {
-        build(raw, entities, actors, diags, &mut out);
+        build(raw, &ix, actors, diags, &mut out);
     }
     assign_ids(&mut out);
     out
@@ -515,7 +516,7 @@ struct EntityHit {
 
 fn build(
     raw: Raw,
-    entities: &[Entity],
+    entities: &Index,
     actors_: &[Actor],
     diags: &mut Vec<Diagnostic>,
     out: &mut Vec<UseCase>,
@@ -744,14 +745,26 @@ fn tokens(text: &str) -> Vec<(usize, usize, String)> {
     out
 }
 
+/// (verb, action, word forms of its first word).
+type EnVerb = (&'static str, &'static str, Vec<String>);
+
+fn with_forms(table: &'static [(&'static str, &'static str)]) -> Vec<EnVerb> {
+    table
+        .iter()
+        .map(|(v, a)| (*v, *a, en_forms(v.split(' ').next().unwrap_or(v))))
+        .collect()
+}
+
+static EN_COMMAND_FORMS: LazyLock<Vec<EnVerb>> = LazyLock::new(|| with_forms(EN_COMMAND_VERBS));
+static EN_QUERY_FORMS: LazyLock<Vec<EnVerb>> = LazyLock::new(|| with_forms(EN_QUERY_VERBS));
+
 fn verb_hits(text: &str) -> Vec<VerbHit> {
     let t = fold(text);
     let mut hits = Vec::new();
     let toks = tokens(&t);
-    let en = |table: &[(&str, &str)], command: bool, hits: &mut Vec<VerbHit>| {
-        for (verb, action) in table {
+    let en = |table: &[EnVerb], command: bool, hits: &mut Vec<VerbHit>| {
+        for (verb, action, forms) in table {
             let parts: Vec<&str> = verb.split(' ').collect();
-            let forms = en_forms(parts[0]);
             for (i, tok) in toks.iter().enumerate() {
                 let first_ok = forms.contains(&tok.2);
                 if !first_ok {
@@ -785,8 +798,10 @@ fn verb_hits(text: &str) -> Vec<VerbHit> {
             }
         }
     };
-    en(EN_COMMAND_VERBS, true, &mut hits);
-    en(EN_QUERY_VERBS, false, &mut hits);
+    if !toks.is_empty() {
+        en(&EN_COMMAND_FORMS, true, &mut hits);
+        en(&EN_QUERY_FORMS, false, &mut hits);
+    }
     let zh = |table: &[(&str, &str)], command: bool, hits: &mut Vec<VerbHit>| {
         for (verb, action) in table {
             if command && ZH_STATE_ADJECTIVES.contains(action) {
@@ -819,83 +834,119 @@ fn verb_hits(text: &str) -> Vec<VerbHit> {
     kept
 }
 
-fn entity_hits(text: &str, entities: &[Entity]) -> Vec<EntityHit> {
+/// Every way the text may name each entity, computed once per extraction.
+struct Index<'a> {
+    entities: &'a [Entity],
+    /// (entity, words, plural): `["order", "item"]`, `["order", "items"]`, `["class"]`…
+    word_forms: Vec<(usize, Vec<String>, bool)>,
+    /// (entity, single token, plural): `orderitem`, `order_items`.
+    joined: Vec<(usize, String, bool)>,
+    /// (entity, Chinese label or its core without `记录/信息/表/单`).
+    labels: Vec<(usize, String)>,
+}
+
+impl std::ops::Deref for Index<'_> {
+    type Target = [Entity];
+    fn deref(&self) -> &[Entity] {
+        self.entities
+    }
+}
+
+impl<'a> Index<'a> {
+    fn new(entities: &'a [Entity]) -> Self {
+        let snakes: Vec<String> = entities.iter().map(|e| names::snake(&e.name)).collect();
+        let mut last_count: std::collections::HashMap<&str, usize> = Default::default();
+        for sn in &snakes {
+            *last_count
+                .entry(sn.rsplit('_').next().unwrap_or(""))
+                .or_default() += 1;
+        }
+        let mut ix = Index {
+            entities,
+            word_forms: Vec::new(),
+            joined: Vec::new(),
+            labels: Vec::new(),
+        };
+        for (ei, e) in entities.iter().enumerate() {
+            let snake = &snakes[ei];
+            let plural = names::plural(snake);
+            for (form, is_plural) in [(snake.clone(), false), (plural, true)] {
+                let ws: Vec<String> = form.split('_').map(str::to_string).collect();
+                if ws.len() > 1 {
+                    ix.joined.push((ei, ws.concat(), is_plural));
+                    ix.joined.push((ei, form.clone(), is_plural));
+                }
+                ix.word_forms.push((ei, ws, is_plural));
+            }
+            // `GymClass` is also "class"/"classes" when no other entity ends in that word.
+            let parts: Vec<&str> = snake.split('_').collect();
+            if let Some(last) = parts.last().filter(|_| parts.len() > 1) {
+                if last_count.get(last) == Some(&1) {
+                    ix.word_forms.push((ei, vec![last.to_string()], false));
+                    ix.word_forms.push((ei, vec![names::plural(last)], true));
+                }
+            }
+            let label = e.label.trim();
+            if !label.is_empty() && !label.is_ascii() {
+                ix.labels.push((ei, label.to_lowercase()));
+                if let Some(core) = ["记录", "信息", "表", "单"]
+                    .iter()
+                    .find_map(|s| label.strip_suffix(s))
+                    .filter(|c| c.chars().count() >= 2)
+                {
+                    ix.labels.push((ei, core.to_lowercase()));
+                }
+            }
+        }
+        ix
+    }
+}
+
+fn entity_hits(text: &str, entities: &Index) -> Vec<EntityHit> {
     let t = fold(text);
     let lower = t.to_lowercase();
     let toks = tokens(&t);
     let mut hits = Vec::new();
-    for (ei, e) in entities.iter().enumerate() {
-        let snake = names::snake(&e.name);
-        let words: Vec<&str> = snake.split('_').collect();
-        let plural = names::plural(&snake);
-        let pwords: Vec<&str> = plural.split('_').collect();
-        let forms = vec![(words.clone(), false), (pwords, true)];
-        // `GymClass` is also "class"/"classes" when no other entity ends in that word.
-        if let Some(last) = words.last().filter(|_| words.len() > 1) {
-            let unique = entities
+    let word_is = |tok: &str, w: &str| tok == w || tok.strip_suffix("'s") == Some(w);
+    for (ei, ws, is_plural) in &entities.word_forms {
+        for i in 0..toks.len() {
+            let ok = ws
                 .iter()
-                .filter(|o| names::snake(&o.name).rsplit('_').next() == Some(*last))
-                .count()
-                == 1;
-            if unique {
-                let pl = names::plural(last);
-                push_word_hits(&toks, &[last], ei, false, &mut hits);
-                push_word_hits(&toks, &[pl.as_str()], ei, true, &mut hits);
-            }
-        }
-        for (ws, is_plural) in forms {
-            for i in 0..toks.len() {
-                let ok = ws.iter().enumerate().all(|(k, w)| {
-                    toks.get(i + k)
-                        .map(|x| x.2 == *w || x.2 == format!("{w}'s"))
-                        .unwrap_or(false)
+                .enumerate()
+                .all(|(k, w)| toks.get(i + k).is_some_and(|x| word_is(&x.2, w)));
+            if ok {
+                let last = &toks[i + ws.len() - 1];
+                hits.push(EntityHit {
+                    pos: toks[i].0,
+                    end: last.1,
+                    entity: *ei,
+                    plural: *is_plural,
+                    possessive: last.2.ends_with("'s"),
                 });
-                if ok {
-                    let last = &toks[i + ws.len() - 1];
-                    let possessive = last.2.ends_with("'s");
-                    hits.push(EntityHit {
-                        pos: toks[i].0,
-                        end: last.1,
-                        entity: ei,
-                        plural: is_plural,
-                        possessive,
-                    });
-                }
-            }
-            let joined: String = ws.concat();
-            if ws.len() > 1 {
-                for tok in &toks {
-                    if tok.2 == joined {
-                        hits.push(EntityHit {
-                            pos: tok.0,
-                            end: tok.1,
-                            entity: ei,
-                            plural: is_plural,
-                            possessive: false,
-                        });
-                    }
-                }
             }
         }
-        let label = e.label.trim();
-        if !label.is_empty() && !label.is_ascii() {
-            let core = ["记录", "信息", "表", "单"]
-                .iter()
-                .find_map(|s| label.strip_suffix(s))
-                .unwrap_or(label);
-            for l in [label, core] {
-                if l.chars().count() < 2 && l != label {
-                    continue;
-                }
-                for (pos, _) in lower.match_indices(l) {
-                    hits.push(EntityHit {
-                        pos,
-                        end: pos + l.len(),
-                        entity: ei,
-                        plural: false,
-                        possessive: false,
-                    });
-                }
+    }
+    for (ei, j, is_plural) in &entities.joined {
+        for tok in toks.iter().filter(|x| x.2 == *j) {
+            hits.push(EntityHit {
+                pos: tok.0,
+                end: tok.1,
+                entity: *ei,
+                plural: *is_plural,
+                possessive: false,
+            });
+        }
+    }
+    if !lower.is_ascii() {
+        for (ei, l) in &entities.labels {
+            for (pos, _) in lower.match_indices(l.as_str()) {
+                hits.push(EntityHit {
+                    pos,
+                    end: pos + l.len(),
+                    entity: *ei,
+                    plural: false,
+                    possessive: false,
+                });
             }
         }
     }
@@ -914,34 +965,8 @@ fn entity_hits(text: &str, entities: &[Entity]) -> Vec<EntityHit> {
     kept
 }
 
-fn push_word_hits(
-    toks: &[(usize, usize, String)],
-    ws: &[&str],
-    ei: usize,
-    plural: bool,
-    hits: &mut Vec<EntityHit>,
-) {
-    for i in 0..toks.len() {
-        let ok = ws.iter().enumerate().all(|(k, w)| {
-            toks.get(i + k)
-                .map(|x| x.2 == *w || x.2 == format!("{w}'s"))
-                .unwrap_or(false)
-        });
-        if ok {
-            let last = &toks[i + ws.len() - 1];
-            hits.push(EntityHit {
-                pos: toks[i].0,
-                end: last.1,
-                entity: ei,
-                plural,
-                possessive: last.2.ends_with("'s"),
-            });
-        }
-    }
-}
-
 /// `manage X` / `管理X` / `X管理` naming an entity.
-fn manage_target(text: &str, entities: &[Entity]) -> Option<usize> {
+fn manage_target(text: &str, entities: &Index) -> Option<usize> {
     let t = fold(text);
     let lower = t.to_lowercase();
     let pos = tokens(&t)
@@ -991,7 +1016,7 @@ fn machine_entity(action: &str, hits: &[EntityHit], entities: &[Entity]) -> Opti
 /// (kind, action, entity) for one text; `None` when it has no known verb.
 fn classify(
     text: &str,
-    entities: &[Entity],
+    entities: &Index,
     actor: &str,
     participles: bool,
 ) -> Option<(UseCaseKind, String, Option<usize>)> {
