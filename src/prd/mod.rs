@@ -228,6 +228,8 @@ pub fn parse(src: &str) -> Document {
     let mut row_struck = true;
     let mut row_start = 0usize;
     let mut in_metadata = false;
+    // An HTML block being collected: (text, byte offset of its first line).
+    let mut html: Option<(String, usize)> = None;
 
     // Closes the current list item's own text (before nested content or at its end).
     fn flush_item(
@@ -454,6 +456,22 @@ pub fn parse(src: &str) -> Document {
                     inline.push(&t, range.start, strike > 0);
                 }
             }
+            Event::Start(Tag::HtmlBlock) => html = Some((String::new(), range.start)),
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((text, start)) = html.take() {
+                    for t in html_tables(&text, start, src, &idx) {
+                        push_block(&mut doc, Block::Table(t));
+                    }
+                }
+            }
+            Event::Html(t) if html.is_some() => {
+                if let Some((text, start)) = html.as_mut() {
+                    if text.is_empty() {
+                        *start = range.start;
+                    }
+                    text.push_str(&t);
+                }
+            }
             Event::InlineHtml(t) | Event::Html(t) => {
                 // `<br>` inside table cells separates values; other HTML tags are ignored, but
                 // `array<int>` / `List<Tag>` are type text, not HTML.
@@ -472,6 +490,119 @@ pub fn parse(src: &str) -> Document {
         }
     }
     doc
+}
+
+/// `<table>` elements of an HTML block → tables (first row is the header), with positions.
+fn html_tables(text: &str, base: usize, src: &str, idx: &LineIndex) -> Vec<Table> {
+    let lower = text.to_ascii_lowercase();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(t0) = lower.get(from..).and_then(|r| r.find("<table")) {
+        let t_start = from + t0;
+        let t_end = lower
+            .get(t_start..)
+            .and_then(|r| r.find("</table"))
+            .map(|e| t_start + e)
+            .unwrap_or(lower.len());
+        let mut rows: Vec<Row> = Vec::new();
+        let mut r_from = t_start;
+        while let Some(r0) = lower.get(r_from..t_end).and_then(|r| r.find("<tr")) {
+            let r_start = r_from + r0;
+            let r_end = lower
+                .get(r_start + 3..t_end)
+                .and_then(|r| r.find("<tr"))
+                .map(|e| r_start + 3 + e)
+                .unwrap_or(t_end);
+            let mut cells = Vec::new();
+            let mut c_from = r_start;
+            loop {
+                let next_td = lower.get(c_from..r_end).and_then(|r| r.find("<td"));
+                let next_th = lower.get(c_from..r_end).and_then(|r| r.find("<th"));
+                let c0 = match (next_td, next_th) {
+                    (Some(a), Some(b)) => a.min(b),
+                    (Some(a), None) | (None, Some(a)) => a,
+                    (None, None) => break,
+                };
+                let open = c_from + c0;
+                let Some(gt) = lower.get(open..r_end).and_then(|r| r.find('>')) else {
+                    break;
+                };
+                let content_start = open + gt + 1;
+                let content_end = ["</td", "</th", "<td", "<th"]
+                    .iter()
+                    .filter_map(|m| lower.get(content_start..r_end).and_then(|r| r.find(m)))
+                    .min()
+                    .map(|e| content_start + e)
+                    .unwrap_or(r_end);
+                let raw = text.get(content_start..content_end).unwrap_or("");
+                let struck = {
+                    let l = raw.to_ascii_lowercase();
+                    l.contains("<del")
+                        || l.contains("<s>")
+                        || l.contains("<strike")
+                        || l.contains("~~")
+                };
+                let lead = raw.len() - raw.trim_start().len();
+                cells.push((
+                    Cell {
+                        text: html_text(raw),
+                        pos: idx.pos(src, base + content_start + lead),
+                    },
+                    struck,
+                ));
+                c_from = content_end.max(content_start);
+                if c_from >= r_end {
+                    break;
+                }
+            }
+            if !cells.is_empty() {
+                let any_text = cells.iter().any(|(c, _)| !c.text.is_empty());
+                let all_struck = cells.iter().all(|(c, s)| *s || c.text.is_empty());
+                rows.push(Row {
+                    struck: any_text && all_struck,
+                    cells: cells.into_iter().map(|(c, _)| c).collect(),
+                    pos: idx.pos(src, base + r_start),
+                });
+            }
+            r_from = r_end;
+        }
+        if !rows.is_empty() {
+            let header = rows.remove(0).cells;
+            out.push(Table {
+                header,
+                rows,
+                pos: idx.pos(src, base + t_start),
+            });
+        }
+        from = t_end.max(t_start + 6);
+    }
+    out
+}
+
+/// Text of an HTML fragment: tags removed (`<br>` is a space), common entities decoded.
+fn html_text(raw: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in raw.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let out = out
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+        .replace("~~", "");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn event_kind_inline(t: &str) -> bool {
