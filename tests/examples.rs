@@ -30,12 +30,24 @@ fn check_shape(name: &str, min_entities: usize, machines: &[&str]) {
     let path = format!("{}/examples/{name}/PRD.md", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).expect("example readable");
     let m = analyze(&text, &AnalyzeOptions::default()).model;
-    assert!(m.entities.len() >= min_entities, "{name}: {} entities", m.entities.len());
+    assert!(
+        m.entities.len() >= min_entities,
+        "{name}: {} entities",
+        m.entities.len()
+    );
     for e in machines {
-        let ent = m.entity(e).unwrap_or_else(|| panic!("{name}: no entity {e}"));
-        assert!(ent.state_machine.is_some(), "{name}: {e} has no state machine");
+        let ent = m
+            .entity(e)
+            .unwrap_or_else(|| panic!("{name}: no entity {e}"));
+        assert!(
+            ent.state_machine.is_some(),
+            "{name}: {e} has no state machine"
+        );
     }
-    assert!(m.entities.iter().any(|e| !e.relations.is_empty()), "{name}: no relations");
+    assert!(
+        m.entities.iter().any(|e| !e.relations.is_empty()),
+        "{name}: no relations"
+    );
     assert!(!m.use_cases.is_empty(), "{name}: no use cases");
     assert!(!m.actors.is_empty(), "{name}: no actors");
     assert!(!m.nfr.peak_qps.defaulted, "{name}: QPS defaulted");
