@@ -228,6 +228,10 @@ api_start() {
   done
   return "$rc"
 }
+openapi() { # the served document must be the OpenAPI 3.1 contract with the API's paths
+  curl -fsS --max-time 5 "http://127.0.0.1:$API_PORT/openapi.yaml" -o "$LOGS/openapi.yaml" &&
+    python3 "$ROOT/scripts/openapi_check.py" "$LOGS/openapi.yaml"
+}
 e2e() {
   E2E_BASE_URL=http://127.0.0.1:$API_PORT REDIS_URL=$API_REDIS_URL DATABASE_URL=$API_DB_URL \
     go test -tags e2e -count=1 -v ./tests/e2e/
@@ -255,11 +259,16 @@ api_stop() { # SIGTERM the api that served the e2e suite; it must exit 0 within 
   return "$rc"
 }
 sigterm() {
-  local port
+  local port fallback=()
   port=$(free_port)
+  # The POST path comes from /openapi.yaml; the model's first resource is the fallback, so that a
+  # broken OpenAPI document (caught by api-start) does not also hide the shutdown behaviour.
+  local res
+  res=$(sed -n 's/^ *resource: *\([a-z0-9_-]*\).*/\1/p' backend-pro.yaml 2>/dev/null | head -n1 || true)
+  [ -z "$res" ] || fallback=(--fallback-post-path "/api/v1/$res")
   DATABASE_URL=$API_DB_URL REDIS_URL=$API_REDIS_URL HTTP_ADDR=127.0.0.1:$port SHUTDOWN_DRAIN_DELAY=500ms \
     python3 "$ROOT/scripts/sigterm_check.py" --addr "127.0.0.1:$port" --drain-delay 0.5 \
-    --log "$LOGS/api-sigterm.out" -- "$BIN/api"
+    --log "$LOGS/api-sigterm.out" "${fallback[@]}" -- "$BIN/api"
 }
 
 # api-start is run in this shell (not through `step`'s subshell) so that API_PID stays known.
@@ -278,7 +287,8 @@ else
   printf '  %-12s SKIP (needs migrate)\n' api-start >&2
 fi
 export API_PORT
-export -f e2e sigterm
+export -f openapi e2e sigterm
+step openapi 30 api-start openapi
 step e2e 900 api-start e2e
 if [ -n "$API_PID" ]; then
   if api_stop >"$LOGS/api-stop.log" 2>&1; then

@@ -140,6 +140,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--addr", required=True, help="host:port the server listens on")
     ap.add_argument("--post-path", help="POST endpoint (default: first collection POST in /openapi.yaml)")
+    ap.add_argument("--fallback-post-path", help="POST endpoint to use when /openapi.yaml names none")
     ap.add_argument("--body", default='{"sigterm_check_unknown_field": "in flight while the server drains"}')
     ap.add_argument("--inflight", type=int, default=6, help="in-flight POSTs held open across SIGTERM")
     ap.add_argument("--drain-delay", type=float, default=0.5, help="the server's SHUTDOWN_DRAIN_DELAY, seconds")
@@ -178,6 +179,9 @@ def main() -> int:
             failures.append(f"/readyz before SIGTERM: {ready[0] if ready else 'no answer'} (want 200)")
 
         path = a.post_path or discover_post_path(host, port)
+        if not path and a.fallback_post_path:
+            log(f"no collection POST found in /openapi.yaml; using {a.fallback_post_path}")
+            path = a.fallback_post_path
         if not path:
             log("FAIL: no POST collection path in /openapi.yaml; pass --post-path")
             return 1
