@@ -46,7 +46,11 @@ _bp_as_pg() {
 services_start() {
   services_install
   BP_PGBIN=$(_bp_pg_bindir)
-  BP_SERVICES_DIR=$(mktemp -d "${TMPDIR:-/tmp}/bp-services.XXXXXX")
+  # As root, PostgreSQL runs as another user, who must be able to reach the data dir: /tmp, not a
+  # TMPDIR that may sit under root's 0700 home.
+  local tmp=${TMPDIR:-/tmp}
+  [ "$(id -u)" -ne 0 ] || tmp=/tmp
+  BP_SERVICES_DIR=$(mktemp -d "$tmp/bp-services.XXXXXX")
   chmod 755 "$BP_SERVICES_DIR"
   export BP_PGBIN BP_SERVICES_DIR
 
