@@ -38,7 +38,7 @@ services_install() {
 
 # _bp_as_pg CMD... — run CMD as the unprivileged PostgreSQL owner (postgres refuses to run as root).
 _bp_as_pg() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u "$BP_PG_OS_USER" -- "$@"; else "$@"; fi
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u "$BP_PG_OS_USER" -- "$@"); else "$@"; fi
 }
 
 # services_start — start both; exports DATABASE_URL, REDIS_URL, BP_PG_PORT, BP_REDIS_PORT,
