@@ -38,6 +38,8 @@ pub struct ProjectCtx {
     pub by_pkg: Vec<EntityCtx>,
     /// Entities with referenced ones first (migration and e2e order).
     pub ordered: Vec<EntityCtx>,
+    /// Entities some other entity refers to, in dependency order.
+    pub referenced: Vec<RefTargetCtx>,
     pub uses: Uses,
 }
 
@@ -84,6 +86,12 @@ pub struct Uses {
     pub dates_value: bool,
     pub datetimes_nullable: bool,
     pub patch_strings: bool,
+    /// Test helpers the samples call.
+    pub h_clip: bool,
+    pub h_digits: bool,
+    pub h_join: bool,
+    pub h_number: bool,
+    pub h_ptr: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -123,6 +131,10 @@ pub struct EntityCtx {
     pub patch_field: Option<FieldCtx>,
     /// A required field an invalid body leaves out, when there is one.
     pub required_field: Option<FieldCtx>,
+    /// Broken invariants for domain tests.
+    pub invalid_cases: Vec<InvalidCase>,
+    /// A field with an invalid JSON value for 400 tests: (field, Go expression).
+    pub invalid_field: Option<FieldCtx>,
     /// Comma-separated SQL column list (without `id`…): `email, full_name, "type"`.
     pub columns: Vec<String>,
     pub uses: Uses,
@@ -132,6 +144,14 @@ pub struct EntityCtx {
     pub before_decorator: bool,
 }
 
+/// One broken invariant for domain tests: a statement on `f` (Fields) and the field it breaks.
+#[derive(Debug, Clone, Serialize)]
+pub struct InvalidCase {
+    pub name: String,
+    pub field: String,
+    pub stmt: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ReferrerCtx {
     pub entity: String,
@@ -139,6 +159,7 @@ pub struct ReferrerCtx {
     pub pkg: String,
     pub field_go: String,
     pub field_json: String,
+    pub field_nullable: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -263,6 +284,8 @@ pub struct FieldCtx {
     /// Go expressions of the JSON form of `sample` / `sample2`.
     pub sample_json: String,
     pub sample2_json: String,
+    /// `sample2` refers to the token `u`.
+    pub sample2_uses_u: bool,
     /// Go expression of an invalid JSON value, when the type has one.
     pub invalid_json: Option<String>,
     /// OpenAPI schema (YAML flow mapping).
@@ -433,14 +456,15 @@ fn samples(
     f: &Field,
     enum_vals: &[EnumValueCtx],
     ref_go: &str,
+    pkg: &str,
 ) -> (String, String, String, String) {
     let max = f.max_length.unwrap_or(0);
     // Strings: a readable prefix plus the unique token, cut to max_length.
     let text = |prefix: &str| -> (String, String) {
         let e = if max > 0 {
-            format!("clip({}+u, {max})", go_str(prefix))
+            format!("clip({}, u, {max})", go_str(prefix))
         } else {
-            format!("{}+u", go_str(prefix))
+            format!("join({}, u)", go_str(prefix))
         };
         (e.clone(), e)
     };
@@ -451,24 +475,24 @@ fn samples(
             (a, b, c, d)
         }
         FieldType::Email => {
-            let a = "\"u\"+u+\"@example.com\"".to_string();
-            let c = "\"v\"+u+\"@example.com\"".to_string();
+            let a = "join(\"u\", u, \"@example.com\")".to_string();
+            let c = "join(\"v\", u, \"@example.com\")".to_string();
             (a.clone(), a, c.clone(), c)
         }
         FieldType::Phone => {
-            let a = "\"+1555\"+digits(u)".to_string();
-            let c = "\"+1666\"+digits(u)".to_string();
+            let a = "join(\"+1555\", digits(u))".to_string();
+            let c = "join(\"+1666\", digits(u))".to_string();
             (a.clone(), a, c.clone(), c)
         }
         FieldType::Url => {
-            let a = "\"https://example.com/\"+u".to_string();
-            let c = "\"https://example.org/\"+u".to_string();
+            let a = "join(\"https://example.com/\", u)".to_string();
+            let c = "join(\"https://example.org/\", u)".to_string();
             (a.clone(), a, c.clone(), c)
         }
         FieldType::Int => {
             if f.unique {
                 let a = "int64(number(u))".to_string();
-                let c = "int64(number(u)+1)".to_string();
+                let c = "int64(number(u[1:]))".to_string();
                 (a.clone(), a, c.clone(), c)
             } else {
                 ("3".into(), "3".into(), "4".into(), "4".into())
@@ -477,7 +501,7 @@ fn samples(
         FieldType::Decimal => {
             if f.unique {
                 let a = "int64(number(u))".to_string();
-                let c = "int64(number(u)+1)".to_string();
+                let c = "int64(number(u[1:]))".to_string();
                 (a.clone(), a, c.clone(), c)
             } else {
                 ("1999".into(), "1999".into(), "2500".into(), "2500".into())
@@ -518,7 +542,10 @@ fn samples(
         FieldType::Enum => {
             let first = enum_vals.first();
             let second = enum_vals.get(1).or(first);
-            let g = |v: Option<&EnumValueCtx>| v.map(|v| v.go_const.clone()).unwrap_or_default();
+            let g = |v: Option<&EnumValueCtx>| {
+                v.map(|v| format!("{pkg}.{}", v.go_const))
+                    .unwrap_or_default()
+            };
             let l = |v: Option<&EnumValueCtx>| v.map(|v| v.lit.clone()).unwrap_or_default();
             (g(first), l(first), g(second), l(second))
         }
@@ -754,7 +781,10 @@ fn field_ctx(model: &Model, e: &Entity, f: &Field) -> Result<FieldCtx, String> {
     } else {
         ""
     };
-    let (sample, sample_json, sample2, sample2_json) = samples(f, &enum_vals, &ref_go);
+    let (sample, sample_json, sample2, sample2_json) =
+        samples(f, &enum_vals, &ref_go, &names::go_package(&e.name));
+    let sample2_uses_u =
+        sample2.contains(", u") || sample2.contains("(u") || sample2.contains("(u)");
     let (sample, sample2) = if nullable {
         (format!("ptr({sample})"), format!("ptr({sample2})"))
     } else {
@@ -808,6 +838,7 @@ fn field_ctx(model: &Model, e: &Entity, f: &Field) -> Result<FieldCtx, String> {
         sample2,
         sample_json,
         sample2_json,
+        sample2_uses_u,
         invalid_json: invalid_json(f),
         oa_schema: oa_schema(f, &enum_vals, &ref_resource),
     })
@@ -931,7 +962,71 @@ fn entity_uses(fields: &[FieldCtx], state: bool) -> Uses {
         dates_value: any(&|f| f.ty == "date" && !f.nullable),
         datetimes_nullable: any(&|f| f.ty == "datetime" && f.nullable),
         patch_strings: any(&|f| f.max_length.is_some() && !f.is_state),
+        h_clip: any(&|f| !f.is_state && f.sample_json.contains("clip(")),
+        h_digits: any(&|f| !f.is_state && f.sample_json.contains("digits(")),
+        h_join: any(&|f| !f.is_state && f.sample_json.contains("join(")),
+        h_number: any(&|f| !f.is_state && f.sample_json.contains("number(")),
+        h_ptr: any(&|f| !f.is_state && f.sample.starts_with("ptr(")),
     }
+}
+
+fn invalid_cases(f: &FieldCtx, pkg: &str) -> Vec<InvalidCase> {
+    let mut out = Vec::new();
+    let wrap = |v: String| -> String {
+        if f.list {
+            format!("{}{{{v}}}", f.go_base)
+        } else if f.carry == "nullable" {
+            format!("ptr({v})")
+        } else {
+            v
+        }
+    };
+    let mut push = |what: &str, v: String| {
+        out.push(InvalidCase {
+            name: format!("{} {what}", f.json),
+            field: f.json.clone(),
+            stmt: format!("f.{} = {v}", f.go_name),
+        })
+    };
+    if f.required && f.carry == "value" && !f.list {
+        if f.stringy {
+            push("empty", "\"\"".to_string());
+        } else if f.is_ref {
+            push("missing", "uuid.Nil".to_string());
+        }
+    }
+    if f.list && f.required {
+        push("empty", "nil".to_string());
+    }
+    if f.carry == "json" {
+        if f.required {
+            push("missing", "nil".to_string());
+        }
+        push("not JSON", "json.RawMessage(`{`)".to_string());
+    }
+    if let Some(n) = f.max_length {
+        push(
+            "too long",
+            wrap(format!("strings.Repeat(\"x\", {})", n + 1)),
+        );
+    }
+    match f.check {
+        "email" => push("not an email", wrap("\"not-an-email\"".into())),
+        "phone" => push("not a phone number", wrap("\"call me\"".into())),
+        "url" => push("not a URL", wrap("\"not a url\"".into())),
+        "enum" if !f.list => push(
+            "not a value",
+            wrap(format!("{pkg}.{}(\"no-such-value\")", f.enum_type)),
+        ),
+        _ => {}
+    }
+    if f.ty == "date" {
+        push(
+            "not a day",
+            wrap("civil.Date{Year: 2023, Month: time.February, Day: 30}".into()),
+        );
+    }
+    out
 }
 
 fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
@@ -976,6 +1071,7 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
                     pkg: names::go_package(&o.name),
                     field_go: names::pascal(&f.name),
                     field_json: f.name.clone(),
+                    field_nullable: !f.required && f.default.is_none(),
                 })
         })
         .collect();
@@ -1021,6 +1117,15 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
         .find(|f| f.required && f.default_go.is_none())
         .cloned();
     let uses = entity_uses(&fields, state.is_some());
+    let invalid_cases = input_fields
+        .iter()
+        .flat_map(|f| invalid_cases(f, &pkg))
+        .collect();
+    let invalid_field = input_fields
+        .iter()
+        .find(|f| f.invalid_json.is_some() && !f.is_ref)
+        .or_else(|| input_fields.iter().find(|f| f.invalid_json.is_some()))
+        .cloned();
     let before_decorator = pkg.as_str() < "decorator";
     Ok(EntityCtx {
         name: e.name.clone(),
@@ -1047,6 +1152,8 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
         patch_field,
         required_field,
         before_decorator,
+        invalid_cases,
+        invalid_field,
         uses,
         migration: 0,
     })
@@ -1077,12 +1184,22 @@ pub fn project(model: &Model, opts: &Options) -> Result<ProjectCtx, ContextError
     if !errors.is_empty() {
         return Err(ContextError(errors.join("\n")));
     }
-    let ordered = crate::plan::dependency_order(model)
+    let ordered: Vec<EntityCtx> = crate::plan::dependency_order(model)
         .into_iter()
         .filter_map(|e| entities.iter().find(|c| c.name == e.name).cloned())
         .collect();
     let all: Vec<FieldCtx> = entities.iter().flat_map(|e| e.fields.clone()).collect();
     let uses = entity_uses(&all, entities.iter().any(|e| e.state.is_some()));
+    let referenced: Vec<RefTargetCtx> = ordered
+        .iter()
+        .filter(|e: &&EntityCtx| !e.referrers.is_empty())
+        .map(|e| RefTargetCtx {
+            entity: e.name.clone(),
+            go_name: e.go_name.clone(),
+            pkg: e.pkg.clone(),
+            table: e.table.clone(),
+        })
+        .collect();
     let mut by_pkg = entities.clone();
     by_pkg.sort_by(|a, b| a.pkg.cmp(&b.pkg));
     Ok(ProjectCtx {
@@ -1096,6 +1213,7 @@ pub fn project(model: &Model, opts: &Options) -> Result<ProjectCtx, ContextError
             snake: names::snake(&model.service.name),
         },
         entities,
+        referenced,
         ordered,
         uses,
     })
