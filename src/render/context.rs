@@ -160,10 +160,13 @@ pub struct ReferrerCtx {
     pub field_go: String,
     pub field_json: String,
     pub field_nullable: bool,
+    pub resource: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RefTargetCtx {
+    /// The target itself refers to other entities.
+    pub has_refs: bool,
     pub entity: String,
     pub go_name: String,
     pub pkg: String,
@@ -1072,6 +1075,7 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
                     field_go: names::pascal(&f.name),
                     field_json: f.name.clone(),
                     field_nullable: !f.required && f.default.is_none(),
+                    resource: o.resource.clone(),
                 })
         })
         .collect();
@@ -1087,7 +1091,13 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
                 .find(|x| x.name == f.name)
                 .and_then(|x| x.references.as_ref())
             {
+                let has_refs = model.entity(t).is_some_and(|te| {
+                    te.fields
+                        .iter()
+                        .any(|x| x.ty == FieldType::Ref && x.references.as_deref() != Some(t))
+                });
                 ref_targets.push(RefTargetCtx {
+                    has_refs,
                     entity: t.clone(),
                     go_name: f.ref_go.clone(),
                     pkg: f.ref_pkg.clone(),
@@ -1194,6 +1204,7 @@ pub fn project(model: &Model, opts: &Options) -> Result<ProjectCtx, ContextError
         .iter()
         .filter(|e: &&EntityCtx| !e.referrers.is_empty())
         .map(|e| RefTargetCtx {
+            has_refs: !e.ref_targets.is_empty(),
             entity: e.name.clone(),
             go_name: e.go_name.clone(),
             pkg: e.pkg.clone(),
