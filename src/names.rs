@@ -238,6 +238,9 @@ const UNCOUNTABLE: &[&str] = &[
 /// Splits any identifier-ish text into lower-case ASCII words:
 /// `OrderItem`, `order_item`, `order-item`, `Order Item`, `ISBNCode` → `["order","item"]`…
 pub fn words(s: &str) -> Vec<String> {
+    if is_plain_snake(s) {
+        return s.split('_').map(str::to_string).collect();
+    }
     s.to_snake_case()
         .split('_')
         .filter(|w| !w.is_empty())
@@ -324,7 +327,21 @@ pub fn receiver(entity: &str) -> String {
 }
 
 pub fn snake(s: &str) -> String {
+    if is_plain_snake(s) {
+        return s.to_string();
+    }
     words(s).join("_")
+}
+
+/// Already lower snake_case (`card_no`, `v2`): what heck would return unchanged. A fast path,
+/// since names are converted many times per PRD.
+fn is_plain_snake(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('_')
+        && !s.ends_with('_')
+        && !s.contains("__")
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 pub fn kebab(s: &str) -> String {
@@ -470,6 +487,24 @@ mod tests {
         assert_eq!(sql_ident("order"), "\"order\"");
         assert_eq!(sql_ident("user"), "\"user\"");
         assert_eq!(sql_ident("title"), "title");
+    }
+
+    #[test]
+    fn snake_fast_path_agrees_with_heck() {
+        for s in [
+            "card_no",
+            "v2",
+            "address2",
+            "a_b_c",
+            "x",
+            "order_id",
+            "2fa_secret",
+        ] {
+            assert_eq!(snake(s), s.to_snake_case(), "{s}");
+            assert_eq!(words(s).join("_"), s.to_snake_case(), "{s}");
+        }
+        assert_eq!(snake("userName"), "user_name");
+        assert_eq!(snake("a__b"), "a_b");
     }
 
     #[test]

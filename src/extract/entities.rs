@@ -3,10 +3,8 @@
 //! values (pass 1 of the pipeline in `extract/mod.rs`).
 
 use crate::extract::fields::{self, RawField};
-use crate::extract::headings::{
-    self, could_name_entity, is_generic, lead_in, split_name, NameParts,
-};
-use crate::extract::roles::{section_role, Role};
+use crate::extract::headings::{self, is_generic, lead_in, split_name, NameParts};
+use crate::extract::roles::{role, Role};
 use crate::extract::{ddl, ts, Ctx};
 use crate::prd::{plain_inline, Block, Document, Pos};
 
@@ -77,32 +75,56 @@ impl RawEntity {
     }
 }
 
-fn is_struck(doc: &Document, idx: usize) -> bool {
-    doc.ancestry(idx).iter().any(|s| s.struck)
-}
-
 /// The entity a section's heading names, looking through generic headings (`#### Fields`)
 /// to the nearest ancestor that names one.
-fn heading_entity(doc: &Document, idx: usize) -> Option<(NameParts, Pos)> {
+fn heading_entity(doc: &Document, info: &[Info], idx: usize) -> Option<(NameParts, Pos)> {
     let mut cur = Some(idx);
     while let Some(i) = cur {
         let s = doc.sections.get(i)?;
+        let inf = info.get(i)?;
         if s.level <= 1 {
             return None;
         }
+        if inf.generic {
+            cur = s.parent;
+            continue;
+        }
         let n = split_name(&s.title);
         let paired = n.ident.is_some() && !n.label.is_empty() && !n.label.is_ascii();
-        if could_name_entity(&s.title) || (paired && !is_generic(&s.title)) {
-            if n.ident.is_some() || !n.label.is_empty() {
-                return Some((n, s.pos));
-            }
+        let nameable =
+            matches!(inf.own, Role::Entities | Role::Other) && !s.title.trim().is_empty();
+        if (nameable || paired) && (n.ident.is_some() || !n.label.is_empty()) {
+            return Some((n, s.pos));
         }
-        if !is_generic(&s.title) {
-            return None;
-        }
-        cur = s.parent;
+        return None;
     }
     None
+}
+
+/// What is known about a section from its heading alone, computed once.
+struct Info {
+    /// The heading's own role.
+    own: Role,
+    /// Its role or the nearest ancestor's.
+    role: Role,
+    generic: bool,
+    struck: bool,
+}
+
+fn infos(doc: &Document) -> Vec<Info> {
+    let mut out: Vec<Info> = Vec::with_capacity(doc.sections.len());
+    for s in &doc.sections {
+        let own = role(&s.title);
+        let parent = s.parent.and_then(|p| out.get(p));
+        let inherited = parent.map(|p| p.role).unwrap_or(Role::Other);
+        out.push(Info {
+            own,
+            role: if own == Role::Other { inherited } else { own },
+            generic: s.level > 0 && is_generic(&s.title),
+            struck: s.struck || parent.is_some_and(|p| p.struck),
+        });
+    }
+    out
 }
 
 /// A heading that groups entities into a bounded context (`## 订单域 (Ordering)`,
@@ -139,17 +161,15 @@ fn context_of(doc: &Document, idx: usize) -> Option<(String, String, u32)> {
 /// Pass 1: every piece of entity evidence in the document.
 pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
     let mut out: Vec<RawEntity> = Vec::new();
+    let info = infos(doc);
     for (idx, section) in doc.sections.iter().enumerate() {
-        if is_struck(doc, idx) {
+        let inf = &info[idx];
+        if inf.struck || inf.role == Role::OutOfScope {
             continue;
         }
-        let role = section_role(doc, idx);
-        if role == Role::OutOfScope {
-            continue;
-        }
-        let in_entities = role == Role::Entities;
-        let generic = section.level > 0 && is_generic(&section.title);
-        let heading = heading_entity(doc, idx);
+        let in_entities = inf.role == Role::Entities;
+        let generic = inf.generic;
+        let heading = heading_entity(doc, &info, idx);
         let context = context_of(doc, idx);
         let start = out.len();
         let mut lead: Option<(NameParts, Pos)> = None;
@@ -224,8 +244,7 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
         }
         // An entity heading in an entity section with prose only: declared, fields missing.
         if in_entities && !found_fields && !generic {
-            if let Some((parts, pos)) = heading_entity(doc, idx).filter(|(_, p)| *p == section.pos)
-            {
+            if let Some((parts, pos)) = heading.clone().filter(|(_, p)| *p == section.pos) {
                 let has_children = doc
                     .sections
                     .iter()

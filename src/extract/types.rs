@@ -312,8 +312,24 @@ pub fn parse_type(text: &str, lookup: &dyn Lookup) -> Parsed {
     if t.is_empty() || matches!(t, "-" | "—" | "/") {
         return Parsed::Empty;
     }
-    // Whole-text forms first.
-    if let Some(c) = ENUM_WORD.captures(t) {
+    let lower = t.to_lowercase();
+    // Whole-text forms first (each behind a cheap test: this runs for every field).
+    let maybe_enum = lower.starts_with("enum") || lower.starts_with("枚举");
+    let maybe_list = t.contains(['[', '<', '('])
+        || lower.contains("数组")
+        || lower.contains("列表")
+        || lower.contains("array")
+        || lower.contains("list");
+    let maybe_ref = !t.starts_with(|c: char| c.is_ascii_alphabetic())
+        || ["ref", "fk", "foreign", "belongs", "关联", "外键"]
+            .iter()
+            .any(|p| lower.starts_with(p));
+    let enum_caps = if maybe_enum {
+        ENUM_WORD.captures(t)
+    } else {
+        None
+    };
+    if let Some(c) = enum_caps {
         let inner = c
             .get(1)
             .or_else(|| c.get(2))
@@ -323,12 +339,17 @@ pub fn parse_type(text: &str, lookup: &dyn Lookup) -> Parsed {
         spec.enum_values = enum_values(inner);
         return Parsed::Type(spec, String::new());
     }
-    if PIPE_ENUM.is_match(t) {
+    if t.contains('|') && PIPE_ENUM.is_match(t) {
         let mut spec = TypeSpec::of(FieldType::Enum);
         spec.enum_values = enum_values(t);
         return Parsed::Type(spec, String::new());
     }
-    for re in [&*LIST_SUFFIX, &*LIST_PREFIX, &*LIST_GENERIC, &*LIST_OF] {
+    let list_forms: &[&Regex] = if maybe_list {
+        &[&LIST_SUFFIX, &LIST_PREFIX, &LIST_GENERIC, &LIST_OF]
+    } else {
+        &[]
+    };
+    for re in list_forms {
         if let Some(c) = re.captures(t) {
             let inner = c
                 .get(1)
@@ -344,7 +365,12 @@ pub fn parse_type(text: &str, lookup: &dyn Lookup) -> Parsed {
             };
         }
     }
-    if let Some(c) = REF_WORD.captures(t) {
+    let ref_caps = if maybe_ref {
+        REF_WORD.captures(t)
+    } else {
+        None
+    };
+    if let Some(c) = ref_caps {
         let target = c.get(1).map(|m| m.as_str()).unwrap_or("");
         if let Some(m) = TARGET_TABLE.captures(target.trim()) {
             let name = m.get(1).map(|x| x.as_str()).unwrap_or("");
@@ -357,7 +383,6 @@ pub fn parse_type(text: &str, lookup: &dyn Lookup) -> Parsed {
             return Parsed::Type(spec, rest);
         }
     }
-    let lower = t.to_lowercase();
     if matches!(lower.as_str(), "array" | "list" | "数组" | "列表" | "多选") {
         let spec = TypeSpec {
             ty: Some(FieldType::String),
@@ -518,6 +543,9 @@ static CODE_ITEM: LazyLock<Regex> = LazyLock::new(|| {
 
 /// An integer-code list such as `1-男/2-女` or `0:禁用, 1:启用` (at least two codes).
 pub fn code_list(text: &str) -> Option<Vec<EnumValue>> {
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let t = fold(text);
     let mut out: Vec<EnumValue> = Vec::new();
     for c in CODE_ITEM.captures_iter(&t) {
@@ -540,6 +568,9 @@ static WORD_LIST: LazyLock<Regex> = LazyLock::new(|| {
 
 /// An ASCII value list in prose: `(pending/paid/shipped)`, `取值: a, b`, `one of a|b`.
 pub fn word_list(text: &str) -> Option<Vec<EnumValue>> {
+    if !text.contains(['/', '|', ',', '，', '、']) {
+        return None;
+    }
     let t = fold(text);
     let c = WORD_LIST.captures(&t)?;
     let inner = c.get(1).or_else(|| c.get(2))?.as_str();
