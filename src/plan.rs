@@ -161,7 +161,11 @@ pub const RULES: &[Rule] = &[
         S,
     ),
     once("tests/e2e/e2e_test.go.tera", "tests/e2e/e2e_test.go", S),
-    once("tests/e2e/api.gen_test.go.tera", "tests/e2e/api.gen_test.go", G),
+    once(
+        "tests/e2e/api.gen_test.go.tera",
+        "tests/e2e/api.gen_test.go",
+        G,
+    ),
     once(
         "internal/interfaces/httpapi/api.gen_test.go.tera",
         "internal/interfaces/httpapi/api.gen_test.go",

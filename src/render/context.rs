@@ -131,6 +131,8 @@ pub struct EntityCtx {
     pub patch_field: Option<FieldCtx>,
     /// A required field an invalid body leaves out, when there is one.
     pub required_field: Option<FieldCtx>,
+    /// JSON names of the fields a create body must have.
+    pub create_required: Vec<String>,
     /// Broken invariants for domain tests.
     pub invalid_cases: Vec<InvalidCase>,
     /// A field with an invalid JSON value for 400 tests: (field, Go expression).
@@ -1137,6 +1139,11 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
         .or_else(|| input_fields.iter().find(|f| f.invalid_json.is_some()))
         .cloned();
     let before_decorator = pkg.as_str() < "decorator";
+    let create_required = input_fields
+        .iter()
+        .filter(|f| f.required && f.default_go.is_none())
+        .map(|f| f.json.clone())
+        .collect();
     Ok(EntityCtx {
         name: e.name.clone(),
         label: e.label.clone(),
@@ -1162,6 +1169,7 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
         patch_field,
         required_field,
         before_decorator,
+        create_required,
         invalid_cases,
         invalid_field,
         uses,
