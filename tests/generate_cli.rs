@@ -1,0 +1,174 @@
+//! `backend-pro new` and `templates eject` through the binary: bad input writes nothing.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_backend-pro"))
+}
+
+fn model() -> String {
+    format!(
+        "{}/tests/fixtures/models/shop.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+fn new(args: &[&str]) -> Output {
+    bin()
+        .arg("new")
+        .args(args)
+        .env("LANG", "C")
+        .output()
+        .expect("run backend-pro")
+}
+
+fn count_files(dir: &Path) -> usize {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .count()
+}
+
+#[test]
+fn generates_a_project_and_refuses_to_overwrite_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("svc");
+    let o = new(&["--model", &model(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.join("backend-pro.yaml").is_file());
+    assert!(out.join("go.mod").is_file());
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("Next steps"), "{stdout}");
+    let n = count_files(&out);
+
+    let again = new(&["--model", &model(), "--out", out.to_str().unwrap()]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
+
+    std::fs::write(out.join("go.mod"), "changed").unwrap();
+    let forced = new(&[
+        "--model",
+        &model(),
+        "--out",
+        out.to_str().unwrap(),
+        "--force",
+    ]);
+    assert!(forced.status.success());
+    assert_ne!(
+        std::fs::read_to_string(out.join("go.mod")).unwrap(),
+        "changed"
+    );
+    assert_eq!(count_files(&out), n);
+    // Nothing left behind beside the output directory.
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn bad_input_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let o = new(&["--model", &model(), "--out", file.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a directory"));
+
+    let out = tmp.path().join("svc");
+    let o = new(&[
+        "--model",
+        &model(),
+        "--out",
+        out.to_str().unwrap(),
+        "--module",
+        "not a module",
+    ]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("module path"));
+    assert!(!out.exists());
+
+    let prd = tmp.path().join("PRD.md");
+    std::fs::write(&prd, "# Nothing here\n\nJust words.\n").unwrap();
+    let o = new(&[
+        "--prd",
+        prd.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nothing was written"));
+    assert!(!out.exists());
+
+    let o = new(&[
+        "--prd",
+        prd.to_str().unwrap(),
+        "--model",
+        &model(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert!(!out.exists());
+
+    let o = new(&[
+        "--model",
+        &model(),
+        "--out",
+        out.to_str().unwrap(),
+        "--dry-run",
+    ]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("internal/domain/order/order.gen.go"));
+    assert!(!out.exists());
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 2);
+}
+
+#[test]
+fn ejected_templates_override_the_defaults() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("svc");
+    assert!(new(&["--model", &model(), "--out", out.to_str().unwrap()])
+        .status
+        .success());
+    let o = bin()
+        .args(["templates", "eject", "root/gitignore.tera", "--project"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let ejected = out.join(".backend-pro/templates/root/gitignore.tera");
+    let text = std::fs::read_to_string(&ejected).unwrap();
+    std::fs::write(&ejected, format!("{text}/local/\n")).unwrap();
+    let o = new(&[
+        "--model",
+        &model(),
+        "--out",
+        out.to_str().unwrap(),
+        "--force",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read_to_string(out.join(".gitignore"))
+        .unwrap()
+        .contains("/local/"));
+}
+
+#[test]
+fn summary_speaks_chinese_for_a_chinese_model() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("svc");
+    let zh = format!(
+        "{}/tests/fixtures/models/library-zh.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let o = new(&["--model", &zh, "--out", out.to_str().unwrap()]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("下一步"));
+    assert!(std::fs::read_to_string(out.join("README.md"))
+        .unwrap()
+        .contains("快速开始"));
+}
