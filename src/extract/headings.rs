@@ -46,6 +46,16 @@ const LABEL_SUFFIXES: &[&str] = &[
 
 /// Splits `text` into identifier and label.
 pub fn split_name(text: &str) -> NameParts {
+    // Fast path: a plain identifier (`card_no`, `OrderItem`) — most cells.
+    if text.len() <= 64
+        && text.starts_with(|c: char| c.is_ascii_alphabetic())
+        && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return NameParts {
+            ident: Some(strip_ascii_suffix(text)),
+            label: String::new(),
+        };
+    }
     let t: String = fold(&plain_inline(text))
         .chars()
         .filter(|c| !is_emoji(*c))
@@ -149,7 +159,10 @@ fn strip_ascii_suffix(s: &str) -> String {
         let lower = t.to_ascii_lowercase();
         let mut changed = false;
         for suf in ASCII_SUFFIXES {
-            if lower.len() > suf.len() + 1 && lower.ends_with(&format!(" {suf}")) {
+            let spaced = lower.len() > suf.len() + 1
+                && lower.ends_with(suf)
+                && lower.as_bytes()[lower.len() - suf.len() - 1] == b' ';
+            if spaced {
                 t.truncate(lower.len() - suf.len() - 1);
                 t = t.trim().to_string();
                 changed = true;

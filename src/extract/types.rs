@@ -256,11 +256,18 @@ impl Mods {
 }
 
 fn clean(text: &str) -> String {
-    fold(text)
-        .replace(['`', '*'], "")
-        .replace("\\|", "|")
-        .trim()
-        .to_string()
+    let f = fold(text);
+    let f = if f.contains(['`', '*']) {
+        f.replace(['`', '*'], "")
+    } else {
+        f
+    };
+    let f = if f.contains("\\|") {
+        f.replace("\\|", "|")
+    } else {
+        f
+    };
+    f.trim().to_string()
 }
 
 static LIST_SUFFIX: LazyLock<Regex> =

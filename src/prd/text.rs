@@ -59,6 +59,9 @@ pub fn normalize_title(raw: &str) -> String {
 
 /// Removes inline Markdown marks (`**`, `__`, `~~`, backticks) from a raw source fragment.
 pub fn plain_inline(raw: &str) -> String {
+    if !raw.contains(['*', '_', '~', '`']) {
+        return raw.to_string();
+    }
     raw.replace("**", "")
         .replace("__", "")
         .replace("~~", "")
