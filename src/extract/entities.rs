@@ -132,8 +132,10 @@ fn infos(doc: &Document) -> Vec<Info> {
 fn context_of(doc: &Document, idx: usize) -> Option<(String, String, u32)> {
     for s in doc.ancestry(idx).into_iter().skip(1) {
         let t = s.title.to_lowercase();
+        let label_part = split_name(&s.title).label;
         let marked = t.contains("context")
             || t.ends_with('域')
+            || label_part.ends_with('域')
             || t.contains("子域")
             || t.contains("限界上下文")
             || t.contains("bounded");

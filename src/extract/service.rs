@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:feature specification|product requirements? document|requirements? document|design document|functional specification|software requirements? specification|prd|spec|产品需求文档|产品需求说明书|需求规格说明书|需求说明书|需求文档|需求规格|功能规格说明)\s*(?:\(prd\))?\s*[:\-–—|]?\s*",
+        r"(?i)^(?:feature specification|data model|implementation plan|product requirements? document|requirements? document|design document|functional specification|software requirements? specification|prd|spec|产品需求文档|产品需求说明书|需求规格说明书|需求说明书|需求文档|需求规格|功能规格说明)\s*(?:\(prd\))?\s*[:\-–—|]?\s*",
     )
     .expect("regex")
 });
