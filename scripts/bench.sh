@@ -194,13 +194,16 @@ else
   p_rps=$(field "$paced" rps); p99=$(field "$paced" p99_ms)
   p_share=$(awk -v p="$p_rps" -v m="$max_rps" 'BEGIN { printf "%.0f", 100 * p / m }')
   errs() { echo "$(field "$1" errors) socket, $(field "$1" status_errors) non-2xx"; }
+  # A run with failed requests measured the error path: its figure does not count.
+  clean() { [ "$(field "$1" errors)" = 0 ] && [ "$(field "$1" status_errors)" = 0 ] && echo 1 || echo 0; }
+  both() { [ "$1" = 1 ] && [ "$2" = 1 ] && echo 1 || echo 0; }
 
   out "| Service ($ex, PostgreSQL fsync on, Redis, loopback; wrk ${DURATION} s) | result | target | met |"
   out "|---|---|---|---|"
   out "| bare Gin JSON hello (\`GET /hello\`, 64 conns) | $h_rps req/s, P99 $(field "$hello" p99_ms) ms ($(errs "$hello")) | baseline | |"
-  out "| \`GET $item_path\` from cache (64 conns; $cached_keys key(s) in Redis after two GETs) | $g_rps req/s, P99 $(field "$get" p99_ms) ms ($(errs "$get")) = ${pct} % of bare Gin | ≥ 50 % | $(check "$(fcmp "$pct" 50 '>=')") |"
-  out "| \`POST $post_path\` full speed (32 conns) | $max_rps req/s, P99 $(field "$pmax" p99_ms) ms ($(errs "$pmax")) | ≥ 1,000 req/s | $(check "$(fcmp "$max_rps" 1000 '>=')") |"
-  out "| \`POST $post_path\` paced (${C} conns × ${delay} ms) | $p_rps req/s = ${p_share} % of max, P50 $(field "$paced" p50_ms) ms, **P99 $p99 ms** ($(errs "$paced")) | P99 < 50 ms at ~70 % | $(check "$(fcmp "$p99" 50 '<')") |"
+  out "| \`GET $item_path\` from cache (64 conns; $cached_keys key(s) in Redis after two GETs) | $g_rps req/s, P99 $(field "$get" p99_ms) ms ($(errs "$get")) = ${pct} % of bare Gin | ≥ 50 % | $(check "$(both "$(clean "$get")" "$(fcmp "$pct" 50 '>=')")") |"
+  out "| \`POST $post_path\` full speed (32 conns) | $max_rps req/s, P99 $(field "$pmax" p99_ms) ms ($(errs "$pmax")) | ≥ 1,000 req/s | $(check "$(both "$(clean "$pmax")" "$(fcmp "$max_rps" 1000 '>=')")") |"
+  out "| \`POST $post_path\` paced (${C} conns × ${delay} ms) | $p_rps req/s = ${p_share} % of max, P50 $(field "$paced" p50_ms) ms, **P99 $p99 ms** ($(errs "$paced")) | P99 < 50 ms at ~70 % | $(check "$(both "$(clean "$paced")" "$(fcmp "$p99" 50 '<')")") |"
   out "| idle RSS of \`cmd/api\` (3 s after ready) | $idle_rss MiB (after the load: $load_rss MiB) | ≤ 40 MB | $(check "$(fcmp "$idle_rss" 38.1 '<=')") |"
   out "| stripped \`cmd/api\` binary (\`-ldflags='-s -w'\`) | $api_mib MiB (bare Gin hello: $hello_mib MiB) | ≤ 35 MB | $(check "$(fcmp "$api_mib" 33.3 '<=')") |"
 fi

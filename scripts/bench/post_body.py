@@ -58,7 +58,7 @@ def string_value(name: str, prop: dict, example) -> object:
     if fmt in ("decimal", "number") or (isinstance(example, str) and example.replace(".", "", 1).isdigit()):
         return example or "1.00"
     max_len = prop.get("maxLength")
-    if max_len is not None and max_len < 12:
+    if max_len is not None and max_len < 17:  # too short for the unique token: a constant
         if isinstance(example, str) and example:
             return example
         return "ab"[: max(1, min(max_len, 2))]

@@ -15,11 +15,12 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
-local mode, path, template
+local mode, path, template, run
 delay_ms = 0 -- global: wrk-paced.lua reads it
 local counter = 0
 
 function init(args)
+  run = os.time() % 100000
   mode = args[1] or "get"
   if mode == "post" then
     path = args[2]
@@ -37,7 +38,8 @@ function request()
     return wrk.request()
   end
   counter = counter + 1
-  local token = "t" .. tid .. "x" .. counter .. "r" .. math.random(1000000)
+  -- unique across threads (tid) and across runs (run: the start time), at most ~15 characters
+  local token = "t" .. run .. tid .. "x" .. counter
   local body = template:gsub("__N__", token)
   return wrk.format("POST", path, nil, body)
 end
