@@ -1061,6 +1061,38 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
         fields.push(fc);
     }
     let state = state_ctx(e, &fields, &enums).map_err(at)?;
+    // Go methods of the aggregate and fields of the Handlers struct must not collide.
+    let mut methods: Vec<String> = [
+        "ID",
+        "Version",
+        "CreatedAt",
+        "UpdatedAt",
+        "Snapshot",
+        "Events",
+        "Update",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    methods.extend(fields.iter().map(|f| f.go_name.clone()));
+    let mut handlers: Vec<String> = ["Create", "Update", "Delete", "Get", "List"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    if let Some(st) = &state {
+        methods.extend(st.actions.iter().map(|a| a.go_name.clone()));
+        handlers.extend(st.actions.iter().map(|a| a.go_name.clone()));
+    }
+    for list in [&methods, &handlers] {
+        let mut seen = std::collections::BTreeSet::new();
+        for m in list {
+            if !seen.insert(m) {
+                return Err(at(format!(
+                    "the Go name {m} is used twice (a field or action named like a built-in method: ID, Version, Snapshot, Events, Update, Create, Delete, Get, List); rename it"
+                )));
+            }
+        }
+    }
     let input_fields: Vec<FieldCtx> = fields.iter().filter(|f| !f.is_state).cloned().collect();
     let referrers = model
         .entities

@@ -45,8 +45,9 @@ fn tidy_lines(text: &str, braces: bool) -> Vec<String> {
             continue;
         }
         if blank_pending {
-            let after_open = braces && out.last().is_some_and(|l| opens(l));
-            if !after_open && !(braces && closes(line)) {
+            // gofmt drops blank lines just inside braces and parentheses.
+            let inside = braces && (out.last().is_some_and(|l| opens(l)) || closes(line));
+            if !inside {
                 out.push(String::new());
             }
             blank_pending = false;
