@@ -802,16 +802,8 @@ fn column(
         last_line = t.pos.line;
         let Tok::Word(w, _) = &t.tok else { continue };
         match w.to_ascii_lowercase().as_str() {
-            "not" => {
-                if p.eat_kw("null") {
-                    f.mods.required = Some(true);
-                }
-            }
-            "null" => {
-                if f.mods.required.is_none() {
-                    f.mods.required = Some(false);
-                }
-            }
+            "not" if p.eat_kw("null") => f.mods.required = Some(true),
+            "null" if f.mods.required.is_none() => f.mods.required = Some(false),
             "primary" => {
                 p.eat_kw("key");
                 f.mods.primary_key = true;
@@ -831,12 +823,10 @@ fn column(
                     p.group();
                 }
             }
-            "check" => {
-                if p.eat_punct('(') {
-                    let g = p.group();
-                    if let Some((_, values)) = check_in(&g) {
-                        f.mods.enum_values = values;
-                    }
+            "check" if p.eat_punct('(') => {
+                let g = p.group();
+                if let Some((_, values)) = check_in(&g) {
+                    f.mods.enum_values = values;
                 }
             }
             "comment" => {

@@ -805,9 +805,9 @@ fn merge(members: Vec<Member>, cx: &mut Ctx) -> Vec<Merged> {
             if better_label && !m.raw.label.is_empty() {
                 merged.raw.label = m.raw.label.clone();
             }
-            if m.raw.source == Source::Prose && !m.raw.description.is_empty() {
-                merged.raw.description = m.raw.description.clone();
-            } else if merged.raw.description.is_empty() {
+            // Key-Entities prose describes the entity best; otherwise the first description.
+            let prose = m.raw.source == Source::Prose && !m.raw.description.is_empty();
+            if prose || merged.raw.description.is_empty() {
                 merged.raw.description = m.raw.description.clone();
             }
             if merged.raw.context.is_none() {
@@ -1074,6 +1074,7 @@ fn derive(merged: Vec<Merged>, doc: &Document) -> Vec<(Entity, ContextRef)> {
     let mut inverse: Vec<(usize, Relation)> = Vec::new();
     // (a, b, join table or "", line)
     let mut m2m: Vec<(String, String, String, u32)> = Vec::new();
+    #[allow(clippy::needless_range_loop)] // `ents[i]` is written while `pos_of` indexes it
     for i in 0..ents.len() {
         let owner = ents[i].entity.name.clone();
         let rfields = std::mem::take(&mut ents[i].fields);

@@ -822,11 +822,11 @@ mod tests {
         assert_eq!(ty("timestamp with time zone").ty, Some(FieldType::Datetime));
         assert_eq!(ty("金额（元）").ty, Some(FieldType::Decimal));
         assert_eq!(ty("手机号码").ty, Some(FieldType::Phone));
-        assert_eq!(ty("string[]").list, true);
+        assert!(ty("string[]").list);
         assert_eq!(ty("array<int>").ty, Some(FieldType::Int));
-        assert_eq!(ty("字符串数组").list, true);
+        assert!(ty("字符串数组").list);
         assert_eq!(ty("int unsigned").ty, Some(FieldType::Int));
-        assert_eq!(ty("varchar(20)[]").list, true);
+        assert!(ty("varchar(20)[]").list);
     }
 
     #[test]

@@ -481,7 +481,7 @@ pub fn parse(src: &str) -> Document {
                     || tag.eq_ignore_ascii_case("<br />")
                 {
                     inline.push(" ", range.start, false);
-                } else if matches!(event_kind_inline(&t), true) && !is_html_tag(tag) {
+                } else if event_kind_inline(&t) && !is_html_tag(tag) {
                     inline.push(tag, range.start, strike > 0);
                 }
             }
