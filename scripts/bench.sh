@@ -80,7 +80,20 @@ out ""
 # --- CLI: analyze ------------------------------------------------------------------------------
 python3 scripts/gen-big-prd.py "$ENTITIES" >"$WORK/big.md"
 "$BP" analyze --prd "$WORK/big.md" --out "$WORK/big.yaml" 2>/dev/null || die "analyze failed on the generated PRD"
-found=$(grep -c '^- name:' "$WORK/big.yaml" || true)
+# entities in a model file (PyYAML when present, else a count of top-level list items under entities:)
+count_entities() {
+  python3 - "$1" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+try:
+    import yaml
+    print(len(yaml.safe_load(text).get("entities") or []))
+except ImportError:
+    m = re.search(r"^entities:\n((?:[ -].*\n)*)", text, re.M)
+    print(len(re.findall(r"^- ", m.group(1), re.M)) if m else 0)
+PY
+}
+found=$(count_entities "$WORK/big.yaml")
 hyperfine -N --warmup 3 --runs 50 --export-json "$WORK/analyze.json" \
   "$BP analyze --prd $WORK/big.md --out $WORK/big2.yaml" >"$WORK/hyperfine-analyze.txt" 2>&1
 a_mean=$(json "$WORK/analyze.json" "'%.1f' % (d['results'][0]['mean']*1000)")
@@ -101,14 +114,16 @@ if [ "$HAVE_NEW" = 1 ]; then
     best=-1
     for f in examples/*/PRD.md; do
       [ -f "$f" ] || continue
-      n=$("$BP" analyze --prd "$f" 2>/dev/null | grep -c '^- name:' || true)
+      "$BP" analyze --prd "$f" --out "$WORK/ex.yaml" 2>/dev/null || continue
+      n=$(count_entities "$WORK/ex.yaml")
       if [ "$n" -gt "$best" ]; then best=$n; LARGEST=$f; fi
     done
   fi
 fi
 if [ -n "$LARGEST" ]; then
   ex=$(basename "$(dirname "$LARGEST")")
-  ents=$("$BP" analyze --prd "$LARGEST" 2>/dev/null | grep -c '^- name:' || true)
+  "$BP" analyze --prd "$LARGEST" --out "$WORK/ex.yaml" 2>/dev/null || true
+  ents=$(count_entities "$WORK/ex.yaml")
   "$BP" new --prd "$LARGEST" --out "$WORK/tree" --module example.com/bench >/dev/null 2>&1 || die "new failed on $LARGEST"
   files=$(find "$WORK/tree" -type f | wc -l)
   kib=$(du -sk "$WORK/tree" | cut -f1)
@@ -178,13 +193,15 @@ else
   P=(wrk -t2 -c32 -d"${DURATION}s" --timeout 5s)
   pmax=$(run_wrk "${P[@]}" -s scripts/bench/wrk.lua "http://127.0.0.1:$API_PORT" -- post "$post_path" "$WORK/body.tmpl")
   max_rps=$(field "$pmax" rps)
-  # Pace to ~70 % of the maximum: 16 connections, each waiting DELAY ms before every request;
-  # one short calibration run corrects for the time the requests themselves take.
+  # Pace to ~70 % of the maximum: C connections, each waiting DELAY ms before every request;
+  # two short calibration runs correct for the time the requests themselves take.
   target=$(awk -v m="$max_rps" 'BEGIN { printf "%.0f", m * 0.7 }')
-  C=16
+  C=32
   delay=$(awk -v t="$target" -v c="$C" 'BEGIN { d = c * 1000 / t; printf "%d", (d < 1 ? 1 : d) }')
-  cal=$(run_wrk wrk -t2 -c"$C" -d3s --timeout 5s -s scripts/bench/wrk-paced.lua "http://127.0.0.1:$API_PORT" -- post "$post_path" "$WORK/body.tmpl" "$delay")
-  delay=$(awk -v d="$delay" -v a="$(field "$cal" rps)" -v t="$target" 'BEGIN { n = d * a / t; printf "%d", (n < 1 ? 1 : n) }')
+  for _ in 1 2; do
+    cal=$(run_wrk wrk -t2 -c"$C" -d3s --timeout 5s -s scripts/bench/wrk-paced.lua "http://127.0.0.1:$API_PORT" -- post "$post_path" "$WORK/body.tmpl" "$delay")
+    delay=$(awk -v d="$delay" -v a="$(field "$cal" rps)" -v t="$target" 'BEGIN { n = d * a / t; printf "%d", (n < 1 ? 1 : n + 0.5) }')
+  done
   log "wrk: POST $post_path paced to ~$target req/s (delay ${delay} ms × $C connections)"
   paced=$(run_wrk wrk -t2 -c"$C" -d"${DURATION}s" --timeout 5s -s scripts/bench/wrk-paced.lua "http://127.0.0.1:$API_PORT" -- post "$post_path" "$WORK/body.tmpl" "$delay")
   load_rss=$(awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$API_PID/status")
