@@ -5,7 +5,7 @@
 use crate::extract::fields::{self, RawField};
 use crate::extract::headings::{self, is_generic, lead_in, split_name, NameParts};
 use crate::extract::roles::{role, Role};
-use crate::extract::{ddl, ts, Ctx};
+use crate::extract::{ddl, mermaid, ts, Ctx};
 use crate::prd::{plain_inline, Block, Document, Pos};
 
 /// Where an entity's evidence comes from; lower ranks are trusted more when sources disagree.
@@ -53,8 +53,10 @@ pub struct RawEntity {
     pub indexes: Vec<RawIndex>,
     /// Bounded context (name, label, line) from an enclosing heading.
     pub context: Option<(String, String, u32)>,
-    /// Written as a "many-to-many" join (list field of another entity) target.
+    /// Other names it goes by (the `CREATE TABLE` or mermaid name as written).
     pub aliases: Vec<String>,
+    /// Many-to-many partners stated next to it (mermaid `}o--o{`): (name as written, line).
+    pub many_to_many: Vec<(String, u32)>,
 }
 
 impl RawEntity {
@@ -71,6 +73,7 @@ impl RawEntity {
             indexes: vec![],
             context: None,
             aliases: vec![],
+            many_to_many: vec![],
         }
     }
 }
@@ -231,6 +234,18 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
                     ) || (code.lang.is_empty() && upper.contains("CREATE TABLE"));
                     if is_sql {
                         let got = ddl::parse(code, idx, cx);
+                        found_fields |= !got.is_empty();
+                        out.extend(got);
+                    } else if code.lang == "mermaid" {
+                        let (mut got, pairs) = mermaid::parse(code, idx, cx);
+                        for (a, b, line) in pairs {
+                            if let Some(e) = got
+                                .iter_mut()
+                                .find(|e| e.aliases.iter().any(|x| x.eq_ignore_ascii_case(&a)))
+                            {
+                                e.many_to_many.push((b, line));
+                            }
+                        }
                         found_fields |= !got.is_empty();
                         out.extend(got);
                     } else if matches!(

@@ -20,6 +20,7 @@ pub mod entities;
 pub mod fields;
 pub mod headings;
 pub mod lexicon;
+pub mod mermaid;
 pub mod nfr;
 pub mod roles;
 pub mod service;
@@ -814,6 +815,7 @@ fn merge(members: Vec<Member>, cx: &mut Ctx) -> Vec<Merged> {
                 merged.raw.context = m.raw.context.clone();
             }
             merged.indexes.extend(m.raw.indexes.clone());
+            merged.raw.many_to_many.extend(m.raw.many_to_many.clone());
             let same_source = m.raw.source == merged.raw.source;
             for f in m.fields {
                 match merged
@@ -1034,6 +1036,7 @@ struct Building {
     context: ContextRef,
     fields: Vec<RField>,
     indexes: Vec<RawIndex>,
+    many_to_many: Vec<(String, u32)>,
 }
 
 /// Pass 5: relations, indexes, many-to-many.
@@ -1063,6 +1066,7 @@ fn derive(merged: Vec<Merged>, doc: &Document) -> Vec<(Entity, ContextRef)> {
                 context: m.raw.context.clone(),
                 fields: m.fields,
                 indexes: m.indexes,
+                many_to_many: m.raw.many_to_many.clone(),
             }
         })
         .collect();
@@ -1159,6 +1163,12 @@ fn derive(merged: Vec<Merged>, doc: &Document) -> Vec<(Entity, ContextRef)> {
     }
     for (j, r) in inverse {
         ents[j].entity.relations.push(r);
+    }
+    // Stated next to an entity (mermaid `}o--o{`).
+    for b in &ents {
+        for (t, line) in &b.many_to_many {
+            m2m.push((b.entity.name.clone(), entity_name(t), String::new(), *line));
+        }
     }
     // Join tables: exactly two references and nothing else.
     for b in &ents {
