@@ -489,3 +489,79 @@ fn check_state_machine(e: &Entity, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A hand-edited model with one problem of each model-level kind.
+    const BROKEN: &str = r#"
+version: 1
+service: {name: shop, title: Shop, lang: en}
+contexts:
+- {name: Sales, entities: [Order, Ghost], line: 2}
+entities:
+- name: Order
+  label: Order
+  table: orders
+  resource: orders
+  fields:
+  - {name: customer_id, type: ref, references: Customer, line: 10}
+  - {name: Total, type: decimal, line: 11}
+  - {name: id, type: uuid, line: 12}
+  - {name: status, type: enum, enum_values: [{value: new}, {value: 待付款}], default: gone, line: 13}
+  - {name: coupon_id, type: ref, line: 14}
+  - {name: channel, type: enum, line: 15}
+  relations:
+  - {kind: belongs_to, target: Nobody, foreign_key: customer_id, line: 10}
+  indexes:
+  - fields: [missing]
+  state_machine:
+    field: status
+    initial: draft
+    transitions:
+    - {from: new, to: shipped, action: ship, line: 20}
+    line: 19
+  line: 5
+- name: order_line
+  label: Line
+  table: orders
+  resource: order-lines
+  fields:
+  - {name: qty, type: int, default: many, line: 30}
+  - {name: qty, type: int, line: 31}
+  line: 28
+actors: []
+use_cases:
+- {id: UC-1, title: Refund, actor: user, kind: command, entity: Refund, line: 40}
+nfr:
+  peak_qps: {value: 1, defaulted: true}
+  latency_p95_ms: {value: 1, defaulted: true}
+  latency_p99_ms: {value: 1, defaulted: true}
+  availability_percent: {value: 99.0, defaulted: true}
+  concurrency: {value: 1, defaulted: true}
+  retention_days: {value: 1, defaulted: true}
+  multi_tenancy: {value: false, defaulted: true}
+"#;
+
+    #[test]
+    fn every_model_level_problem_is_reported() {
+        let model = Model::from_yaml(BROKEN).expect("yaml");
+        let diags = validate(&model);
+        let codes: BTreeSet<&str> = diags.iter().map(|d| d.code.as_str()).collect();
+        for c in [
+            "E105", "E106", "E107", "E110", "E111", "E112", "E114", "E115", "E116", "E117",
+        ] {
+            assert!(codes.contains(c), "{c} missing from {codes:?}");
+        }
+        assert!(diags.iter().all(|d| d.help.is_some()));
+        // Empty model: E108 explains what the tool looks for.
+        let mut empty = model.clone();
+        empty.entities.clear();
+        empty.contexts.clear();
+        empty.use_cases.clear();
+        let d = validate(&empty);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, "E108");
+    }
+}
