@@ -159,11 +159,6 @@ if [ "${#INPUTS[@]}" -gt 0 ]; then
     log "backend-pro did not build: generated-project checks skipped"
     for f in "${INPUTS[@]}"; do record SKIP "$f" all; done
     INPUTS=()
-  elif ! "$BACKEND_PRO" new --help >/dev/null 2>&1; then
-    # Transitional: the generator lands in pieces. Loud, and counted as skipped, not passed.
-    warn "backend-pro has no working 'new' command yet: ${#INPUTS[@]} generated-project check(s) SKIPPED"
-    for f in "${INPUTS[@]}"; do record SKIP "$f" all; done
-    INPUTS=()
   fi
 fi
 
