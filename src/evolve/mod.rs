@@ -6,6 +6,7 @@
 //! reads the project into a [`Snapshot`] and applies the resulting plan.
 
 pub mod diff;
+pub mod edit;
 pub mod ledger;
 pub mod reconcile;
 pub mod regions;

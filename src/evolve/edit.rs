@@ -1,0 +1,390 @@
+//! Model edits behind `add entity`, `add field` and `remove entity`. Pure: model in, model
+//! out, or a message that says what to change. Derived parts (relations, indexes for
+//! references) are rebuilt from the fields so hand edits and commands agree.
+
+use crate::extract::types::{self, Lookup, Parsed};
+use crate::model::{Entity, Field, FieldType, Index, Model, Relation, RelationKind};
+use crate::names;
+
+struct ModelLookup<'a>(&'a Model);
+
+impl Lookup for ModelLookup<'_> {
+    fn entity(&self, word: &str) -> Option<String> {
+        let w = word.trim();
+        self.0
+            .entities
+            .iter()
+            .find(|e| {
+                e.name.eq_ignore_ascii_case(w)
+                    || e.table.eq_ignore_ascii_case(w)
+                    || names::pascal(&names::singular(w)) == e.name
+            })
+            .map(|e| e.name.clone())
+    }
+}
+
+/// Parses `name:type[:required|:unique|:default=V|:ref=Entity|:max=N|:label=L]`.
+/// `type` is any type word the PRD reader accepts (`string`, `varchar(20)`, `decimal(10,2)`,
+/// `enum(a|b)`, `string[]`, `email`, an entity name for a reference…).
+pub fn parse_field(spec: &str, model: &Model) -> Result<Field, String> {
+    let mut parts = spec.split(':');
+    let raw_name = parts.next().unwrap_or("").trim();
+    if !names::is_ascii_ident(raw_name) {
+        return Err(format!(
+            "field spec {spec:?}: the name must be an ASCII identifier (e.g. `email:string:required`)"
+        ));
+    }
+    let name = names::snake(raw_name);
+    let ty_text = parts.next().map(str::trim).unwrap_or("");
+    if ty_text.is_empty() {
+        return Err(format!(
+            "field spec {spec:?}: missing type (e.g. `{name}:string`)"
+        ));
+    }
+    let mut field = Field {
+        name: name.clone(),
+        label: String::new(),
+        ty: FieldType::String,
+        list: false,
+        required: false,
+        unique: false,
+        default: None,
+        max_length: None,
+        scale: None,
+        enum_values: vec![],
+        references: None,
+        description: String::new(),
+        example: String::new(),
+        line: 0,
+    };
+    if ty_text != "ref" {
+        match types::parse_type(ty_text, &ModelLookup(model)) {
+            Parsed::Type(t, rest) if rest.trim().is_empty() => {
+                field.ty = t.ty.unwrap_or(FieldType::String);
+                field.list = t.list;
+                field.max_length = t.max_length;
+                field.scale = t.scale;
+                field.enum_values = t.enum_values;
+                if let Some(target) = t.ref_target {
+                    field.ty = FieldType::Ref;
+                    field.references = ModelLookup(model).entity(&target).or(Some(target));
+                }
+            }
+            _ => {
+                return Err(format!(
+                    "field spec {spec:?}: unknown type {ty_text:?}; use one of: {}",
+                    types::accepted_words()
+                ))
+            }
+        }
+    } else {
+        field.ty = FieldType::Ref;
+    }
+    for opt in parts {
+        let opt = opt.trim();
+        let (key, value) = match opt.split_once('=') {
+            Some((k, v)) => (k.trim(), Some(v.trim())),
+            None => (opt, None),
+        };
+        match (key, value) {
+            ("required", None) => field.required = true,
+            ("unique", None) => field.unique = true,
+            ("default", Some(v)) => field.default = Some(v.to_string()),
+            ("max", Some(v)) => {
+                field.max_length = Some(v.parse().map_err(|_| {
+                    format!("field spec {spec:?}: max={v} is not a whole number")
+                })?)
+            }
+            ("label", Some(v)) => field.label = v.to_string(),
+            ("ref", Some(v)) => {
+                field.ty = FieldType::Ref;
+                field.references = Some(ModelLookup(model).entity(v).unwrap_or_else(|| v.to_string()));
+            }
+            _ => {
+                return Err(format!(
+                    "field spec {spec:?}: unknown option {opt:?}; use required, unique, default=V, ref=Entity, max=N or label=L"
+                ))
+            }
+        }
+    }
+    if field.ty == FieldType::Ref && field.references.is_none() {
+        return Err(format!(
+            "field spec {spec:?}: a ref field needs its target: `{name}:ref:ref=Entity`"
+        ));
+    }
+    if let Some(target) = &field.references {
+        if model.entity(target).is_none() {
+            let known: Vec<&str> = model.entities.iter().map(|e| e.name.as_str()).collect();
+            return Err(format!(
+                "field spec {spec:?}: no entity named {target:?}; known entities: {}",
+                known.join(", ")
+            ));
+        }
+    }
+    Ok(field)
+}
+
+/// Rebuilds belongs_to / has_many relations and reference indexes from the ref fields,
+/// keeping many_to_many relations and other indexes as they are.
+pub fn refresh_derived(model: &mut Model) {
+    let refs: Vec<(String, String, String)> = model
+        .entities
+        .iter()
+        .flat_map(|e| {
+            e.fields.iter().filter_map(move |f| {
+                f.references
+                    .as_ref()
+                    .map(|t| (e.name.clone(), f.name.clone(), t.clone()))
+            })
+        })
+        .collect();
+    for e in &mut model.entities {
+        let mut rels: Vec<Relation> = Vec::new();
+        for f in &e.fields {
+            if let Some(t) = &f.references {
+                let line = e
+                    .relations
+                    .iter()
+                    .find(|r| {
+                        r.kind == RelationKind::BelongsTo
+                            && r.foreign_key.as_deref() == Some(&f.name)
+                    })
+                    .map_or(f.line, |r| r.line);
+                rels.push(Relation {
+                    kind: RelationKind::BelongsTo,
+                    target: t.clone(),
+                    foreign_key: Some(f.name.clone()),
+                    through: None,
+                    line,
+                });
+            }
+        }
+        for (owner, fk, target) in &refs {
+            if target == &e.name && owner != &e.name {
+                let line = e
+                    .relations
+                    .iter()
+                    .find(|r| r.kind == RelationKind::HasMany && &r.target == owner)
+                    .map_or(0, |r| r.line);
+                rels.push(Relation {
+                    kind: RelationKind::HasMany,
+                    target: owner.clone(),
+                    foreign_key: Some(fk.clone()),
+                    through: None,
+                    line,
+                });
+            }
+        }
+        rels.extend(
+            e.relations
+                .iter()
+                .filter(|r| r.kind == RelationKind::ManyToMany)
+                .cloned(),
+        );
+        e.relations = rels;
+        let field_names: Vec<&str> = e.fields.iter().map(|f| f.name.as_str()).collect();
+        e.indexes
+            .retain(|i| i.fields.iter().all(|f| field_names.contains(&f.as_str())));
+        for f in &e.fields {
+            if f.references.is_some()
+                && !e.indexes.iter().any(|i| i.fields.first() == Some(&f.name))
+            {
+                e.indexes.push(Index {
+                    fields: vec![f.name.clone()],
+                    unique: false,
+                });
+            }
+        }
+    }
+}
+
+/// Adds a new entity with `fields`.
+pub fn add_entity(
+    model: &Model,
+    name: &str,
+    label: &str,
+    fields: Vec<Field>,
+) -> Result<Model, String> {
+    if !names::is_ascii_ident(name) {
+        return Err(format!(
+            "entity name {name:?} must be an ASCII identifier (e.g. Review)"
+        ));
+    }
+    let ident = names::pascal(&names::singular(name));
+    if model.entity(&ident).is_some() {
+        return Err(format!(
+            "entity {ident} already exists; use `add field {ident} …` to extend it"
+        ));
+    }
+    if fields.is_empty() {
+        return Err(format!(
+            "entity {ident} needs at least one field: --field name:type"
+        ));
+    }
+    let mut m = model.clone();
+    m.entities.push(Entity {
+        name: ident.clone(),
+        label: if label.is_empty() {
+            ident.clone()
+        } else {
+            label.to_string()
+        },
+        description: String::new(),
+        table: names::table(&ident),
+        resource: names::resource(&ident),
+        fields: vec![],
+        relations: vec![],
+        indexes: vec![],
+        state_machine: None,
+        line: 0,
+    });
+    add_fields(&m, &ident, fields)
+}
+
+/// Adds fields to an existing entity.
+pub fn add_fields(model: &Model, entity: &str, fields: Vec<Field>) -> Result<Model, String> {
+    let mut m = model.clone();
+    let known: Vec<String> = m.entities.iter().map(|e| e.name.clone()).collect();
+    let Some(e) = m
+        .entities
+        .iter_mut()
+        .find(|e| e.name == entity || e.name.eq_ignore_ascii_case(entity))
+    else {
+        return Err(format!(
+            "no entity named {entity:?}; known entities: {}",
+            known.join(", ")
+        ));
+    };
+    for f in fields {
+        if e.field(&f.name).is_some()
+            || matches!(
+                f.name.as_str(),
+                "id" | "version" | "created_at" | "updated_at"
+            )
+        {
+            return Err(format!("{}.{} already exists", e.name, f.name));
+        }
+        e.fields.push(f);
+    }
+    refresh_derived(&mut m);
+    Ok(m)
+}
+
+/// Removes an entity that nothing else refers to.
+pub fn remove_entity(model: &Model, name: &str) -> Result<Model, String> {
+    let Some(target) = model
+        .entities
+        .iter()
+        .find(|e| e.name == name || e.name.eq_ignore_ascii_case(name))
+    else {
+        let known: Vec<&str> = model.entities.iter().map(|e| e.name.as_str()).collect();
+        return Err(format!(
+            "no entity named {name:?}; known entities: {}",
+            known.join(", ")
+        ));
+    };
+    let users: Vec<String> = model
+        .entities
+        .iter()
+        .filter(|e| e.name != target.name)
+        .flat_map(|e| {
+            e.fields
+                .iter()
+                .filter(|f| f.references.as_deref() == Some(target.name.as_str()))
+                .map(move |f| format!("{}.{}", e.name, f.name))
+        })
+        .collect();
+    if !users.is_empty() {
+        return Err(format!(
+            "{} is still referenced by {}; remove those fields first (edit backend-pro.yaml, then `backend-pro sync`)",
+            target.name,
+            users.join(", ")
+        ));
+    }
+    let gone = target.name.clone();
+    let mut m = model.clone();
+    m.entities.retain(|e| e.name != gone);
+    for e in &mut m.entities {
+        e.relations.retain(|r| r.target != gone);
+    }
+    for c in &mut m.contexts {
+        c.entities.retain(|e| e != &gone);
+    }
+    m.use_cases
+        .retain(|u| u.entity.as_deref() != Some(gone.as_str()));
+    refresh_derived(&mut m);
+    Ok(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Lang, Nfr, Service, MODEL_VERSION};
+
+    fn empty() -> Model {
+        Model {
+            version: MODEL_VERSION,
+            service: Service {
+                name: "s".into(),
+                title: "S".into(),
+                description: String::new(),
+                lang: Lang::En,
+            },
+            contexts: vec![],
+            entities: vec![],
+            actors: vec![],
+            use_cases: vec![],
+            nfr: Nfr::default(),
+        }
+    }
+
+    #[test]
+    fn field_specs() {
+        let m = empty();
+        let f = parse_field("email:email:required:unique", &m).expect("email");
+        assert_eq!((f.ty, f.required, f.unique), (FieldType::Email, true, true));
+        let f = parse_field("title:varchar(80):default=untitled", &m).expect("title");
+        assert_eq!(
+            (f.ty, f.max_length, f.default.as_deref()),
+            (FieldType::String, Some(80), Some("untitled"))
+        );
+        let f = parse_field("status:enum(draft|published)", &m).expect("enum");
+        assert_eq!(f.enum_values.len(), 2);
+        assert!(parse_field("x:nonsense", &m)
+            .unwrap_err()
+            .contains("unknown type"));
+        assert!(parse_field("书名:string", &m).is_err());
+        assert!(parse_field("x:string:bogus", &m)
+            .unwrap_err()
+            .contains("unknown option"));
+        assert!(parse_field("book_id:ref:ref=Book", &m)
+            .unwrap_err()
+            .contains("no entity named"));
+    }
+
+    #[test]
+    fn add_then_remove_entity_keeps_relations_consistent() {
+        let m = add_entity(
+            &empty(),
+            "Book",
+            "",
+            vec![parse_field("title:string:required", &empty()).expect("f")],
+        )
+        .expect("book");
+        let f = parse_field("book_id:ref:ref=Book:required", &m).expect("ref");
+        let m = add_entity(&m, "reviews", "书评", vec![f]).expect("review");
+        let review = m.entity("Review").expect("Review");
+        assert_eq!(review.table, "reviews");
+        assert_eq!(review.relations[0].kind, RelationKind::BelongsTo);
+        assert_eq!(review.indexes.len(), 1);
+        assert_eq!(
+            m.entity("Book").expect("Book").relations[0].kind,
+            RelationKind::HasMany
+        );
+        assert!(remove_entity(&m, "Book")
+            .unwrap_err()
+            .contains("Review.book_id"));
+        let m = remove_entity(&m, "Review").expect("remove");
+        assert!(m.entity("Book").expect("Book").relations.is_empty());
+    }
+}
