@@ -118,8 +118,20 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
+    // Record what we wrote (ledger, merge bases) so later commands never lose user edits.
+    let files = backend_pro::evolve::regenerate::initial(
+        &model,
+        files,
+        &module,
+        lang,
+        env!("CARGO_PKG_VERSION"),
+    );
     write::write_project(&args.out, &files, args.force)?;
-    print!("{}", summary(&args.out, &files, &model, lang));
+    let shown: Vec<Rendered> = files
+        .into_iter()
+        .filter(|f| !f.path.starts_with(".backend-pro/"))
+        .collect();
+    print!("{}", summary(&args.out, &shown, &model, lang));
     Ok(ExitCode::SUCCESS)
 }
 

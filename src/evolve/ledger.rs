@@ -1,6 +1,7 @@
 //! `.backend-pro/ledger.yaml`: every file the generator wrote, how it is owned, and a hash of
 //! what was written, so a later run can tell our bytes from the user's edits.
 
+use crate::model::Lang;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -41,6 +42,12 @@ pub struct LedgerEntry {
 pub struct Ledger {
     /// Ledger format version.
     pub version: u32,
+    /// Go module path the project was generated with.
+    #[serde(default)]
+    pub module: String,
+    /// Language of generated docs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<Lang>,
     /// Number of migrations numbered so far (migration numbers come from here, not the clock).
     #[serde(default)]
     pub migrations: u32,
@@ -63,6 +70,8 @@ impl Ledger {
     pub fn new() -> Self {
         Ledger {
             version: 1,
+            module: String::new(),
+            lang: None,
             migrations: 0,
             files: BTreeMap::new(),
         }

@@ -9,6 +9,7 @@ pub mod diff;
 pub mod edit;
 pub mod ledger;
 pub mod reconcile;
+pub mod regenerate;
 pub mod regions;
 
 pub use ledger::{Ledger, LedgerEntry, Ownership};
