@@ -8,6 +8,7 @@
 pub mod diff;
 pub mod edit;
 pub mod ledger;
+pub mod migrate;
 pub mod reconcile;
 pub mod regenerate;
 pub mod regions;

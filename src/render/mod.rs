@@ -2,7 +2,7 @@
 //! with typed contexts, all in memory. Nothing here touches the disk.
 
 pub mod context;
-mod layout;
+pub(crate) mod layout;
 
 use crate::evolve::{Ownership, Rendered};
 use crate::model::Model;
