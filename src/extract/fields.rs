@@ -520,7 +520,7 @@ static BULLET_PAREN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([^()\s]+)\s*\(([^()]*)\)\s*(?::\s*(.*))?$").expect("regex"));
 static CJK_PAREN_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(\p{Han}[\p{Han}\w]*\s*\(\s*[A-Za-z][\w]*\s*\)|[A-Za-z][\w]*\s*\(\s*\p{Han}+\s*\))",
+        r"^(\p{Han}[\p{Han}A-Za-z0-9_]*\s*\(\s*[A-Za-z][A-Za-z0-9_]*\s*\)|[A-Za-z][A-Za-z0-9_]*\s*\(\s*\p{Han}+\s*\))",
     )
     .expect("regex")
 });
@@ -711,8 +711,10 @@ fn split_type(spec: &str) -> (String, String) {
     (first.to_string(), rest.to_string())
 }
 
-static SENTENCE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\p{Han}{4,}|\w+\s+\w+\s+\w+\s+\w+").expect("regex"));
+static SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\p{Han}{4,}|[A-Za-z0-9_]+\s+[A-Za-z0-9_]+\s+[A-Za-z0-9_]+\s+[A-Za-z0-9_]+")
+        .expect("regex")
+});
 
 /// A trailing free-text part of a bullet's modifiers, used as the description.
 fn trailing_description(rest: &str) -> String {

@@ -10,14 +10,15 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static ENTITY_START: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^\s*"?([A-Za-z_][\w-]*)"?\s*(?:\["?([^"\]]*)"?\])?\s*\{\s*$"#).expect("regex")
+    Regex::new(r#"^\s*"?([A-Za-z_][A-Za-z0-9_-]*)"?\s*(?:\["?([^"\]]*)"?\])?\s*\{\s*$"#)
+        .expect("regex")
 });
 static ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^\s*([A-Za-z][\w()\[\],]*)\s+([A-Za-z_]\w*)((?:\s+(?:PK|FK|UK)\s*,?)*)\s*(?:"([^"]*)")?\s*$"#)
+    Regex::new(r#"^\s*([A-Za-z][A-Za-z0-9_()\[\],]*)\s+([A-Za-z_][A-Za-z0-9_]*)((?:\s+(?:PK|FK|UK)\s*,?)*)\s*(?:"([^"]*)")?\s*$"#)
         .expect("regex")
 });
 static RELATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^\s*"?([A-Za-z_][\w-]*)"?\s+([|}o]{2})(?:--|\.\.)([|{o]{2})\s+"?([A-Za-z_][\w-]*)"?\s*(?::\s*(.*))?$"#)
+    Regex::new(r#"^\s*"?([A-Za-z_][A-Za-z0-9_-]*)"?\s+([|}o]{2})(?:--|\.\.)([|{o]{2})\s+"?([A-Za-z_][A-Za-z0-9_-]*)"?\s*(?::\s*(.*))?$"#)
         .expect("regex")
 });
 

@@ -13,18 +13,20 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 static START: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:export\s+)?(?:interface\s+([A-Za-z_]\w*)|type\s+([A-Za-z_]\w*)\s*=\s*\{|(?:const\s+)?enum\s+([A-Za-z_]\w*))")
+    Regex::new(r"^\s*(?:export\s+)?(?:interface\s+([A-Za-z_][A-Za-z0-9_]*)|type\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*\{|(?:const\s+)?enum\s+([A-Za-z_][A-Za-z0-9_]*))")
         .expect("regex")
 });
 static MEMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^\s*(?:readonly\s+)?([A-Za-z_$][\w$]*)\s*(\?)?\s*:\s*([^;/]+?)\s*[;,]?\s*(?://\s*(.*))?$",
+        r"^\s*(?:readonly\s+)?([A-Za-z_$][A-Za-z0-9_$]*)\s*(\?)?\s*:\s*([^;/]+?)\s*[;,]?\s*(?://\s*(.*))?$",
     )
     .expect("regex")
 });
 static ENUM_MEMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^\s*([A-Za-z_]\w*)\s*(?:=\s*['"]?([^'",]+)['"]?)?\s*,?\s*(?://\s*(.*))?$"#)
-        .expect("regex")
+    Regex::new(
+        r#"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:=\s*['"]?([^'",]+)['"]?)?\s*,?\s*(?://\s*(.*))?$"#,
+    )
+    .expect("regex")
 });
 static LITERALS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"^(?:'[^']*'|"[^"]*")(?:\s*\|\s*(?:'[^']*'|"[^"]*"))+$"#).expect("regex")

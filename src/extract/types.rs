@@ -290,7 +290,8 @@ static REF_WORD: LazyLock<Regex> = LazyLock::new(|| {
     .expect("regex")
 });
 static PIPE_ENUM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^['"]?[\w\p{Han}-]+['"]?(?:\s*\|\s*['"]?[\w\p{Han}-]+['"]?)+$"#).expect("regex")
+    Regex::new(r#"^['"]?[A-Za-z0-9_\p{Han}-]+['"]?(?:\s*\|\s*['"]?[A-Za-z0-9_\p{Han}-]+['"]?)+$"#)
+        .expect("regex")
 });
 static HEAD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([A-Za-z][A-Za-z0-9_-]*|\p{Han}+)").expect("regex"));
@@ -298,7 +299,8 @@ static ARGS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*\(([^()]*)\)").
 static NUM_ARGS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(\d+)\s*(?:,\s*(\d+)\s*)?$").expect("regex"));
 static TARGET_TABLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([A-Za-z_][\w]*|\p{Han}+)(?:\s*[.(]\s*[A-Za-z_]\w*\s*\)?)?").expect("regex")
+    Regex::new(r"^([A-Za-z_][A-Za-z0-9_]*|\p{Han}+)(?:\s*[.(]\s*[A-Za-z_][A-Za-z0-9_]*\s*\)?)?")
+        .expect("regex")
 });
 
 /// Outcome of reading a type fragment.
@@ -570,7 +572,7 @@ pub fn code_list(text: &str) -> Option<Vec<EnumValue>> {
 }
 
 static WORD_LIST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\(\s*([A-Za-z][\w-]*(?:\s*[/|,]\s*[A-Za-z][\w-]*)+)\s*\)|(?i)(?:取值|可选值|枚举值|values?|one of|状态值)\s*[:]?\s*((?:'?[A-Za-z0-9_-]+'?(?:\([^)]*\))?)(?:\s*[/|,]\s*'?[A-Za-z0-9_-]+'?(?:\([^)]*\))?)+)").expect("regex")
+    Regex::new(r"\(\s*([A-Za-z][A-Za-z0-9_\p{Han}-]*(?:\s*[/|,]\s*[A-Za-z][A-Za-z0-9_\p{Han}-]*)+)\s*\)|(?i)(?:取值|可选值|枚举值|values?|one of|状态值)\s*[:]?\s*((?:'?[A-Za-z0-9_-]+'?(?:\([^)]*\))?)(?:\s*[/|,]\s*'?[A-Za-z0-9_-]+'?(?:\([^)]*\))?)+)").expect("regex")
 });
 
 /// An ASCII value list in prose: `(pending/paid/shipped)`, `取值: a, b`, `one of a|b`.
@@ -586,33 +588,36 @@ pub fn word_list(text: &str) -> Option<Vec<EnumValue>> {
 }
 
 static RE_REQUIRED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bnot\s+null\b|\brequired\b|\bmandatory\b|必填|非空|不能为空|不可为空|不为空|必须|必需")
+    Regex::new(r"(?i)(?-u:\b)not\s+null(?-u:\b)|(?-u:\b)required(?-u:\b)|(?-u:\b)mandatory(?-u:\b)|必填|非空|不能为空|不可为空|不为空|必须|必需")
         .expect("regex")
 });
 static RE_OPTIONAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bnullable\b|\boptional\b|可选|可空|选填|非必填|允许为空|允许空|可为空|^\s*null\b|[,;]\s*null\b")
+    Regex::new(r"(?i)(?-u:\b)nullable(?-u:\b)|(?-u:\b)optional(?-u:\b)|可选|可空|选填|非必填|允许为空|允许空|可为空|^\s*null(?-u:\b)|[,;]\s*null(?-u:\b)")
         .expect("regex")
 });
-static RE_UNIQUE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bunique\b|唯一|\buk\b|\buni\b").expect("regex"));
+static RE_UNIQUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)unique(?-u:\b)|唯一|(?-u:\b)uk(?-u:\b)|(?-u:\b)uni(?-u:\b)")
+        .expect("regex")
+});
 static RE_PK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bpk\b|primary\s+key|主键").expect("regex"));
-static RE_INDEX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bindex(?:ed)?\b|\bidx\b|索引").expect("regex"));
+    LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)pk(?-u:\b)|primary\s+key|主键").expect("regex"));
+static RE_INDEX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)index(?:ed)?(?-u:\b)|(?-u:\b)idx(?-u:\b)|索引").expect("regex")
+});
 static RE_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)(?:\bdefault(?:s to)?|默认值?|缺省值?)\s*(?:[:=]|为|是)?\s*('[^']*'|"[^"]*"|[^\s,;()]+(?:\(\))?)"#)
+    Regex::new(r#"(?i)(?:(?-u:\b)default(?:s to)?|默认值?|缺省值?)\s*(?:[:=]|为|是)?\s*('[^']*'|"[^"]*"|[^\s,;()]+(?:\(\))?)"#)
         .expect("regex")
 });
 static RE_MAXLEN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\bmax(?:imum)?(?:[\s_-]*(?:length|len))?|最大长度|最长|长度|\blength|\blen|≤|<=|不超过|最多)\s*[:=]?\s*(\d+)|(?:\d+\s*-\s*)?(\d+)\s*(?:个)?(?:字符|字|位|chars?\b|characters\b)")
+    Regex::new(r"(?i)(?:(?-u:\b)max(?:imum)?(?:[\s_-]*(?:length|len))?|最大长度|最长|长度|(?-u:\b)length|(?-u:\b)len|≤|<=|不超过|最多)\s*[:=]?\s*(\d+)|(?:\d+\s*-\s*)?(\d+)\s*(?:个)?(?:字符|字|位|chars?(?-u:\b)|characters(?-u:\b))")
         .expect("regex")
 });
 static RE_FK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\bfk\b|\breferences\b|外键|关联|\bref\b)\s*(?:to\b)?\s*[:(→>-]*\s*([A-Za-z_]\w*|\p{Han}+)")
+    Regex::new(r"(?i)(?:(?-u:\b)fk(?-u:\b)|(?-u:\b)references(?-u:\b)|外键|关联|(?-u:\b)ref(?-u:\b))\s*(?:to(?-u:\b))?\s*[:(→>-]*\s*([A-Za-z_][A-Za-z0-9_]*|\p{Han}+)")
         .expect("regex")
 });
 static RE_IN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:in|enum)\s*\(([^)]*)\)|枚举\s*[(:]\s*([^)]*)\)?").expect("regex")
+    Regex::new(r"(?i)(?-u:\b)(?:in|enum)\s*\(([^)]*)\)|枚举\s*[(:]\s*([^)]*)\)?").expect("regex")
 });
 
 /// Reads constraint words from free text (`NOT NULL, unique, default 'x', max 50`).
