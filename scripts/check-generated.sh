@@ -60,7 +60,12 @@ FAILED=0
 SKIPPED=0
 FAILED_STEPS=()
 
+STEP_PID=
 cleanup() {
+  if [ -n "$STEP_PID" ]; then # interrupted inside a step: stop it (timeout passes TERM on)
+    kill -TERM "$STEP_PID" 2>/dev/null || true
+    wait "$STEP_PID" 2>/dev/null || true
+  fi
   if [ -n "$API_PID" ]; then
     kill -9 "$API_PID" 2>/dev/null || true
     wait "$API_PID" 2>/dev/null || true
@@ -99,9 +104,13 @@ step() {
   fi
   start=$(date +%s.%N)
   set +e
-  # bash -c so that CMD may be one of the exported functions below.
-  timeout --kill-after=10 "$secs" bash -c '"$@"' "$name" "$@" >"$LOGS/$name.log" 2>&1
+  # bash -c so that CMD may be one of the exported functions below. In the background + wait, so
+  # that an INT/TERM reaches our trap at once (timeout runs in a process group of its own).
+  timeout --kill-after=10 "$secs" bash -c '"$@"' "$name" "$@" >"$LOGS/$name.log" 2>&1 &
+  STEP_PID=$!
+  wait "$STEP_PID"
   rc=$?
+  STEP_PID=
   set -e
   local took
   took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1fs", b - a }')

@@ -50,7 +50,12 @@ export BP_RESULTS=$WORK/results
 : >"$BP_RESULTS"
 T0=$(date +%s)
 
+CHILD_PID=
 cleanup() {
+  if [ -n "$CHILD_PID" ]; then # interrupted during a project check: let it clean up first
+    kill -TERM "$CHILD_PID" 2>/dev/null || true
+    wait "$CHILD_PID" 2>/dev/null || true
+  fi
   services_stop
   rm -rf "$WORK"
 }
@@ -177,7 +182,11 @@ if [ "${#INPUTS[@]}" -gt 0 ]; then
         log "$label: no such file: $f"
         continue
       fi
-      BP_LABEL=$label "$ROOT/scripts/check-generated.sh" "$f" || true
+      # In the background + wait, so that an INT/TERM reaches our trap at once.
+      BP_LABEL=$label "$ROOT/scripts/check-generated.sh" "$f" &
+      CHILD_PID=$!
+      wait "$CHILD_PID" || true
+      CHILD_PID=
     done
   fi
 fi
