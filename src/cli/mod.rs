@@ -2,6 +2,7 @@
 //! converts its arguments into library types before calling the core.
 
 mod analyze;
+mod evolve;
 mod new;
 mod templates;
 
@@ -31,6 +32,20 @@ pub enum Command {
     New(new::Args),
     /// List or eject the built-in templates.
     Templates(templates::Args),
+    /// Add an entity or fields to a generated project.
+    #[command(subcommand)]
+    Add(evolve::AddCommand),
+    /// Remove an entity from a generated project.
+    #[command(subcommand)]
+    Remove(evolve::RemoveCommand),
+    /// Apply a revised PRD (or hand edits of backend-pro.yaml) to a generated project.
+    Sync(evolve::SyncArgs),
+    /// Show what regenerating the project would change, per file, with diffs.
+    Plan(evolve::PlanArgs),
+    /// Fail when generated files drifted from the model (for CI).
+    Check(evolve::ProjectArg),
+    /// Revert the last applied change.
+    Undo(evolve::ProjectArg),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -55,6 +70,12 @@ pub fn main() -> ExitCode {
         Command::Analyze(args) => analyze::run(args, lang),
         Command::New(args) => new::run(args, lang),
         Command::Templates(args) => templates::run(args, lang),
+        Command::Add(cmd) => evolve::add(cmd, lang),
+        Command::Remove(cmd) => evolve::remove(cmd, lang),
+        Command::Sync(args) => evolve::sync(args, lang),
+        Command::Plan(args) => evolve::plan(args, lang),
+        Command::Check(args) => evolve::check(args, lang),
+        Command::Undo(args) => evolve::undo(args, lang),
     };
     match result {
         Ok(code) => code,

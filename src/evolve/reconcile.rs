@@ -187,7 +187,11 @@ pub fn reconcile(rendered: &[Rendered], snap: &Snapshot, generator: &str) -> Pla
                 action: Action::Unchanged,
                 ..delete()
             },
-            (Ownership::AppendOnly, Some(_)) => keep("migrations are never removed"),
+            // Applied migrations are history: never rewritten, never removed.
+            (Ownership::AppendOnly, Some(_)) => FileChange {
+                action: Action::Unchanged,
+                ..keep("")
+            },
             (Ownership::Generated, Some(d)) if snap.ledger.wrote(path, d) => delete(),
             (Ownership::Generated, Some(_)) => FileChange {
                 action: Action::Conflict {
@@ -357,7 +361,7 @@ mod tests {
         assert_eq!(by_path["x.gen.go"], &Action::Delete);
         assert_eq!(by_path["x.go"], &Action::Delete);
         assert!(matches!(by_path["y.go"], Action::Keep { .. }));
-        assert!(matches!(by_path["m/1.sql"], Action::Keep { .. }));
+        assert_eq!(by_path["m/1.sql"], &Action::Unchanged);
     }
 
     #[test]

@@ -1,0 +1,638 @@
+//! Day-two commands on a generated project: `add entity`, `add field`, `remove entity`,
+//! `sync`, `plan`, `check`, `undo`. Each mutating command edits the model, regenerates in
+//! memory, reconciles with the disk (docs/EVOLUTION.md) and applies all-or-nothing.
+
+use super::new::load_overrides;
+use anyhow::{anyhow, bail, Context, Result};
+use backend_pro::evolve::diff::{diff, ModelDiff};
+use backend_pro::evolve::ledger::BASE_DIR;
+use backend_pro::evolve::regenerate::{regenerate, Inputs, Outcome};
+use backend_pro::evolve::{edit, migrate, Action, Snapshot};
+use backend_pro::model::{Lang, Model};
+use backend_pro::project::{self, MODEL_PATH};
+use backend_pro::render::Options;
+use backend_pro::{diag, generate, i18n, validate};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const GENERATOR: &str = env!("CARGO_PKG_VERSION");
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct Common {
+    /// The project directory (default: the current directory).
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+    /// Print the plan and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Overwrite conflicting files after backing them up under .backend-pro/backup/.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum AddCommand {
+    /// Add an entity: `add entity Review --field body:text:required --field book_id:ref:ref=Book`.
+    Entity {
+        /// Entity name (ASCII, e.g. Review).
+        name: String,
+        /// `name:type[:required|:unique|:default=V|:ref=Entity|:max=N|:label=L]`, repeatable.
+        #[arg(long = "field")]
+        fields: Vec<String>,
+        /// Take the entity's definition from this PRD instead of --field.
+        #[arg(long, conflicts_with = "fields")]
+        from_prd: Option<PathBuf>,
+        /// Display label (e.g. 书评).
+        #[arg(long, default_value = "")]
+        label: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Add fields to an entity: `add field Book isbn:string:unique pages:int`.
+    Field {
+        entity: String,
+        /// `name:type[:required|:unique|:default=V|:ref=Entity|:max=N|:label=L]`.
+        #[arg(required = true)]
+        fields: Vec<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum RemoveCommand {
+    /// Remove an entity: unmodified files are deleted, modified ones kept; a drop migration is added.
+    Entity {
+        name: String,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SyncArgs {
+    /// Re-extract the model from this PRD; without it, apply the edits in backend-pro.yaml.
+    #[arg(long)]
+    pub prd: Option<PathBuf>,
+    /// YAML file mapping PRD terms to identifiers.
+    #[arg(long)]
+    pub glossary: Option<PathBuf>,
+    /// A field rename, `Entity.old:new` (repeatable); never guessed.
+    #[arg(long = "rename")]
+    pub renames: Vec<String>,
+    /// Confirm that a removed and an added field of the same type are not a rename.
+    #[arg(long)]
+    pub no_rename: bool,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct PlanArgs {
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+    /// Only the per-file summary, without diffs.
+    #[arg(long)]
+    pub no_diff: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ProjectArg {
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+}
+
+/// A project loaded for a command.
+struct Loaded {
+    root: PathBuf,
+    /// The model as on disk (possibly hand-edited).
+    current: Model,
+    /// The model last applied (the merge base of backend-pro.yaml).
+    applied: Model,
+    snapshot: Snapshot,
+    overrides: BTreeMap<String, String>,
+    module: String,
+    lang: Lang,
+}
+
+fn parse_model(text: &str, what: &Path) -> Result<Model> {
+    Model::from_yaml(text)
+        .with_context(|| format!("{}: not a valid backend-pro model", what.display()))
+}
+
+fn load(root: &Path, lang_flag: Option<Lang>) -> Result<Loaded> {
+    let (text, mut snapshot) = project::snapshot(root, [MODEL_PATH]).map_err(|e| anyhow!("{e}"))?;
+    let current = parse_model(&text, &root.join(MODEL_PATH))?;
+    let base_path = root.join(BASE_DIR).join(MODEL_PATH);
+    let applied = match std::fs::read_to_string(&base_path) {
+        Ok(t) => parse_model(&t, &base_path)?,
+        Err(_) => bail!(
+            "{} has no record of what was generated ({} is missing); regenerate it with `backend-pro new --force`",
+            root.display(),
+            base_path.display()
+        ),
+    };
+    snapshot
+        .bases
+        .insert(MODEL_PATH.to_string(), applied.to_yaml());
+    let module = if snapshot.ledger.module.is_empty() {
+        go_module(root).unwrap_or_else(|| generate::default_module(&current))
+    } else {
+        snapshot.ledger.module.clone()
+    };
+    let lang = i18n::pick(
+        lang_flag,
+        snapshot.ledger.lang.or(Some(current.service.lang)),
+        i18n::env_locale().as_deref(),
+    );
+    let overrides = load_overrides(root)?;
+    Ok(Loaded {
+        root: root.to_path_buf(),
+        current,
+        applied,
+        snapshot,
+        overrides,
+        module,
+        lang,
+    })
+}
+
+fn go_module(root: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(root.join("go.mod")).ok()?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("module ").map(|m| m.trim().to_string()))
+}
+
+/// Validation errors in a model make the command stop; warnings are printed.
+fn check_model(model: &Model, lang: Lang) -> Result<bool> {
+    let mut diags = validate::validate(model);
+    diag::sort(&mut diags);
+    eprint!("{}", diag::render_all(&diags, MODEL_PATH, lang));
+    Ok(!diag::has_errors(&diags))
+}
+
+fn parse_renames(specs: &[String]) -> Result<BTreeMap<String, String>> {
+    specs
+        .iter()
+        .map(|s| {
+            let (from, to) = s
+                .split_once(':')
+                .filter(|(f, t)| f.contains('.') && !t.is_empty())
+                .ok_or_else(|| anyhow!("--rename {s:?}: expected Entity.old_field:new_field"))?;
+            Ok((from.to_string(), to.to_string()))
+        })
+        .collect()
+}
+
+/// Everything a regeneration would do, without doing it.
+fn compute(
+    p: &Loaded,
+    new: &Model,
+    renames: &BTreeMap<String, String>,
+    no_rename: bool,
+) -> Result<(ModelDiff, Outcome)> {
+    let (d, ambiguous) = diff(&p.applied, new, renames);
+    if !ambiguous.is_empty() && !no_rename {
+        let mut msg = String::from("these look like renames, which are never guessed:\n");
+        for a in &ambiguous {
+            msg.push_str(&format!(
+                "  {}.{} → {}.{}\n",
+                a.entity, a.removed, a.entity, a.added
+            ));
+        }
+        msg.push_str("help: pass --rename Entity.old:new for each rename (data is kept), or --no-rename to drop and add (data in the old column is lost)");
+        bail!(msg);
+    }
+    let opts = Options {
+        module: p.module.clone(),
+        lang: p.lang,
+    };
+    let migrations = migrate::migrations_for(
+        &p.applied,
+        new,
+        &d,
+        p.snapshot.ledger.migrations + 1,
+        &opts,
+        &p.overrides,
+    )
+    .map_err(|e| anyhow!("{e}"))?;
+    let rendered = generate::generate(new, &opts, &p.overrides)?;
+    let mut snapshot = p.snapshot.clone();
+    // Paths the render produces must be read from disk too.
+    let (_, fresh) = project::snapshot(
+        &p.root,
+        rendered
+            .iter()
+            .map(|r| r.path.as_str())
+            .chain(migrations.iter().map(|r| r.path.as_str())),
+    )
+    .map_err(|e| anyhow!("{e}"))?;
+    snapshot.files.extend(fresh.files);
+    snapshot.bases.extend(fresh.bases);
+    let outcome = regenerate(Inputs {
+        new,
+        rendered,
+        migrations,
+        snapshot: &snapshot,
+        module: &p.module,
+        lang: p.lang,
+        generator: GENERATOR,
+    });
+    Ok((d, outcome))
+}
+
+fn action_label(a: &Action, lang: Lang) -> String {
+    let t = |en: &str, zh: &str| i18n::t(lang, en, zh).to_string();
+    match a {
+        Action::Create => t("create", "新建"),
+        Action::Update => t("update", "更新"),
+        Action::Merge { conflicts: 0 } => t("merge", "合并"),
+        Action::Merge { conflicts } => format!(
+            "{} ({conflicts})",
+            t("merge with conflict markers", "合并（含冲突标记）")
+        ),
+        Action::Unchanged => t("unchanged", "未变"),
+        Action::Delete => t("delete", "删除"),
+        Action::Keep { reason } => format!("{}: {reason}", t("keep", "保留")),
+        Action::Conflict { reason } => format!("{}: {reason}", t("CONFLICT", "冲突")),
+    }
+}
+
+/// Per-file lines for every file that is not unchanged.
+fn print_plan(outcome: &Outcome, lang: Lang, diffs: Option<&Snapshot>) {
+    for c in &outcome.plan.changes {
+        if c.action == Action::Unchanged {
+            continue;
+        }
+        println!("  {:<28} {}", action_label(&c.action, lang), c.path);
+        if let (Some(snap), Some(new)) = (diffs, &c.new_contents) {
+            let old = snap
+                .files
+                .get(&c.path)
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .unwrap_or_default();
+            if old != *new {
+                let patch = diffy::create_patch(&old, new);
+                for line in patch.to_string().lines().skip(2) {
+                    println!("      {line}");
+                }
+            }
+        }
+    }
+}
+
+/// Applies a new model to the project (the shared tail of every mutating command).
+fn apply_model(
+    p: &Loaded,
+    new: Model,
+    command: &str,
+    common: &Common,
+    renames: &BTreeMap<String, String>,
+    no_rename: bool,
+) -> Result<ExitCode> {
+    let lang = p.lang;
+    if !check_model(&new, lang)? {
+        eprintln!("{}", i18n::t(lang, "nothing was written", "未写入任何文件"));
+        return Ok(ExitCode::from(1));
+    }
+    let (d, outcome) = compute(p, &new, renames, no_rename)?;
+    if !d.is_empty() {
+        println!("{}", i18n::t(lang, "model changes:", "模型变更："));
+        for line in d.render().lines() {
+            println!("  {line}");
+        }
+    }
+    let conflicts: Vec<_> = outcome.plan.conflicts().collect();
+    if outcome.writes.is_empty() {
+        println!(
+            "{}",
+            i18n::t(
+                lang,
+                "nothing to do: the project is up to date",
+                "无需变更：项目已是最新"
+            )
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{}", i18n::t(lang, "files:", "文件："));
+    print_plan(&outcome, lang, None);
+    if !conflicts.is_empty() && !common.force {
+        eprintln!(
+            "{}",
+            i18n::t(
+                lang,
+                "error: conflicts above; nothing was written. Resolve them, or pass --force to overwrite (a backup of each file is kept)",
+                "错误：存在以上冲突，未写入任何文件。请先解决冲突，或使用 --force 覆盖（会保留每个文件的备份）"
+            )
+        );
+        return Ok(ExitCode::from(1));
+    }
+    if common.dry_run {
+        println!(
+            "{}",
+            i18n::t(
+                lang,
+                "dry run: nothing was written",
+                "试运行：未写入任何文件"
+            )
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let entry = project::apply(&p.root, command, &outcome.writes, &outcome.backups)
+        .map_err(|e| anyhow!("{e}"))?;
+    if !outcome.backups.is_empty() {
+        println!(
+            "{} .backend-pro/backup/{:04}/",
+            i18n::t(lang, "backups of overwritten files:", "被覆盖文件的备份："),
+            entry.seq
+        );
+    }
+    let merged_with_conflicts = outcome
+        .plan
+        .changes
+        .iter()
+        .filter(|c| matches!(c.action, Action::Merge { conflicts } if conflicts > 0))
+        .count();
+    if merged_with_conflicts > 0 {
+        println!(
+            "{}",
+            i18n::t(
+                lang,
+                "some of your files got conflict markers (<<<<<<<): resolve them before building",
+                "部分文件带有冲突标记（<<<<<<<）：请先解决再构建"
+            )
+        );
+    }
+    println!(
+        "{} ({}: backend-pro undo)",
+        i18n::t(lang, "done", "完成"),
+        i18n::t(lang, "to revert", "撤销")
+    );
+    if outcome.writes.keys().any(|k| k.starts_with("migrations/")) {
+        println!(
+            "{}",
+            i18n::t(lang, "next: make migrate", "下一步：make migrate")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn add(cmd: AddCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
+    match cmd {
+        AddCommand::Entity {
+            name,
+            fields,
+            from_prd,
+            label,
+            common,
+        } => {
+            let p = load(&common.project, lang_flag)?;
+            let new = match from_prd {
+                Some(prd) => {
+                    let (text, opts) = super::analyze::load(&prd, None)?;
+                    let analysis = backend_pro::analyze(&text, &opts);
+                    let Some(e) = analysis
+                        .model
+                        .entities
+                        .iter()
+                        .find(|e| e.name.eq_ignore_ascii_case(&name) || e.label == name)
+                    else {
+                        let known: Vec<&str> = analysis
+                            .model
+                            .entities
+                            .iter()
+                            .map(|e| e.name.as_str())
+                            .collect();
+                        bail!(
+                            "{} has no entity {name:?}; it has: {}",
+                            prd.display(),
+                            known.join(", ")
+                        );
+                    };
+                    let fields = e.fields.clone();
+                    let label = if label.is_empty() {
+                        e.label.clone()
+                    } else {
+                        label
+                    };
+                    let mut m = edit::add_entity(&p.current, &e.name, &label, fields)
+                        .map_err(|e| anyhow!(e))?;
+                    if let (Some(sm), Some(added)) = (&e.state_machine, m.entities.last_mut()) {
+                        added.state_machine = Some(sm.clone());
+                    }
+                    m
+                }
+                None => {
+                    let parsed = fields
+                        .iter()
+                        .map(|s| edit::parse_field(s, &p.current))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(|e| anyhow!(e))?;
+                    edit::add_entity(&p.current, &name, &label, parsed).map_err(|e| anyhow!(e))?
+                }
+            };
+            apply_model(
+                &p,
+                new,
+                &format!("add entity {name}"),
+                &common,
+                &BTreeMap::new(),
+                false,
+            )
+        }
+        AddCommand::Field {
+            entity,
+            fields,
+            common,
+        } => {
+            let p = load(&common.project, lang_flag)?;
+            let parsed = fields
+                .iter()
+                .map(|s| edit::parse_field(s, &p.current))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| anyhow!(e))?;
+            let new = edit::add_fields(&p.current, &entity, parsed).map_err(|e| anyhow!(e))?;
+            apply_model(
+                &p,
+                new,
+                &format!("add field {entity} {}", fields.join(" ")),
+                &common,
+                &BTreeMap::new(),
+                false,
+            )
+        }
+    }
+}
+
+pub fn remove(cmd: RemoveCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
+    match cmd {
+        RemoveCommand::Entity { name, common } => {
+            let p = load(&common.project, lang_flag)?;
+            let new = edit::remove_entity(&p.current, &name).map_err(|e| anyhow!(e))?;
+            apply_model(
+                &p,
+                new,
+                &format!("remove entity {name}"),
+                &common,
+                &BTreeMap::new(),
+                false,
+            )
+        }
+    }
+}
+
+pub fn sync(args: SyncArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
+    let p = load(&args.common.project, lang_flag)?;
+    let renames = parse_renames(&args.renames)?;
+    let new = match &args.prd {
+        Some(prd) => {
+            let (text, opts) = super::analyze::load(prd, args.glossary.as_deref())?;
+            let analysis = backend_pro::analyze(&text, &opts);
+            eprint!(
+                "{}",
+                diag::render_all(&analysis.diagnostics, &prd.display().to_string(), p.lang)
+            );
+            if analysis.has_errors() {
+                eprintln!(
+                    "{}",
+                    i18n::t(p.lang, "nothing was written", "未写入任何文件")
+                );
+                return Ok(ExitCode::from(1));
+            }
+            analysis.model
+        }
+        None => p.current.clone(),
+    };
+    let label = match &args.prd {
+        Some(prd) => format!("sync --prd {}", prd.display()),
+        None => "sync".to_string(),
+    };
+    apply_model(&p, new, &label, &args.common, &renames, args.no_rename)
+}
+
+pub fn plan(args: PlanArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
+    let p = load(&args.project, lang_flag)?;
+    if !check_model(&p.current, p.lang)? {
+        return Ok(ExitCode::from(1));
+    }
+    let (d, outcome) = compute(&p, &p.current, &BTreeMap::new(), true)?;
+    if !d.is_empty() {
+        println!(
+            "{}",
+            i18n::t(
+                p.lang,
+                "model changes (backend-pro.yaml):",
+                "模型变更（backend-pro.yaml）："
+            )
+        );
+        for line in d.render().lines() {
+            println!("  {line}");
+        }
+    }
+    if outcome.writes.is_empty() {
+        println!(
+            "{}",
+            i18n::t(p.lang, "up to date: nothing to do", "已是最新：无需变更")
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut snap = p.snapshot.clone();
+    let (_, fresh) = project::snapshot(
+        &p.root,
+        outcome.plan.changes.iter().map(|c| c.path.as_str()),
+    )
+    .map_err(|e| anyhow!("{e}"))?;
+    snap.files.extend(fresh.files);
+    print_plan(&outcome, p.lang, (!args.no_diff).then_some(&snap));
+    println!(
+        "{}",
+        i18n::t(
+            p.lang,
+            "apply with: backend-pro sync",
+            "应用变更：backend-pro sync"
+        )
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn check(args: ProjectArg, lang_flag: Option<Lang>) -> Result<ExitCode> {
+    let p = load(&args.project, lang_flag)?;
+    if !check_model(&p.current, p.lang)? {
+        return Ok(ExitCode::from(1));
+    }
+    let (d, outcome) = compute(&p, &p.current, &BTreeMap::new(), true)?;
+    let mut drift = 0;
+    for c in &outcome.plan.changes {
+        let why = match &c.action {
+            Action::Conflict { reason } => reason.clone(),
+            Action::Create => {
+                i18n::t(p.lang, "missing (would be created)", "缺失（将被创建）").to_string()
+            }
+            Action::Update => i18n::t(
+                p.lang,
+                "out of date (would be regenerated)",
+                "已过期（将被重新生成）",
+            )
+            .to_string(),
+            Action::Delete => i18n::t(
+                p.lang,
+                "no longer generated (would be deleted)",
+                "已不再生成（将被删除）",
+            )
+            .to_string(),
+            Action::Merge { .. } => i18n::t(
+                p.lang,
+                "template changed (would be merged)",
+                "模板已变更（将被合并）",
+            )
+            .to_string(),
+            Action::Unchanged | Action::Keep { .. } => continue,
+        };
+        drift += 1;
+        println!("{}: {why}", c.path);
+    }
+    if !d.is_empty() {
+        drift += 1;
+        println!(
+            "{MODEL_PATH}: {}",
+            i18n::t(
+                p.lang,
+                "edited but not applied (run backend-pro sync)",
+                "已编辑但未应用（运行 backend-pro sync）"
+            )
+        );
+    }
+    if drift > 0 {
+        eprintln!(
+            "{}",
+            match p.lang {
+                Lang::En => format!("check failed: {drift} file(s) drifted from the model"),
+                Lang::Zh => format!("检查失败：{drift} 个文件与模型不一致"),
+            }
+        );
+        return Ok(ExitCode::from(1));
+    }
+    println!(
+        "{}",
+        i18n::t(
+            p.lang,
+            "check passed: generated files match the model",
+            "检查通过：生成文件与模型一致"
+        )
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn undo(args: ProjectArg, lang_flag: Option<Lang>) -> Result<ExitCode> {
+    let lang = i18n::pick(lang_flag, None, i18n::env_locale().as_deref());
+    let entry = project::undo(&args.project).map_err(|e| anyhow!("{e}"))?;
+    println!(
+        "{} `{}` ({} {})",
+        i18n::t(lang, "reverted", "已撤销"),
+        entry.command,
+        entry.files.len(),
+        i18n::t(lang, "files restored", "个文件已恢复")
+    );
+    Ok(ExitCode::SUCCESS)
+}
