@@ -242,20 +242,24 @@ fn compute(
     Ok((d, outcome))
 }
 
-fn action_label(a: &Action, lang: Lang) -> String {
+/// Short verb for the plan column, and the reason when there is one.
+fn action_label(a: &Action, lang: Lang) -> (String, Option<String>) {
     let t = |en: &str, zh: &str| i18n::t(lang, en, zh).to_string();
     match a {
-        Action::Create => t("create", "新建"),
-        Action::Update => t("update", "更新"),
-        Action::Merge { conflicts: 0 } => t("merge", "合并"),
-        Action::Merge { conflicts } => format!(
-            "{} ({conflicts})",
-            t("merge with conflict markers", "合并（含冲突标记）")
+        Action::Create => (t("create", "新建"), None),
+        Action::Update => (t("update", "更新"), None),
+        Action::Merge { conflicts: 0 } => (t("merge", "合并"), None),
+        Action::Merge { conflicts } => (
+            t("merge", "合并"),
+            Some(match lang {
+                Lang::En => format!("{conflicts} conflict(s) marked with <<<<<<< in the file"),
+                Lang::Zh => format!("{conflicts} 处冲突，已在文件中用 <<<<<<< 标出"),
+            }),
         ),
-        Action::Unchanged => t("unchanged", "未变"),
-        Action::Delete => t("delete", "删除"),
-        Action::Keep { reason } => format!("{}: {reason}", t("keep", "保留")),
-        Action::Conflict { reason } => format!("{}: {reason}", t("CONFLICT", "冲突")),
+        Action::Unchanged => (t("unchanged", "未变"), None),
+        Action::Delete => (t("delete", "删除"), None),
+        Action::Keep { reason } => (t("keep", "保留"), Some(reason.clone())),
+        Action::Conflict { reason } => (t("CONFLICT", "冲突"), Some(reason.clone())),
     }
 }
 
@@ -265,7 +269,11 @@ fn print_plan(outcome: &Outcome, lang: Lang, diffs: Option<&Snapshot>) {
         if c.action == Action::Unchanged {
             continue;
         }
-        println!("  {:<28} {}", action_label(&c.action, lang), c.path);
+        let (verb, reason) = action_label(&c.action, lang);
+        println!("  {verb:<9} {}", c.path);
+        if let Some(r) = reason {
+            println!("            {r}");
+        }
         if let (Some(snap), Some(new)) = (diffs, &c.new_contents) {
             let old = snap
                 .files

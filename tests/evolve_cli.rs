@@ -1,0 +1,203 @@
+//! Day-two commands through the binary: user edits survive, conflicts write nothing, undo
+//! restores exactly. (The Go build of each step is checked by scripts/evolve-scenario.sh.)
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(project: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_backend-pro"))
+        .args(args)
+        .arg("--project")
+        .arg(project)
+        .env("LANG", "C")
+        .output()
+        .expect("run backend-pro")
+}
+
+fn ok(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Every file under `dir` except the bookkeeping, path → bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .filter(|(rel, _)| !rel.starts_with(".backend-pro/"))
+        .collect()
+}
+
+fn new_project() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("svc");
+    let model = format!(
+        "{}/tests/fixtures/models/shop.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_backend-pro"))
+        .args(["new", "--model", &model, "--out"])
+        .arg(&out)
+        .env("LANG", "C")
+        .output()
+        .unwrap();
+    ok(&o);
+    (tmp, out)
+}
+
+#[test]
+fn add_entity_keeps_user_code_and_undo_restores_the_tree() {
+    let (_tmp, p) = new_project();
+    assert!(ok(&run(&p, &["check"])).contains("check passed"));
+    assert!(ok(&run(&p, &["plan"])).contains("up to date"));
+
+    let app = p.join("internal/app/app.go");
+    let mut user = std::fs::read_to_string(&app).unwrap();
+    user.push_str("\n// Keep me: user logic.\nfunc userHelper() int { return 42 }\n");
+    std::fs::write(&app, &user).unwrap();
+    let before = tree(&p);
+
+    let out = ok(&run(
+        &p,
+        &[
+            "add",
+            "entity",
+            "Review",
+            "--field",
+            "body:text:required",
+            "--field",
+            "rating:int:default=5",
+        ],
+    ));
+    assert!(out.contains("+ entity Review"), "{out}");
+    assert!(p.join("migrations").read_dir().unwrap().any(|e| e
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .ends_with("_create_reviews.sql")));
+    assert_eq!(
+        std::fs::read_to_string(&app).unwrap(),
+        user,
+        "user edit lost"
+    );
+    assert!(ok(&run(&p, &["check"])).contains("check passed"));
+    assert!(ok(&run(&p, &["plan"])).contains("up to date"));
+
+    ok(&run(&p, &["undo"]));
+    assert_eq!(tree(&p), before, "undo must restore every file exactly");
+    assert!(!run(&p, &["undo"]).status.success(), "nothing left to undo");
+}
+
+#[test]
+fn hand_edited_generated_file_is_a_conflict_until_forced() {
+    let (_tmp, p) = new_project();
+    let gen = std::fs::read_dir(p.join("internal/domain"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find_map(|d| {
+            std::fs::read_dir(&d)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|f| {
+                    f.to_string_lossy().ends_with(".gen.go")
+                        && !f.to_string_lossy().ends_with("_test.go")
+                })
+        })
+        .unwrap();
+    let entity_pkg = gen
+        .parent()
+        .unwrap()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let model = std::fs::read_to_string(p.join("backend-pro.yaml")).unwrap();
+    let entity = model
+        .lines()
+        .filter_map(|l| l.strip_prefix("- name: "))
+        .find(|n| n.to_lowercase() == entity_pkg)
+        .unwrap()
+        .to_string();
+    let mut edited = std::fs::read_to_string(&gen).unwrap();
+    edited.push_str("// my hack\n");
+    std::fs::write(&gen, &edited).unwrap();
+    let rel = gen.strip_prefix(&p).unwrap().to_string_lossy().into_owned();
+
+    let before = tree(&p);
+    let o = run(&p, &["add", "field", &entity, "note:string"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains(&rel));
+    assert_eq!(tree(&p), before, "a conflict must write nothing");
+
+    let o = run(&p, &["check"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains(&rel));
+
+    let out = ok(&run(
+        &p,
+        &["add", "field", &entity, "note:string", "--force"],
+    ));
+    assert!(out.contains(".backend-pro/backup/"), "{out}");
+    let backup = std::fs::read_dir(p.join(".backend-pro/backup"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    assert_eq!(std::fs::read_to_string(backup.join(&rel)).unwrap(), edited);
+    assert!(ok(&run(&p, &["check"])).contains("check passed"));
+}
+
+#[test]
+fn renames_are_never_guessed() {
+    let (_tmp, p) = new_project();
+    let path = p.join("backend-pro.yaml");
+    let model = std::fs::read_to_string(&path).unwrap();
+    // Rename the first field of the first entity by hand.
+    let first_field = model
+        .lines()
+        .skip_while(|l| !l.starts_with("  fields:"))
+        .find_map(|l| l.strip_prefix("  - name: "))
+        .unwrap()
+        .to_string();
+    let renamed = model.replacen(
+        &format!("  - name: {first_field}\n"),
+        "  - name: renamed_field\n",
+        1,
+    );
+    std::fs::write(&path, renamed).unwrap();
+    let o = run(&p, &["sync"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--rename"));
+    let entity = model
+        .lines()
+        .find_map(|l| l.strip_prefix("- name: "))
+        .unwrap();
+    let spec = format!("{entity}.{first_field}:renamed_field");
+    let out = ok(&run(&p, &["sync", "--rename", &spec]));
+    assert!(out.contains("(rename)"), "{out}");
+    let alter = std::fs::read_dir(p.join("migrations"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|f| f.to_string_lossy().contains("_alter_"))
+        .unwrap();
+    assert!(std::fs::read_to_string(alter)
+        .unwrap()
+        .contains("RENAME COLUMN"));
+}
