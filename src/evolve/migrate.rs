@@ -506,13 +506,20 @@ fn add_column(t: &Table, c: &Col, strict: bool, who: &str) -> Result<Vec<String>
         out.push(t.alter(&format!("ALTER COLUMN {} DROP DEFAULT", c.column)));
     }
     if late_not_null {
+        if let Some(v) = per_row_value(c) {
+            out.push(format!(
+                "-- the dropped values are gone: each row gets a distinct placeholder ({v})"
+            ));
+            out.push(format!("UPDATE {} SET {} = {v};", t.sql, c.column));
+        } else {
+            out.push(format!(
+                "-- fails if the table holds rows: {} has no value for them",
+                c.column
+            ));
+        }
         if let Some(d) = &c.default {
             out.push(t.alter(&format!("ALTER COLUMN {} SET DEFAULT {d}", c.column)));
         }
-        out.push(format!(
-            "-- fails if the table holds rows: {} has no value for them",
-            c.column
-        ));
         out.push(t.alter(&format!("ALTER COLUMN {} SET NOT NULL", c.column)));
     }
     if let Some(values) = &c.check {
@@ -531,6 +538,25 @@ fn add_column(t: &Table, c: &Col, strict: bool, who: &str) -> Result<Vec<String>
         ));
     }
     Ok(out)
+}
+
+/// A value distinct for every row (from its id) for a unique column restored by a Down:
+/// plain text that can hold a uuid, or a uuid. `None` for references, enums and the rest.
+fn per_row_value(c: &Col) -> Option<&'static str> {
+    if c.list || c.ref_table.is_some() || c.check.is_some() {
+        return None;
+    }
+    let wide_text = c.sql_type == "text"
+        || c.sql_type
+            .strip_prefix("varchar(")
+            .and_then(|r| r.strip_suffix(')'))
+            .and_then(|n| n.parse::<u32>().ok())
+            .is_some_and(|n| n >= 36);
+    match c.kind {
+        Kind::Text if wide_text => Some("id::text"),
+        Kind::Uuid => Some("id"),
+        _ => None,
+    }
 }
 
 /// Renames column `from` to `to` with the constraints and index `has` has.
