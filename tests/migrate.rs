@@ -680,3 +680,22 @@ fn postgres_drops_and_restores_entities() {
     assert_eq!(pg.sql("SELECT count(*) FROM products"), "2");
     assert_eq!(pg.sql("SELECT count(*) FROM orders"), "0");
 }
+
+/// Writes the PostgreSQL test's migrations (the fixture's creates and the evolution) into
+/// `$BP_MIGRATE_OUT`, to run them with goose by hand:
+/// `BP_MIGRATE_OUT=DIR cargo test --test migrate -- --ignored write_evolution`.
+#[test]
+#[ignore]
+fn write_evolution() {
+    let Ok(dir) = std::env::var("BP_MIGRATE_OUT") else {
+        return;
+    };
+    let old = shop();
+    let new = evolved(&old);
+    let files = migrate(&old, &new, &[("Order.note", "remark")], 5).expect("migrate");
+    for f in create_migrations(&old).iter().chain(&files) {
+        let p = PathBuf::from(&dir).join(&f.path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&p, &f.contents).expect("write");
+    }
+}

@@ -794,3 +794,45 @@ fn alter_steps(
     let down = pairs.into_iter().rev().map(|(_, d)| d).collect();
     Ok((up, down))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_default_names() {
+        assert_eq!(
+            pg_object_name("customers", "email", "key"),
+            "customers_email_key"
+        );
+        let long_table = "t".repeat(40);
+        let long_field = "f".repeat(40);
+        let n = pg_object_name(&long_table, &long_field, "fkey");
+        // 63 bytes, both names cut evenly (PostgreSQL's makeObjectName).
+        assert_eq!(n.len(), 63);
+        assert_eq!(n, format!("{}_{}_fkey", "t".repeat(29), "f".repeat(28)));
+        assert_eq!(
+            pg_object_name(&"t".repeat(60), "email", "key"),
+            format!("{}_email_key", "t".repeat(53))
+        );
+        assert_eq!(pg_truncate(&"x".repeat(70)).len(), 63);
+    }
+
+    #[test]
+    fn conversions() {
+        use Kind::*;
+        assert_eq!(conv("c", Text, Text, "text"), "c");
+        assert_eq!(conv("c", Int, Dec(2), "bigint"), "(c * 100)");
+        assert_eq!(conv("c", Dec(4), Dec(2), "bigint"), "(c / 100)");
+        assert_eq!(conv("c", Dec(0), Int, "bigint"), "(c / 1)");
+        assert_eq!(conv("c", Float, Int, "bigint"), "round(c)::bigint");
+        assert_eq!(conv("c", Json, Int, "bigint"), "(c #>> '{}')::bigint");
+        assert_eq!(conv("c", Text, Json, "jsonb"), "to_jsonb(c)");
+        assert_eq!(
+            conv("c", Dec(2), Text, "text"),
+            "round(c::numeric / 100, 2)::text"
+        );
+        assert_eq!(conv("c", Uuid, Int, "bigint"), "c::text::bigint");
+        assert_eq!(conv("c", Bool, Text, "text"), "c::text");
+    }
+}
