@@ -408,8 +408,10 @@ fn pg_truncate(s: &str) -> &str {
     clip(s, 63)
 }
 
+/// `10^s` as a SQL literal. Beyond 40 places no bigint survives the conversion anyway (it
+/// fails loudly); the cap only bounds a hand-edited absurd scale.
 fn pow10(s: u32) -> String {
-    format!("1{}", "0".repeat(s as usize))
+    format!("1{}", "0".repeat(s.min(40) as usize))
 }
 
 /// SQL expression converting `x` (of kind `from`) to kind `to`, whose SQL type is `to_sql`.
