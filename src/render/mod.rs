@@ -97,8 +97,23 @@ pub fn render(
     tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .map_err(|e| tera_error("(templates)", e))?;
     let mut out = Vec::new();
+    let project_map = match serde_json::to_value(&project) {
+        Ok(serde_json::Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    let mut contexts: BTreeMap<String, tera::Context> = BTreeMap::new();
     for file in plan::plan(model) {
-        let contents = render_one(&tera, &project, &file)?;
+        let base = contexts.entry(file.template.clone()).or_insert_with(|| {
+            context_for(
+                templates.get(&file.template).map_or("", String::as_str),
+                &project_map,
+            )
+        });
+        let t0 = std::time::Instant::now();
+        let contents = render_one(&tera, &project, base, &file)?;
+        if std::env::var_os("BP_TIME").is_some() {
+            eprintln!("{:>8} {}", t0.elapsed().as_micros(), file.template);
+        }
         out.push(Rendered {
             path: file.path,
             contents,
@@ -116,16 +131,40 @@ pub fn render(
     Ok(out)
 }
 
-fn render_one(
-    tera: &tera::Tera,
-    project: &context::ProjectCtx,
-    file: &PlannedFile,
-) -> Result<String, RenderError> {
+/// The context of one template: only the top-level project keys its source mentions
+/// (`p.entities`, `p.module`…). Tera copies the whole context on every render, so handing
+/// every file the whole project would make rendering quadratic in the number of entities.
+/// Macros see only their arguments, so a template's own text names all it needs; a key it
+/// uses but we missed fails loudly (Tera is strict), never silently.
+fn context_for(
+    template_src: &str,
+    project: &serde_json::Map<String, serde_json::Value>,
+) -> tera::Context {
+    static KEY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\bp\.([A-Za-z_][A-Za-z0-9_]*)").expect("key regex")
+    });
+    let mut p = serde_json::Map::new();
+    for cap in KEY.captures_iter(template_src) {
+        let key = &cap[1];
+        if let Some(v) = project.get(key) {
+            p.entry(key.to_string()).or_insert_with(|| v.clone());
+        }
+    }
     let mut ctx = tera::Context::new();
-    ctx.insert("p", project);
+    ctx.insert("p", &p);
     ctx.insert("header", GENERATED_HEADER);
     // Cell separator for column alignment (see `layout`).
     ctx.insert("VT", "\u{b}");
+    ctx
+}
+
+fn render_one(
+    tera: &tera::Tera,
+    project: &context::ProjectCtx,
+    base: &tera::Context,
+    file: &PlannedFile,
+) -> Result<String, RenderError> {
+    let mut ctx = base.clone();
     if let Some(name) = &file.entity {
         let mut e = project
             .entities
