@@ -11,7 +11,7 @@ use super::roles::{section_role, Role};
 use crate::diag::{Diagnostic, Text};
 use crate::model::{Entity, EnumValue, FieldType, StateMachine, Transition};
 use crate::names;
-use crate::prd::{fold, Block, Document, Table};
+use crate::prd::{fold, Block, DigitRegex, Document, Table};
 use regex::Regex;
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
@@ -84,8 +84,8 @@ static MERMAID_NODE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("node regex")
 });
 
-static LEADING_MARKER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:[-*+]\s+|\d+[.)]\s+)").expect("marker regex"));
+static LEADING_MARKER: LazyLock<DigitRegex> =
+    LazyLock::new(|| DigitRegex::new(r"^(?:[-*+]\s+|\d+[.)]\s+)"));
 
 static PAREN_ASCII: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\(\s*([A-Za-z][A-Za-z0-9_ -]*)\s*\)").expect("paren regex"));
