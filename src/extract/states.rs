@@ -651,40 +651,56 @@ fn entity_aliases(e: &Entity) -> Vec<String> {
     out
 }
 
-/// How strongly `hint` names an entity with `aliases` (0 = not at all; longer is stronger).
-fn names_entity(hint: &str, aliases: &[String]) -> usize {
-    let h = fold(hint).to_lowercase();
-    let padded: String = format!(
-        " {} ",
-        h.chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '_' {
-                c
-            } else {
-                ' '
+/// A hint prepared once for matching against every entity's aliases: folded and
+/// lower-cased, and that again with every non-word character a space, padded.
+struct Hint {
+    lower: String,
+    padded: String,
+}
+
+impl Hint {
+    fn new(hint: &str) -> Self {
+        let lower = fold(hint).to_lowercase();
+        let padded: String = format!(
+            " {} ",
+            lower
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() || c == '_' {
+                    c
+                } else {
+                    ' '
+                })
+                .collect::<String>()
+        );
+        Hint { lower, padded }
+    }
+
+    /// How strongly the hint names an entity with `aliases` (0 = not at all; longer is
+    /// stronger).
+    fn names_entity(&self, aliases: &[String]) -> usize {
+        aliases
+            .iter()
+            .filter(|a| {
+                if a.starts_with(' ') {
+                    self.padded.contains(a.as_str())
+                } else {
+                    self.lower.contains(a.as_str())
+                }
             })
-            .collect::<String>()
-    );
-    aliases
-        .iter()
-        .filter(|a| {
-            if a.starts_with(' ') {
-                padded.contains(a.as_str())
-            } else {
-                h.contains(a.as_str())
-            }
-        })
-        .map(|a| a.trim().len())
-        .max()
-        .unwrap_or(0)
+            .map(|a| a.trim().len())
+            .max()
+            .unwrap_or(0)
+    }
 }
 
 /// The entity a candidate's hints name, if any (first hint that names one wins).
 fn hinted_entity(cand: &Candidate, entities: &[Entity], aliases: &[Vec<String>]) -> Option<usize> {
     for h in &cand.hints {
+        let hint = Hint::new(h);
         let best = entities
             .iter()
             .enumerate()
-            .map(|(i, _)| (names_entity(h, &aliases[i]), i))
+            .map(|(i, _)| (hint.names_entity(&aliases[i]), i))
             .filter(|(s, _)| *s > 0)
             .max_by_key(|(s, i)| (*s, usize::MAX - i));
         if let Some((_, i)) = best {

@@ -836,6 +836,8 @@ fn verb_hits(text: &str) -> Vec<VerbHit> {
 /// Every way the text may name each entity, computed once per extraction.
 struct Index<'a> {
     entities: &'a [Entity],
+    /// `names::snake` of each entity's name.
+    snakes: Vec<String>,
     /// (entity, words, plural): `["order", "item"]`, `["order", "items"]`, `["class"]`…
     word_forms: Vec<(usize, Vec<String>, bool)>,
     /// (entity, single token, plural): `orderitem`, `order_items`.
@@ -862,6 +864,7 @@ impl<'a> Index<'a> {
         }
         let mut ix = Index {
             entities,
+            snakes: Vec::new(),
             word_forms: Vec::new(),
             joined: Vec::new(),
             labels: Vec::new(),
@@ -897,6 +900,7 @@ impl<'a> Index<'a> {
                 }
             }
         }
+        ix.snakes = snakes;
         ix
     }
 }
@@ -1052,7 +1056,7 @@ fn classify(
     let mut action = verb.action.clone();
     let mut command = verb.command;
     // `register` with no object registers the actor (`As a customer, I want to register`).
-    let actor_entity = entities.iter().position(|e| names::snake(&e.name) == actor);
+    let actor_entity = entities.snakes.iter().position(|s| s == actor);
     let mut entity = machine_entity(&action, &hits, entities)
         .filter(|_| machine_actions.contains(action.as_str()));
     // `comment on a ticket`: the verb names the entity it creates.
@@ -1070,7 +1074,7 @@ fn classify(
         };
         entity = prefer
             .iter()
-            .find_map(|p| entities.iter().position(|e| names::snake(&e.name) == *p));
+            .find_map(|p| entities.snakes.iter().position(|s| s == *p));
     }
     if entity.is_none() && matches!(verb.word.as_str(), "register" | "sign up" | "注册") {
         entity = actor_entity.filter(|_| {
