@@ -96,27 +96,53 @@ pub fn render(
     // All at once: macros imported by one template must be known when it is parsed.
     tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .map_err(|e| tera_error("(templates)", e))?;
-    let mut out = Vec::new();
     let project_map = match serde_json::to_value(&project) {
         Ok(serde_json::Value::Object(m)) => m,
         _ => serde_json::Map::new(),
     };
-    let mut contexts: BTreeMap<String, tera::Context> = BTreeMap::new();
-    for file in plan::plan(model) {
-        let base = contexts.entry(file.template.clone()).or_insert_with(|| {
-            context_for(
-                templates.get(&file.template).map_or("", String::as_str),
-                &project_map,
-            )
-        });
-        let t0 = std::time::Instant::now();
-        let contents = render_one(&tera, &project, base, &file)?;
-        if std::env::var_os("BP_TIME").is_some() {
-            eprintln!("{:>8} {}", t0.elapsed().as_micros(), file.template);
-        }
+    let planned = plan::plan(model);
+    let contexts: BTreeMap<&str, tera::Context> = planned
+        .iter()
+        .map(|f| {
+            let src = templates.get(&f.template).map_or("", String::as_str);
+            (f.template.as_str(), context_for(src, &project_map))
+        })
+        .collect();
+    // Files render independently: spread them over the cores, keep plan order.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let chunk = planned.len().div_ceil(workers).max(1);
+    let rendered: Vec<Result<String, RenderError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = planned
+            .chunks(chunk)
+            .map(|files| {
+                let (tera, project, contexts) = (&tera, &project, &contexts);
+                scope.spawn(move || {
+                    files
+                        .iter()
+                        .map(|f| render_one(tera, project, &contexts[f.template.as_str()], f))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    vec![Err(RenderError::Template {
+                        template: "(render thread)".into(),
+                        message: "a render thread panicked".into(),
+                    })]
+                })
+            })
+            .collect()
+    });
+    let mut out = Vec::with_capacity(planned.len() + 1);
+    for (file, contents) in planned.into_iter().zip(rendered) {
         out.push(Rendered {
             path: file.path,
-            contents,
+            contents: contents?,
             ownership: file.ownership,
             template: file.template,
         });
