@@ -167,6 +167,10 @@ fn go_module(root: &Path) -> Option<String> {
 /// Validation errors in a model make the command stop; warnings are printed.
 fn check_model(model: &Model, lang: Lang) -> Result<bool> {
     let mut diags = validate::validate(model);
+    // Lines in a model point into the PRD it came from, not into backend-pro.yaml.
+    for d in &mut diags {
+        (d.line, d.col) = (0, 0);
+    }
     diag::sort(&mut diags);
     eprint!("{}", diag::render_all(&diags, MODEL_PATH, lang));
     Ok(!diag::has_errors(&diags))

@@ -79,8 +79,25 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
         (None, Some(path)) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
-            Model::from_yaml(&text)
-                .with_context(|| format!("{}: not a valid model", path.display()))?
+            let model = Model::from_yaml(&text)
+                .with_context(|| format!("{}: not a valid model", path.display()))?;
+            // A hand-edited model gets the same cross-checks as an extracted one.
+            let lang = i18n::pick(lang_flag, Some(model.service.lang), env.as_deref());
+            let mut diags = backend_pro::validate::validate(&model);
+            // Lines in a model point into the PRD it came from, not into this file.
+            for d in &mut diags {
+                (d.line, d.col) = (0, 0);
+            }
+            diag::sort(&mut diags);
+            eprint!(
+                "{}",
+                diag::render_all(&diags, &path.display().to_string(), lang)
+            );
+            if diag::has_errors(&diags) {
+                eprintln!("{}", i18n::t(lang, "nothing was written", "未写入任何文件"));
+                return Ok(ExitCode::from(1));
+            }
+            model
         }
         (None, None) => bail!("pass --prd PRD.md or --model backend-pro.yaml"),
     };
