@@ -9,7 +9,7 @@
 //! Codes: W406 a Chinese role with no ASCII name (a fallback name is used).
 
 use super::lexicon;
-use super::roles::{section_role, Role};
+use super::roles::{section_roles, Role};
 use crate::diag::{Diagnostic, Text};
 use crate::model::Actor;
 use crate::names;
@@ -121,19 +121,18 @@ const EN_ROLE_WORDS: &[&str] = &[
 pub fn extract(doc: &Document, diags: &mut Vec<Diagnostic>) -> Vec<Actor> {
     let mut out: Vec<Actor> = Vec::new();
     let mut unknown = 0usize;
+    let roles = section_roles(doc);
     // Declared roles first: tables and bullets in role sections.
     for (si, sec) in doc.sections.iter().enumerate() {
         if doc.ancestry(si).iter().any(|s| s.struck) {
             continue;
         }
-        let role = section_role(doc, si);
+        let role = roles[si];
         if role == Role::OutOfScope {
             continue;
         }
         // `### 角色 (Role)` under a data model is an entity, not a roles section.
-        let under_entities = sec
-            .parent
-            .is_some_and(|p| section_role(doc, p) == Role::Entities);
+        let under_entities = sec.parent.is_some_and(|p| roles[p] == Role::Entities);
         let role = if under_entities { Role::Entities } else { role };
         let glossary = doc.ancestry(si).iter().any(|s| {
             let t = s.title.to_lowercase();
@@ -163,10 +162,10 @@ pub fn extract(doc: &Document, diags: &mut Vec<Diagnostic>) -> Vec<Actor> {
     }
     // Then the subjects of stories and requirements that no table declared.
     for (si, sec) in doc.sections.iter().enumerate() {
-        if doc.ancestry(si).iter().any(|s| s.struck) || section_role(doc, si) == Role::OutOfScope {
+        if doc.ancestry(si).iter().any(|s| s.struck) || roles[si] == Role::OutOfScope {
             continue;
         }
-        let in_uc = section_role(doc, si) == Role::UseCases;
+        let in_uc = roles[si] == Role::UseCases;
         let mut lines: Vec<(&str, u32)> = Vec::new();
         for b in &sec.blocks {
             match b {

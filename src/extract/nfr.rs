@@ -5,7 +5,7 @@
 //!
 //! Codes: W501 summary of defaulted values, W502 a value stated twice with different numbers.
 
-use super::roles::{section_role, Role};
+use super::roles::{section_roles, Role};
 use crate::diag::{Diagnostic, Text};
 use crate::model::{Nfr, NfrValue};
 use crate::prd::{fold, Block, DigitRegex, Document};
@@ -111,11 +111,12 @@ struct Acc {
 /// Extracts the NFRs; values not found keep the documented defaults, with one W501.
 pub fn extract(doc: &Document, diags: &mut Vec<Diagnostic>) -> Nfr {
     let mut acc = Acc::default();
+    let roles = section_roles(doc);
     for (si, sec) in doc.sections.iter().enumerate() {
         if doc.ancestry(si).iter().any(|s| s.struck) {
             continue;
         }
-        let rank = match section_role(doc, si) {
+        let rank = match roles[si] {
             Role::OutOfScope => continue,
             Role::Nfr => 0,
             _ => 1,

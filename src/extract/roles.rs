@@ -158,8 +158,13 @@ const MARKERS: &[(Role, &[&str])] = &[
 /// The role a heading names by itself, or [`Role::Other`].
 pub fn role(title: &str) -> Role {
     let t = title.to_lowercase();
+    // An ASCII heading holds none of the Chinese markers.
+    let ascii = t.is_ascii();
     for (role, marks) in MARKERS {
-        if marks.iter().any(|m| t.contains(m)) {
+        if marks
+            .iter()
+            .any(|m| (!ascii || m.is_ascii()) && t.contains(m))
+        {
             return *role;
         }
     }
@@ -177,6 +182,23 @@ pub fn section_role(doc: &Document, idx: usize) -> Role {
         .map(|s| role(&s.title))
         .find(|r| *r != Role::Other)
         .unwrap_or(Role::Other)
+}
+
+/// [`section_role`] of every section, each heading read once.
+pub fn section_roles(doc: &Document) -> Vec<Role> {
+    let mut out: Vec<Role> = Vec::with_capacity(doc.sections.len());
+    for (i, s) in doc.sections.iter().enumerate() {
+        let own = role(&s.title);
+        let r = match s.parent {
+            _ if own != Role::Other => own,
+            None => Role::Other,
+            // Parents come first; `section_role` walks any other shape.
+            Some(p) if p < i => out[p],
+            Some(_) => section_role(doc, i),
+        };
+        out.push(r);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use crate::diag::{Diagnostic, Text};
 use crate::extract::headings::{split_name, NameParts};
-use crate::extract::roles::{role, section_role, Role};
+use crate::extract::roles::{role, section_roles, Role};
 use crate::extract::Ctx;
 use crate::model::{Lang, Service};
 use crate::names;
@@ -200,11 +200,12 @@ fn description(doc: &Document) -> String {
             }
         }
     }
+    let roles = section_roles(doc);
     for s in doc.sections.iter() {
         let parent_role = s
             .parent
             .filter(|&p| doc.sections.get(p).is_some_and(|ps| ps.level >= 2))
-            .map(|p| section_role(doc, p))
+            .map(|p| roles[p])
             .unwrap_or(Role::Other);
         let lower = s.title.to_lowercase();
         let overview = [

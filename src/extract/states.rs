@@ -7,7 +7,7 @@
 //! E301 same action twice from one state, E302 state not in the entity's enum.
 
 use super::lexicon;
-use super::roles::{section_role, Role};
+use super::roles::{section_roles, Role};
 use crate::diag::{Diagnostic, Text};
 use crate::model::{Entity, EnumValue, FieldType, StateMachine, Transition};
 use crate::names;
@@ -182,12 +182,13 @@ pub fn extract(doc: &Document, entities: &mut [Entity], diags: &mut Vec<Diagnost
 /// Every candidate machine in document order.
 fn collect(doc: &Document) -> Vec<Candidate> {
     let mut out = Vec::new();
+    let roles = section_roles(doc);
     for (si, sec) in doc.sections.iter().enumerate() {
         let ancestry = doc.ancestry(si);
         if ancestry.iter().any(|s| s.struck) {
             continue;
         }
-        let role = section_role(doc, si);
+        let role = roles[si];
         if role == Role::OutOfScope {
             continue;
         }

@@ -10,7 +10,7 @@
 
 use super::actors;
 use super::lexicon::{self, EN_COMMAND_VERBS, EN_QUERY_VERBS, ZH_COMMAND_VERBS, ZH_QUERY_VERBS};
-use super::roles::{section_role, Role};
+use super::roles::{section_roles, Role};
 use crate::diag::{Diagnostic, Text};
 use crate::model::{Actor, Entity, UseCase, UseCaseKind};
 use crate::names;
@@ -144,11 +144,12 @@ fn collect(doc: &Document) -> Vec<Raw> {
             })
     };
     let mut done_story = BTreeSet::new();
+    let roles = section_roles(doc);
     for (si, sec) in doc.sections.iter().enumerate() {
         if doc.ancestry(si).iter().any(|s| s.struck) {
             continue;
         }
-        let role = section_role(doc, si);
+        let role = roles[si];
         if matches!(
             role,
             Role::OutOfScope | Role::Nfr | Role::Entities | Role::States
