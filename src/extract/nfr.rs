@@ -8,7 +8,7 @@
 use super::roles::{section_roles, Role};
 use crate::diag::{Diagnostic, Text};
 use crate::model::{Nfr, NfrValue};
-use crate::prd::{fold, Block, DigitRegex, Document};
+use crate::prd::{fold, Block, Document, NarrowRegex};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -22,61 +22,61 @@ fn re(s: &str) -> Regex {
     Regex::new(s).unwrap_or_else(|e| panic!("nfr regex {s}: {e}"))
 }
 
-static QPS_AFTER: LazyLock<DigitRegex> = LazyLock::new(|| {
-    DigitRegex::new(&format!(
+static QPS_AFTER: LazyLock<NarrowRegex> = LazyLock::new(|| {
+    NarrowRegex::digits(&format!(
         r"(?i){NUM}{MULT}\s*(?:qps|tps|rps|req/s|reqs/s|requests?\s*/\s*s(?:ec)?|requests?\s+per\s+second|次\s*/\s*秒|次每秒)"
     ))
 });
-static QPS_BEFORE: LazyLock<DigitRegex> = LazyLock::new(|| {
-    DigitRegex::new(&format!(
+static QPS_BEFORE: LazyLock<NarrowRegex> = LazyLock::new(|| {
+    NarrowRegex::digits(&format!(
         r"(?i)(?:qps|tps|rps|吞吐量|每秒请求数)\s*(?:峰值)?\s*[:=]?\s*(?:达到|不低于|不少于|至少|at least|of|>=|≥|>)?\s*{NUM}{MULT}"
     ))
 });
-static QPS_ZH: LazyLock<DigitRegex> = LazyLock::new(|| {
-    DigitRegex::new(&format!(
+static QPS_ZH: LazyLock<NarrowRegex> = LazyLock::new(|| {
+    NarrowRegex::digits(&format!(
         r"每秒\s*(?:处理|支持|承载)?\s*{NUM}{MULT}\s*(?:个|次)?\s*(?:请求|访问|调用)"
     ))
 });
 
-static PERCENTILE: LazyLock<DigitRegex> = LazyLock::new(|| {
-    DigitRegex::new(&format!(
+static PERCENTILE: LazyLock<NarrowRegex> = LazyLock::new(|| {
+    NarrowRegex::digits(&format!(
         r"(?i)\b(?:tp|p)(9[059])\b[^\d\n]{{0,20}}?{NUM}\s*(ms|毫秒|s|秒|sec|seconds?)\b?"
     ))
 });
-static PERCENT_OF_REQUESTS: LazyLock<DigitRegex> = LazyLock::new(|| {
-    DigitRegex::new(&format!(
+static PERCENT_OF_REQUESTS: LazyLock<NarrowRegex> = LazyLock::new(|| {
+    NarrowRegex::digits(&format!(
         r"(?i)\b(9[059])\s*%\s*(?:of\s+)?(?:the\s+)?(?:api\s+)?(?:requests|请求|调用)[^\d\n]{{0,40}}?{NUM}\s*(ms|毫秒|s|秒)"
     ))
 });
-static PLAIN_LATENCY: LazyLock<DigitRegex> = LazyLock::new(|| {
-    DigitRegex::new(&format!(
+static PLAIN_LATENCY: LazyLock<NarrowRegex> = LazyLock::new(|| {
+    NarrowRegex::digits(&format!(
         r"(?i)(?:响应时间|响应耗时|延迟|时延|latency|response\s+time)[^\d\n]{{0,20}}?{NUM}\s*(ms|毫秒|s|秒)"
     ))
 });
 
 static AVAILABILITY_KW: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)可用性|可用率|服务可用|uptime|availability|\bsla\b|\bslo\b"));
-static PERCENT: LazyLock<DigitRegex> =
-    LazyLock::new(|| DigitRegex::new(r"(\d{2,3}(?:\.\d+)?)\s*%"));
+static PERCENT: LazyLock<NarrowRegex> =
+    LazyLock::new(|| NarrowRegex::digits(r"(\d{2,3}(?:\.\d+)?)\s*%"));
 
-static CONCURRENCY_AFTER: LazyLock<DigitRegex> = LazyLock::new(|| {
-    DigitRegex::new(&format!(
+static CONCURRENCY_AFTER: LazyLock<NarrowRegex> = LazyLock::new(|| {
+    NarrowRegex::digits(&format!(
         r"(?i){NUM}{MULT}\s*(?:个|名|位|人)?[\p{{Han}}A-Za-z ]{{0,12}}?(?:同时在线|并发|concurrent|simultaneous)"
     ))
 });
-static CONCURRENCY_BEFORE: LazyLock<DigitRegex> = LazyLock::new(|| {
-    DigitRegex::new(&format!(
+static CONCURRENCY_BEFORE: LazyLock<NarrowRegex> = LazyLock::new(|| {
+    NarrowRegex::digits(&format!(
         r"(?i)(?:并发(?:用户数?|数|量|连接数?|请求数?)?|同时在线(?:用户数?|人数)?|concurrency|concurrent users)\s*[:=]?\s*(?:达到|不低于|不少于|支持|至少|of|>=|≥)?\s*{NUM}{MULT}"
     ))
 });
 
-static RETENTION: LazyLock<DigitRegex> = LazyLock::new(|| {
-    DigitRegex::new(&format!(
+static RETENTION: LazyLock<NarrowRegex> = LazyLock::new(|| {
+    NarrowRegex::digits(&format!(
         r"(?i)(?:保留|保存|留存|存档|retain(?:ed)?|retention|kept|keep|stored|archived)[^\d\n]{{0,24}}?{NUM}\s*(天|日|个月|月|年|days?|months?|years?|yrs?)"
     ))
 });
-static RETENTION_BEFORE: LazyLock<DigitRegex> = LazyLock::new(|| {
-    DigitRegex::new(&format!(
+static RETENTION_BEFORE: LazyLock<NarrowRegex> = LazyLock::new(|| {
+    NarrowRegex::digits(&format!(
         r"(?i){NUM}[- ]?(day|month|year)s?\s+(?:data\s+)?retention"
     ))
 });

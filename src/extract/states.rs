@@ -11,7 +11,7 @@ use super::roles::{section_roles, Role};
 use crate::diag::{Diagnostic, Text};
 use crate::model::{Entity, EnumValue, FieldType, StateMachine, Transition};
 use crate::names;
-use crate::prd::{fold, Block, DigitRegex, Document, Table};
+use crate::prd::{fold, Block, Document, NarrowRegex, Table};
 use regex::Regex;
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
@@ -57,20 +57,18 @@ static ARROW: LazyLock<Regex> = LazyLock::new(|| {
     .expect("arrow regex")
 });
 
-static STATE_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"^(?:{STATE})$")).expect("state regex"));
+static STATE_RE: LazyLock<NarrowRegex> =
+    LazyLock::new(|| NarrowRegex::ascii(&format!(r"^(?:{STATE})$")));
 
 /// `state (label)`.
-static STATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"^({STATE})\s*(?:\(([^()]*)\))?$")).expect("state label regex")
-});
+static STATE_LABEL: LazyLock<NarrowRegex> =
+    LazyLock::new(|| NarrowRegex::ascii(&format!(r"^({STATE})\s*(?:\(([^()]*)\))?$")));
 
 /// Last segment: `state`, `state : event`, `state (event)`, `state(label) : event`.
-static LAST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static LAST: LazyLock<NarrowRegex> = LazyLock::new(|| {
+    NarrowRegex::ascii(&format!(
         r"^({STATE})\s*(?:\(([^()]*)\))?\s*(?::\s*(.*?))?\s*[,;.]?$"
     ))
-    .expect("last segment regex")
 });
 
 static MERMAID_ALIAS: LazyLock<Regex> = LazyLock::new(|| {
@@ -84,8 +82,8 @@ static MERMAID_NODE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("node regex")
 });
 
-static LEADING_MARKER: LazyLock<DigitRegex> =
-    LazyLock::new(|| DigitRegex::new(r"^(?:[-*+]\s+|\d+[.)]\s+)"));
+static LEADING_MARKER: LazyLock<NarrowRegex> =
+    LazyLock::new(|| NarrowRegex::digits(r"^(?:[-*+]\s+|\d+[.)]\s+)"));
 
 static PAREN_ASCII: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\(\s*([A-Za-z][A-Za-z0-9_ -]*)\s*\)").expect("paren regex"));

@@ -4,7 +4,7 @@
 //! through [`Lookup`] so that a type can name an entity declared later in the PRD.
 
 use crate::model::{EnumValue, FieldType};
-use crate::prd::{fold, DigitRegex};
+use crate::prd::{fold, NarrowRegex};
 use regex::Regex;
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -296,8 +296,8 @@ static PIPE_ENUM: LazyLock<Regex> = LazyLock::new(|| {
 static HEAD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([A-Za-z][A-Za-z0-9_-]*|\p{Han}+)").expect("regex"));
 static ARGS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*\(([^()]*)\)").expect("regex"));
-static NUM_ARGS: LazyLock<DigitRegex> =
-    LazyLock::new(|| DigitRegex::new(r"^\s*(\d+)\s*(?:,\s*(\d+)\s*)?$"));
+static NUM_ARGS: LazyLock<NarrowRegex> =
+    LazyLock::new(|| NarrowRegex::digits(r"^\s*(\d+)\s*(?:,\s*(\d+)\s*)?$"));
 static TARGET_TABLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^([A-Za-z_][A-Za-z0-9_]*|\p{Han}+)(?:\s*[.(]\s*[A-Za-z_][A-Za-z0-9_]*\s*\)?)?")
         .expect("regex")
@@ -546,8 +546,8 @@ fn plain_value(p: &str) -> EnumValue {
     }
 }
 
-static CODE_ITEM: LazyLock<DigitRegex> = LazyLock::new(|| {
-    DigitRegex::new(r"(?:^|[\s(,/;|:])(\d+)\s*[-:=]\s*([^\s\d,/;|()=:-][^\s,/;|()=:]*)")
+static CODE_ITEM: LazyLock<NarrowRegex> = LazyLock::new(|| {
+    NarrowRegex::digits(r"(?:^|[\s(,/;|:])(\d+)\s*[-:=]\s*([^\s\d,/;|()=:-][^\s,/;|()=:]*)")
 });
 
 /// An integer-code list such as `1-男/2-女` or `0:禁用, 1:启用` (at least two codes).
@@ -608,8 +608,8 @@ static RE_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)(?:(?-u:\b)default(?:s to)?|默认值?|缺省值?)\s*(?:[:=]|为|是)?\s*('[^']*'|"[^"]*"|[^\s,;()]+(?:\(\))?)"#)
         .expect("regex")
 });
-static RE_MAXLEN: LazyLock<DigitRegex> = LazyLock::new(|| {
-    DigitRegex::new(
+static RE_MAXLEN: LazyLock<NarrowRegex> = LazyLock::new(|| {
+    NarrowRegex::digits(
         r"(?i)(?:(?-u:\b)max(?:imum)?(?:[\s_-]*(?:length|len))?|最大长度|最长|长度|(?-u:\b)length|(?-u:\b)len|≤|<=|不超过|最多)\s*[:=]?\s*(\d+)|(?:\d+\s*-\s*)?(\d+)\s*(?:个)?(?:字符|字|位|chars?(?-u:\b)|characters(?-u:\b))",
     )
 });

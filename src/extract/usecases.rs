@@ -14,24 +14,24 @@ use super::roles::{section_roles, Role};
 use crate::diag::{Diagnostic, Text};
 use crate::model::{Actor, Entity, UseCase, UseCaseKind};
 use crate::names;
-use crate::prd::{fold, Block, DigitRegex, Document, Table};
+use crate::prd::{fold, Block, Document, NarrowRegex, Table};
 use regex::Regex;
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 /// `User Story 1 - Title (Priority: P1)`, `用户故事 1 - …`, `Story 1.2 Title`, `故事 1.2`.
-static STORY_HEADING: LazyLock<DigitRegex> = LazyLock::new(|| {
-    DigitRegex::new(
+static STORY_HEADING: LazyLock<NarrowRegex> = LazyLock::new(|| {
+    NarrowRegex::digits(
         r"(?i)^(?:user\s+story|用户故事|story|故事)\s*(\d+(?:\.\d+)*)\s*[-–—:.]?\s*(.*?)\s*(?:\((?:priority|优先级)\s*:?\s*\w+\))?\s*$",
     )
 });
 /// Kiro `Requirement 3: Title`, `需求 3:…`.
-static REQ_HEADING: LazyLock<DigitRegex> = LazyLock::new(|| {
-    DigitRegex::new(r"(?i)^(?:requirement|需求)\s*(\d+(?:\.\d+)*)\s*[-–—:.]?\s*(.*?)\s*$")
+static REQ_HEADING: LazyLock<NarrowRegex> = LazyLock::new(|| {
+    NarrowRegex::digits(r"(?i)^(?:requirement|需求)\s*(\d+(?:\.\d+)*)\s*[-–—:.]?\s*(.*?)\s*$")
 });
 /// `FR-001: …`, `FR1: …`, `US-3: …`, `REQ-2 …`.
-static REQ_ID: LazyLock<DigitRegex> = LazyLock::new(|| {
-    DigitRegex::new(r"^\s*((?:FR|REQ|UC|US|F)[-_]?\d+(?:\.\d+)*)\s*[:.)\]]\s*(.+)$")
+static REQ_ID: LazyLock<NarrowRegex> = LazyLock::new(|| {
+    NarrowRegex::digits(r"^\s*((?:FR|REQ|UC|US|F)[-_]?\d+(?:\.\d+)*)\s*[:.)\]]\s*(.+)$")
 });
 /// The "I want" part of a story.
 static EN_WANT: LazyLock<Regex> = LazyLock::new(|| {

@@ -4,7 +4,7 @@
 
 mod text;
 
-pub use text::{fold, normalize_title, plain_inline, DigitRegex};
+pub use text::{fold, normalize_title, plain_inline, NarrowRegex};
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 

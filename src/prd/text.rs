@@ -22,8 +22,8 @@ pub fn fold(s: &str) -> String {
         .collect()
 }
 
-static NUMBERING: LazyLock<DigitRegex> = LazyLock::new(|| {
-    DigitRegex::new(
+static NUMBERING: LazyLock<NarrowRegex> = LazyLock::new(|| {
+    NarrowRegex::digits(
         r"^(?:第[一二三四五六七八九十百零\d]+[章节部分篇条]\s*|[一二三四五六七八九十]+[,.]\s*|\([一二三四五六七八九十\d]+\)\s*|[A-Za-z]?\d+(?:\.\d+)*[.),]?\s*)",
     )
 });
@@ -33,36 +33,53 @@ static SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
         .expect("suffix regex")
 });
 
-/// A regex whose pattern uses `\d`, compiled for the text it is run on. Unicode `\d` (the
-/// decimal digits of every script) is ~70 ranges and costs far more to compile than `[0-9]`
-/// (`[^\d\n]{0,40}` forty times over), while folded text practically never holds a decimal
-/// digit outside ASCII. So the pattern is compiled with `[0-9]` in place of `\d` for text
-/// without such a digit, where both match the same, and as written only for text with one.
-pub struct DigitRegex {
+/// A regex compiled for the text it is run on: as written, or, where that matches the same,
+/// with narrow ASCII classes in place of Unicode ones, which cost far less to compile.
+///
+/// - [`NarrowRegex::digits`]: Unicode `\d` (the decimal digits of every script) is ~70
+///   ranges (`[^\d\n]{0,40}` forty times over); folded text practically never holds a
+///   decimal digit outside ASCII, so `\d` is compiled as `[0-9]` for text without one.
+/// - [`NarrowRegex::ascii`]: `\p{L}`, `\p{N}` and `\d` are compiled as `[A-Za-z]`, `[0-9]`
+///   and `[0-9]` for ASCII text. Only for patterns without `(?i)`.
+pub struct NarrowRegex {
     pattern: String,
-    ascii: OnceLock<Regex>,
+    /// Whether letters (`\p{L}`, `\p{N}`) are narrowed too, for ASCII text only.
+    letters: bool,
+    narrow: OnceLock<Regex>,
     unicode: OnceLock<Regex>,
 }
 
-impl DigitRegex {
-    pub fn new(pattern: &str) -> Self {
-        DigitRegex {
+impl NarrowRegex {
+    pub fn digits(pattern: &str) -> Self {
+        Self::new(pattern, false)
+    }
+
+    pub fn ascii(pattern: &str) -> Self {
+        Self::new(pattern, true)
+    }
+
+    fn new(pattern: &str, letters: bool) -> Self {
+        NarrowRegex {
             pattern: pattern.to_string(),
-            ascii: OnceLock::new(),
+            letters,
+            narrow: OnceLock::new(),
             unicode: OnceLock::new(),
         }
     }
 
     /// The compiled regex to run on `text`.
     pub fn get(&self, text: &str) -> &Regex {
-        // `is_numeric` (Nd, Nl, No) covers every character `\d` (Nd) matches.
-        let other_digits =
-            !text.is_ascii() && text.chars().any(|c| !c.is_ascii() && c.is_numeric());
-        if other_digits {
+        let wide = if self.letters {
+            !text.is_ascii()
+        } else {
+            // `is_numeric` (Nd, Nl, No) covers every character `\d` (Nd) matches.
+            !text.is_ascii() && text.chars().any(|c| !c.is_ascii() && c.is_numeric())
+        };
+        if wide {
             self.unicode.get_or_init(|| compile(&self.pattern))
         } else {
-            self.ascii
-                .get_or_init(|| compile(&ascii_digits(&self.pattern)))
+            self.narrow
+                .get_or_init(|| compile(&narrow(&self.pattern, self.letters)))
         }
     }
 
@@ -78,6 +95,10 @@ impl DigitRegex {
         self.get(text).find(text)
     }
 
+    pub fn is_match(&self, text: &str) -> bool {
+        self.get(text).is_match(text)
+    }
+
     pub fn replace<'h>(&self, text: &'h str, rep: &str) -> Cow<'h, str> {
         self.get(text).replace(text, rep)
     }
@@ -88,24 +109,25 @@ fn compile(pattern: &str) -> Regex {
     Regex::new(pattern).unwrap_or_else(|e| panic!("regex {pattern}: {e}"))
 }
 
-/// `pattern` with every `\d` written `[0-9]` (a class nested in a class is valid:
-/// `[^\d\n]` → `[^[0-9]\n]`).
-fn ascii_digits(pattern: &str) -> String {
+/// `pattern` with every `\d` written `[0-9]` and, with `letters`, every `\p{L}` `[A-Za-z]`
+/// and `\p{N}` `[0-9]` (a class nested in a class is valid: `[^\d\n]` → `[^[0-9]\n]`).
+fn narrow(pattern: &str, letters: bool) -> String {
     let mut out = String::with_capacity(pattern.len() + 16);
-    let mut chars = pattern.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('d') => out.push_str("[0-9]"),
-            Some(n) => {
-                out.push(c);
-                out.push(n);
-            }
-            None => out.push(c),
-        }
+    let mut rest = pattern;
+    while let Some(c) = rest.chars().next() {
+        let (put, len) = match c {
+            '\\' if rest[1..].starts_with('d') => ("[0-9]", 2),
+            '\\' if letters && rest[1..].starts_with("p{L}") => ("[A-Za-z]", 5),
+            '\\' if letters && rest[1..].starts_with("p{N}") => ("[0-9]", 5),
+            // Any other escape, kept whole (`\\d` is a backslash and a `d`).
+            '\\' => (
+                &rest[..1 + rest[1..].chars().next().map_or(0, char::len_utf8)],
+                1 + rest[1..].chars().next().map_or(0, char::len_utf8),
+            ),
+            _ => (&rest[..c.len_utf8()], c.len_utf8()),
+        };
+        out.push_str(put);
+        rest = &rest[len..];
     }
     out
 }
@@ -175,12 +197,16 @@ mod tests {
     }
 
     #[test]
-    fn digit_regex() {
+    fn narrow_regex() {
         assert_eq!(
-            ascii_digits(r"[^\d\n]{0,4}\\d\.\d+"),
-            r"[^[0-9]\n]{0,4}\\d\.[0-9]+"
+            narrow(r"[^\d\n]{0,4}\\d\.\d+\p{L}", false),
+            r"[^[0-9]\n]{0,4}\\d\.[0-9]+\p{L}"
         );
-        let r = DigitRegex::new(r"^[^\d\n]*(\d+)$");
+        assert_eq!(
+            narrow(r"[\p{L}\p{N}_]+\p{Han}", true),
+            r"[[A-Za-z][0-9]_]+\p{Han}"
+        );
+        let r = NarrowRegex::digits(r"^[^\d\n]*(\d+)$");
         // Arabic-Indic digits are `\d` too.
         for (text, want) in [
             ("abc 42", Some("42")),
@@ -189,6 +215,10 @@ mod tests {
         ] {
             let got = r.captures(text).map(|c| c[1].to_string());
             assert_eq!(got.as_deref(), want, "{text}");
+        }
+        let r = NarrowRegex::ascii(r"^([\p{L}\p{N}_]+)$");
+        for (text, want) in [("draft_2", true), ("待支付", true), ("a-b", false)] {
+            assert_eq!(r.is_match(text), want, "{text}");
         }
     }
 }
