@@ -27,7 +27,8 @@
 #
 # Uses DATABASE_URL/REDIS_URL when both are set (scripts/test.sh), else starts its own services.
 # Knobs: BACKEND_PRO=path, KEEP_WORKDIR=1, BP_RESULTS=file (one "PASS|FAIL|SKIP label step" line
-# per phase), BP_LABEL, BP_EVOLVE_RACE=all (go test -race after phase 2 as well).
+# per phase), BP_LABEL, BP_EVOLVE_RACE=all (go test -race after phase 2 as well),
+# BP_EVOLVE_SCENARIO=dir (another scenario dir than tests/evolve/<name>, e.g. a variant to explore).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -44,7 +45,7 @@ if [ "$#" -lt 1 ] || [ "$#" -gt 2 ] || [ "$1" = -h ] || [ "$1" = --help ]; then
 fi
 NAME=$1
 PRD=$ROOT/examples/$NAME/PRD.md
-SCEN=$ROOT/tests/evolve/$NAME
+SCEN=${BP_EVOLVE_SCENARIO:-$ROOT/tests/evolve/$NAME}
 LABEL=${BP_LABEL:-$NAME}
 [ -f "$PRD" ] || die "no such example: $PRD"
 [ -f "$SCEN/scenario.conf" ] || die "no evolution scenario for $NAME: $SCEN/scenario.conf (see docs/TESTING.md)"

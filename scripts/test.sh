@@ -8,11 +8,14 @@
 #      ungraceful one (scripts/bench/gin-hello), so a green SIGTERM check means something
 #   5. PostgreSQL + Redis (scripts/services.sh: installed when missing, free loopback ports, temp dirs)
 #   6. for every examples/*/PRD.md, and every model file asked for: scripts/check-generated.sh
+#   7. for every example: scripts/evolve-scenario.sh (new → edit → add entity → add field → sync →
+#      remove → undo → conflicts, everything re-checked after each step; tests/evolve/<name>/)
 #
-#   ./scripts/test.sh [--example NAME]... [--model FILE]... [--no-cargo] [--no-examples]
+#   ./scripts/test.sh [--example NAME]... [--model FILE]... [--no-cargo] [--no-examples] [--no-evolve]
 #
 # Env: BP_EXAMPLES="shop library" (only these), BP_MODELS="a.yaml b.yaml" (add these; globs ok),
-# BP_STRICT_FMT=1, BP_SKIP_CARGO=1, BP_SKIP_SELFTEST=1, CARGO_TARGET_DIR (respected).
+# BP_STRICT_FMT=1, BP_SKIP_CARGO=1, BP_SKIP_SELFTEST=1, BP_SKIP_EVOLVE=1 (no evolution scenarios),
+# CARGO_TARGET_DIR (respected).
 # Ends with "harness: N passed, M failed[, K skipped]" alone on a line; non-zero exit on any failure.
 set -euo pipefail
 
@@ -27,12 +30,14 @@ EXAMPLES=()
 MODELS=()
 SKIP_CARGO=${BP_SKIP_CARGO:-0}
 SKIP_EXAMPLES=0
+SKIP_EVOLVE=${BP_SKIP_EVOLVE:-0}
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --example) EXAMPLES+=("$2"); shift 2 ;;
     --model) MODELS+=("$2"); shift 2 ;;
     --no-cargo) SKIP_CARGO=1; shift ;;
     --no-examples) SKIP_EXAMPLES=1; shift ;;
+    --no-evolve) SKIP_EVOLVE=1; shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument: $1 (see --help)" ;;
   esac
@@ -187,6 +192,25 @@ if [ "${#INPUTS[@]}" -gt 0 ]; then
       CHILD_PID=$!
       wait "$CHILD_PID" || true
       CHILD_PID=
+      # The evolution scenario of the example (examples only; records one line per phase).
+      case "$f" in
+        examples/*/PRD.md)
+          if [ "$SKIP_EVOLVE" = 1 ]; then
+            log "$label: evolution scenario skipped (BP_SKIP_EVOLVE=1)"
+          else
+            log "evolution scenario: $label"
+            rc=0
+            BP_LABEL=$label "$ROOT/scripts/evolve-scenario.sh" "$label" &
+            CHILD_PID=$!
+            wait "$CHILD_PID" || rc=$?
+            CHILD_PID=
+            # A scenario that stopped before recording a phase (no tests/evolve/<name>/, …).
+            if [ "$rc" -ne 0 ] && ! grep -q "^FAIL $label evolve:" "$BP_RESULTS"; then
+              record FAIL "$label" evolve
+            fi
+          fi
+          ;;
+      esac
     done
   fi
 fi
