@@ -136,7 +136,7 @@ pub fn reconcile(rendered: &[Rendered], snap: &Snapshot, generator: &str) -> Pla
                 } else if snap.ledger.wrote(&r.path, d.as_bytes()) {
                     change(r, Action::Update, Some(r.contents.clone()), generator)
                 } else {
-                    conflict(r, "generated file was edited by hand (DO NOT EDIT); move your change to a non-generated file", known)
+                    conflict(r, "generated file was edited by hand (DO NOT EDIT); move your change to a non-generated file", generator)
                 }
             }
             (Ownership::AppendOnly, Some(_)) => FileChange {
@@ -153,10 +153,10 @@ pub fn reconcile(rendered: &[Rendered], snap: &Snapshot, generator: &str) -> Pla
                 Err(regions::RegionError::MissingMarkers(name)) => conflict(
                     r,
                     &format!("owned region markers `backend-pro:{name}` are missing; restore them"),
-                    known,
+                    generator,
                 ),
                 Err(regions::RegionError::Unbalanced(name)) => {
-                    conflict(r, &format!("owned region `backend-pro:{name}` is not closed properly"), known)
+                    conflict(r, &format!("owned region `backend-pro:{name}` is not closed properly"), generator)
                 }
             },
         });
@@ -199,6 +199,8 @@ pub fn reconcile(rendered: &[Rendered], snap: &Snapshot, generator: &str) -> Pla
                         "no longer generated, but edited by hand; delete it or move your change"
                             .into(),
                 },
+                // Forced, the file is deleted (after a backup), so the ledger forgets it.
+                entry: None,
                 ..keep("")
             },
             (Ownership::Scaffold, Some(d))
@@ -213,16 +215,14 @@ pub fn reconcile(rendered: &[Rendered], snap: &Snapshot, generator: &str) -> Pla
     Plan { changes }
 }
 
-fn conflict(r: &Rendered, reason: &str, known: Option<&LedgerEntry>) -> FileChange {
+/// Nothing is written unless forced; forced, the new render wins (after a backup made by
+/// the caller), so the ledger entry and merge base describe the new render.
+fn conflict(r: &Rendered, reason: &str, generator: &str) -> FileChange {
     FileChange {
-        path: r.path.clone(),
         action: Action::Conflict {
             reason: reason.to_string(),
         },
-        // Forced: the new render wins (after a backup made by the caller).
-        new_contents: Some(r.contents.clone()),
-        entry: known.cloned(),
-        base: None,
+        ..change(r, Action::Create, Some(r.contents.clone()), generator)
     }
 }
 
@@ -235,7 +235,7 @@ fn scaffold(r: &Rendered, disk: &str, snap: &Snapshot, generator: &str) -> FileC
             conflict(
                 r,
                 "a file you wrote is where a new file would go; rename it",
-                None,
+                generator,
             )
         };
     };
@@ -322,6 +322,17 @@ mod tests {
         let next = vec![rendered("a.gen.go", "gen 2\n", Ownership::Generated)];
         let plan = reconcile(&next, &snap, "t");
         assert!(plan.has_conflicts());
+    }
+
+    #[test]
+    fn a_forced_conflict_records_the_new_render() {
+        let files = vec![rendered("a.gen.go", "gen\n", Ownership::Generated)];
+        let mut snap = applied(&reconcile(&files, &Snapshot::default(), "t"));
+        snap.files.insert("a.gen.go".into(), b"mine\n".to_vec());
+        let next = vec![rendered("a.gen.go", "gen 2\n", Ownership::Generated)];
+        let forced = applied(&reconcile(&next, &snap, "t"));
+        assert!(forced.ledger.wrote("a.gen.go", b"gen 2\n"));
+        assert!(reconcile(&next, &forced, "t").is_noop());
     }
 
     #[test]

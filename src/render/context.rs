@@ -790,7 +790,13 @@ fn field_ctx(model: &Model, e: &Entity, f: &Field) -> Result<FieldCtx, String> {
         samples(f, &enum_vals, &ref_go, &names::go_package(&e.name));
     let sample2_uses_u =
         sample2.contains(", u") || sample2.contains("(u") || sample2.contains("(u)");
-    let (sample, sample2) = if nullable {
+    let (sample, sample2) = if nullable && go_base == "int64" {
+        // An untyped constant would make ptr infer *int.
+        (
+            format!("ptr(int64({sample}))"),
+            format!("ptr(int64({sample2}))"),
+        )
+    } else if nullable {
         (format!("ptr({sample})"), format!("ptr({sample2})"))
     } else {
         (sample, sample2)
