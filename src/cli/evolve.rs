@@ -639,6 +639,27 @@ pub fn check(args: ProjectArg, lang_flag: Option<Lang>) -> Result<ExitCode> {
 pub fn undo(args: ProjectArg, lang_flag: Option<Lang>) -> Result<ExitCode> {
     let lang = i18n::pick(lang_flag, None, i18n::env_locale().as_deref());
     let entry = project::undo(&args.project).map_err(|e| anyhow!("{e}"))?;
+    // Files only: a database that already ran the removed migrations must be rolled back by
+    // hand, or a later migration reusing the number would be skipped by goose.
+    let removed: Vec<&String> = entry
+        .files
+        .iter()
+        .filter(|(path, existed)| !**existed && path.starts_with("migrations/"))
+        .map(|(path, _)| path)
+        .collect();
+    if !removed.is_empty() {
+        eprintln!(
+            "{}",
+            i18n::t(
+                lang,
+                "warning: undo removed these migrations; if a database already applied them, roll it back with `go run ./cmd/migration down` (once per migration) before it runs newer ones:",
+                "警告：撤销删除了以下迁移；如果数据库已执行过它们，请先用 `go run ./cmd/migration down` 回滚（每个迁移一次），再执行新的迁移："
+            )
+        );
+        for path in removed {
+            eprintln!("  {path}");
+        }
+    }
     println!(
         "{} `{}` ({} {})",
         i18n::t(lang, "reverted", "已撤销"),
