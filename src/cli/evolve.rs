@@ -652,8 +652,8 @@ pub fn undo(args: ProjectArg, lang_flag: Option<Lang>) -> Result<ExitCode> {
             "{}",
             i18n::t(
                 lang,
-                "warning: undo removed these migrations; if a database already applied them, roll it back with `go run ./cmd/migration down` (once per migration) before it runs newer ones:",
-                "警告：撤销删除了以下迁移；如果数据库已执行过它们，请先用 `go run ./cmd/migration down` 回滚（每个迁移一次），再执行新的迁移："
+                "warning: undo removed these migrations. A database that already applied them needs their Down first (`go run ./cmd/migration down` before undo); if you undid too early, restore the files from version control, run down, then undo again:",
+                "警告：撤销删除了以下迁移。已执行过它们的数据库需要先回滚（在撤销前运行 `go run ./cmd/migration down`）；如果已经撤销，请从版本控制恢复这些文件，回滚后再撤销："
             )
         );
         for path in removed {
