@@ -178,11 +178,23 @@ fn invalid_model_file_is_reported_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let bad = tmp.path().join("bad.yaml");
     let text = std::fs::read_to_string(model()).unwrap();
-    std::fs::write(&bad, text.replacen("references: Customer", "references: Nobody", 1)).unwrap();
+    std::fs::write(
+        &bad,
+        text.replacen("references: Customer", "references: Nobody", 1),
+    )
+    .unwrap();
     let out = tmp.path().join("svc");
-    let o = new(&["--model", bad.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = new(&[
+        "--model",
+        bad.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("error[E107]") && err.contains("Nobody"), "{err}");
+    assert!(
+        err.contains("error[E107]") && err.contains("Nobody"),
+        "{err}"
+    );
     assert!(!out.exists());
 }
