@@ -373,6 +373,28 @@ impl Model {
     }
 }
 
+impl Field {
+    /// An optional field with no constraints, for building models in code.
+    pub fn new(name: &str, ty: FieldType) -> Field {
+        Field {
+            name: name.to_string(),
+            label: String::new(),
+            ty,
+            list: false,
+            required: false,
+            unique: false,
+            default: None,
+            max_length: None,
+            scale: None,
+            enum_values: vec![],
+            references: None,
+            description: String::new(),
+            example: String::new(),
+            line: 0,
+        }
+    }
+}
+
 impl Entity {
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)

@@ -41,22 +41,7 @@ pub fn parse_field(spec: &str, model: &Model) -> Result<Field, String> {
             "field spec {spec:?}: missing type (e.g. `{name}:string`)"
         ));
     }
-    let mut field = Field {
-        name: name.clone(),
-        label: String::new(),
-        ty: FieldType::String,
-        list: false,
-        required: false,
-        unique: false,
-        default: None,
-        max_length: None,
-        scale: None,
-        enum_values: vec![],
-        references: None,
-        description: String::new(),
-        example: String::new(),
-        line: 0,
-    };
+    let mut field = Field::new(&name, FieldType::String);
     if ty_text != "ref" {
         match types::parse_type(ty_text, &ModelLookup(model)) {
             Parsed::Type(t, rest) if rest.trim().is_empty() => {

@@ -210,16 +210,9 @@ fn engine(overrides: &BTreeMap<String, String>) -> Result<tera::Tera, MigrateErr
 }
 
 fn tera_error(template: &str, e: tera::Error) -> MigrateError {
-    let mut message = e.to_string();
-    let mut src = std::error::Error::source(&e);
-    while let Some(s) = src {
-        message.push_str(": ");
-        message.push_str(&s.to_string());
-        src = s.source();
-    }
     MigrateError::Template {
         template: template.to_string(),
-        message,
+        message: crate::render::tera_message(&e),
     }
 }
 

@@ -64,18 +64,23 @@ fn collect(dir: &Dir<'static>, out: &mut BTreeMap<String, String>) {
     }
 }
 
-fn tera_error(template: &str, e: tera::Error) -> RenderError {
-    // Tera nests the useful cause (e.g. "Variable `x` not found") in its source chain.
+/// A Tera error with its whole source chain: Tera nests the useful cause (e.g. "Variable
+/// `x` not found") there.
+pub(crate) fn tera_message(e: &tera::Error) -> String {
     let mut message = e.to_string();
-    let mut src = std::error::Error::source(&e);
+    let mut src = std::error::Error::source(e);
     while let Some(s) = src {
         message.push_str(": ");
         message.push_str(&s.to_string());
         src = s.source();
     }
+    message
+}
+
+fn tera_error(template: &str, e: tera::Error) -> RenderError {
     RenderError::Template {
         template: template.to_string(),
-        message,
+        message: tera_message(&e),
     }
 }
 
