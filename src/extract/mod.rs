@@ -651,6 +651,18 @@ fn resolve_field(
         && !description.contains(['，', ',', '。', '.', '：', ':', '(', '（', ';', '；', '/'])
     {
         label = std::mem::take(&mut description);
+    } else if label.is_empty() && !description.is_ascii() {
+        // `读者等级（normal-普通读者/vip-VIP读者）`, `定价（元）`: the head before the
+        // parenthesis is the label; the description keeps the whole text.
+        let head = description.split(['（', '(']).next().unwrap_or("").trim();
+        if !head.is_empty()
+            && !head.is_ascii()
+            && head.len() < description.trim().len()
+            && head.chars().count() <= 12
+            && !head.contains(['，', ',', '。', '.', '：', ':', ';', '；', '/'])
+        {
+            label = head.to_string();
+        }
     }
     let field = Field {
         name,
