@@ -373,6 +373,26 @@ impl Model {
     }
 }
 
+impl Model {
+    /// A model with a service and nothing else, for building models in code.
+    pub fn empty(service: &str, lang: Lang) -> Model {
+        Model {
+            version: MODEL_VERSION,
+            service: Service {
+                name: service.to_string(),
+                title: service.to_string(),
+                description: String::new(),
+                lang,
+            },
+            contexts: vec![],
+            entities: vec![],
+            actors: vec![],
+            use_cases: vec![],
+            nfr: Nfr::default(),
+        }
+    }
+}
+
 impl Field {
     /// An optional field with no constraints, for building models in code.
     pub fn new(name: &str, ty: FieldType) -> Field {

@@ -30,20 +30,8 @@ fn opts() -> Options {
 
 fn field(name: &str, ty: FieldType) -> Field {
     Field {
-        name: name.into(),
-        label: String::new(),
-        ty,
-        list: false,
-        required: false,
-        unique: false,
-        default: None,
-        max_length: None,
-        scale: None,
-        enum_values: vec![],
-        references: None,
-        description: String::new(),
-        example: String::new(),
         line: 1,
+        ..Field::new(name, ty)
     }
 }
 

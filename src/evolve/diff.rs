@@ -271,7 +271,7 @@ pub fn diff(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{FieldType, Lang, Nfr, Service, MODEL_VERSION};
+    use crate::model::{FieldType, Lang};
 
     fn field(name: &str, ty: FieldType) -> Field {
         Field {
@@ -281,34 +281,23 @@ mod tests {
     }
 
     fn model(entities: Vec<(&str, Vec<Field>)>) -> Model {
-        Model {
-            version: MODEL_VERSION,
-            service: Service {
-                name: "s".into(),
-                title: "S".into(),
+        let mut m = Model::empty("s", Lang::En);
+        m.entities = entities
+            .into_iter()
+            .map(|(n, fields)| Entity {
+                name: n.into(),
+                label: n.into(),
                 description: String::new(),
-                lang: Lang::En,
-            },
-            contexts: vec![],
-            entities: entities
-                .into_iter()
-                .map(|(n, fields)| Entity {
-                    name: n.into(),
-                    label: n.into(),
-                    description: String::new(),
-                    table: crate::names::table(n),
-                    resource: crate::names::resource(n),
-                    fields,
-                    relations: vec![],
-                    indexes: vec![],
-                    state_machine: None,
-                    line: 1,
-                })
-                .collect(),
-            actors: vec![],
-            use_cases: vec![],
-            nfr: Nfr::default(),
-        }
+                table: crate::names::table(n),
+                resource: crate::names::resource(n),
+                fields,
+                relations: vec![],
+                indexes: vec![],
+                state_machine: None,
+                line: 1,
+            })
+            .collect();
+        m
     }
 
     #[test]

@@ -304,23 +304,10 @@ pub fn remove_entity(model: &Model, name: &str) -> Result<Model, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Lang, Nfr, Service, MODEL_VERSION};
+    use crate::model::Lang;
 
     fn empty() -> Model {
-        Model {
-            version: MODEL_VERSION,
-            service: Service {
-                name: "s".into(),
-                title: "S".into(),
-                description: String::new(),
-                lang: Lang::En,
-            },
-            contexts: vec![],
-            entities: vec![],
-            actors: vec![],
-            use_cases: vec![],
-            nfr: Nfr::default(),
-        }
+        Model::empty("s", Lang::En)
     }
 
     #[test]

@@ -15,7 +15,7 @@ use super::{Ownership, Rendered};
 use crate::model::{Entity, Field, FieldType, Model};
 use crate::plan;
 use crate::render::context::{self, EntityCtx, FieldCtx, Options};
-use crate::render::{default_templates, layout};
+use crate::render::layout;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -198,15 +198,8 @@ pub fn migrations_for(
 }
 
 fn engine(overrides: &BTreeMap<String, String>) -> Result<tera::Tera, MigrateError> {
-    let mut templates = default_templates();
-    for (k, v) in overrides {
-        templates.insert(k.clone(), v.clone());
-    }
-    let mut tera = tera::Tera::default();
-    tera.autoescape_on(vec![]);
-    tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .map_err(|e| tera_error("(templates)", e))?;
-    Ok(tera)
+    crate::render::engine(&crate::render::with_overrides(overrides))
+        .map_err(|e| tera_error("(templates)", e))
 }
 
 fn tera_error(template: &str, e: tera::Error) -> MigrateError {

@@ -64,6 +64,25 @@ fn collect(dir: &Dir<'static>, out: &mut BTreeMap<String, String>) {
     }
 }
 
+/// The default templates with project-local overrides applied.
+pub(crate) fn with_overrides(overrides: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let mut templates = default_templates();
+    for (k, v) in overrides {
+        templates.insert(k.clone(), v.clone());
+    }
+    templates
+}
+
+/// A strict Tera instance (unknown variables fail) holding every template, without
+/// autoescaping (we emit Go and SQL, not HTML). All are added at once: macros imported by one
+/// template must be known when it is parsed.
+pub(crate) fn engine(templates: &BTreeMap<String, String>) -> Result<tera::Tera, tera::Error> {
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![]);
+    tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    Ok(tera)
+}
+
 /// A Tera error with its whole source chain: Tera nests the useful cause (e.g. "Variable
 /// `x` not found") there.
 pub(crate) fn tera_message(e: &tera::Error) -> String {
@@ -92,15 +111,8 @@ pub fn render(
     overrides: &BTreeMap<String, String>,
 ) -> Result<Vec<Rendered>, RenderError> {
     let project = context::project(model, opts).map_err(RenderError::Model)?;
-    let mut templates = default_templates();
-    for (k, v) in overrides {
-        templates.insert(k.clone(), v.clone());
-    }
-    let mut tera = tera::Tera::default();
-    tera.autoescape_on(vec![]);
-    // All at once: macros imported by one template must be known when it is parsed.
-    tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .map_err(|e| tera_error("(templates)", e))?;
+    let templates = with_overrides(overrides);
+    let tera = engine(&templates).map_err(|e| tera_error("(templates)", e))?;
     let project_map = match serde_json::to_value(&project) {
         Ok(serde_json::Value::Object(m)) => m,
         _ => serde_json::Map::new(),
