@@ -181,7 +181,9 @@ pub fn migrations_for(
     if jobs.is_empty() {
         return Ok(Vec::new());
     }
-    let tera = engine(overrides)?;
+    let templates = crate::render::with_overrides(overrides);
+    let tera = crate::render::engine_for(&templates, jobs.iter().map(|(t, _, _)| t.as_str()))
+        .map_err(|e| tera_error("(templates)", e))?;
     let mut out = Vec::new();
     for (template, path, ctx) in jobs {
         let text = tera
@@ -195,11 +197,6 @@ pub fn migrations_for(
         });
     }
     Ok(out)
-}
-
-fn engine(overrides: &BTreeMap<String, String>) -> Result<tera::Tera, MigrateError> {
-    crate::render::engine(&crate::render::with_overrides(overrides))
-        .map_err(|e| tera_error("(templates)", e))
 }
 
 fn tera_error(template: &str, e: tera::Error) -> MigrateError {

@@ -34,10 +34,12 @@ pub struct ProjectCtx {
     pub service: ServiceCtx,
     /// Entities in PRD order.
     pub entities: Vec<EntityCtx>,
-    /// Entities sorted by Go package (import lists).
-    pub by_pkg: Vec<EntityCtx>,
-    /// Entities with referenced ones first (migration and e2e order).
-    pub ordered: Vec<EntityCtx>,
+    /// Indexes into `entities`, sorted by Go package (import lists). Templates loop with
+    /// `{% for i in p.by_pkg %}{% set e = p.entities[i] %}`: indexes, not copies, so the
+    /// context holds each entity once.
+    pub by_pkg: Vec<usize>,
+    /// Indexes into `entities`, referenced ones first (migration and e2e order).
+    pub ordered: Vec<usize>,
     /// Entities some other entity refers to, in dependency order.
     pub referenced: Vec<RefTargetCtx>,
     pub uses: Uses,
@@ -1240,15 +1242,16 @@ pub fn project(model: &Model, opts: &Options) -> Result<ProjectCtx, ContextError
     if !errors.is_empty() {
         return Err(ContextError(errors.join("\n")));
     }
-    let ordered: Vec<EntityCtx> = crate::plan::dependency_order(model)
+    let ordered: Vec<usize> = crate::plan::dependency_order(model)
         .into_iter()
-        .filter_map(|e| entities.iter().find(|c| c.name == e.name).cloned())
+        .filter_map(|e| entities.iter().position(|c| c.name == e.name))
         .collect();
     let all: Vec<FieldCtx> = entities.iter().flat_map(|e| e.fields.clone()).collect();
     let uses = entity_uses(&all, entities.iter().any(|e| e.state.is_some()));
     let referenced: Vec<RefTargetCtx> = ordered
         .iter()
-        .filter(|e: &&EntityCtx| !e.referrers.is_empty())
+        .map(|&i| &entities[i])
+        .filter(|e| !e.referrers.is_empty())
         .map(|e| RefTargetCtx {
             has_refs: !e.ref_targets.is_empty(),
             entity: e.name.clone(),
@@ -1257,8 +1260,8 @@ pub fn project(model: &Model, opts: &Options) -> Result<ProjectCtx, ContextError
             table: e.table.clone(),
         })
         .collect();
-    let mut by_pkg = entities.clone();
-    by_pkg.sort_by(|a, b| a.pkg.cmp(&b.pkg));
+    let mut by_pkg: Vec<usize> = (0..entities.len()).collect();
+    by_pkg.sort_by(|&a, &b| entities[a].pkg.cmp(&entities[b].pkg));
     Ok(ProjectCtx {
         by_pkg,
         module: opts.module.clone(),

@@ -7,17 +7,27 @@
 /// Lays out a Go file.
 pub fn go(text: &str) -> String {
     let lines = tidy_lines(text, true);
-    let aligned = align(&lines);
-    finish(aligned)
+    if text.contains(CELL) {
+        finish(&align(&lines))
+    } else {
+        finish(&lines)
+    }
 }
 
 /// Lays out any other text file (YAML, Markdown, SQL…): trailing spaces and blank runs only.
 pub fn plain(text: &str) -> String {
-    finish(tidy_lines(text, false))
+    finish(&tidy_lines(text, false))
 }
 
-fn finish(lines: Vec<String>) -> String {
-    let mut out = lines.join("\n");
+/// The cell separator templates put between aligned columns.
+const CELL: char = '\u{b}';
+
+fn finish<S: AsRef<str>>(lines: &[S]) -> String {
+    let mut out = String::with_capacity(lines.iter().map(|l| l.as_ref().len() + 1).sum());
+    for l in lines {
+        out.push_str(l.as_ref());
+        out.push('\n');
+    }
     while out.ends_with('\n') {
         out.pop();
     }
@@ -35,8 +45,10 @@ fn closes(line: &str) -> bool {
     t.starts_with('}') || t.starts_with(')')
 }
 
-fn tidy_lines(text: &str, braces: bool) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+/// Lines without trailing blanks; blank runs become one empty line (none just inside braces
+/// for Go, none at the start).
+fn tidy_lines(text: &str, braces: bool) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
     let mut blank_pending = false;
     for raw in text.lines() {
         let line = raw.trim_end_matches([' ', '\t', '\r']);
@@ -48,38 +60,46 @@ fn tidy_lines(text: &str, braces: bool) -> Vec<String> {
             // gofmt drops blank lines just inside braces and parentheses.
             let inside = braces && (out.last().is_some_and(|l| opens(l)) || closes(line));
             if !inside {
-                out.push(String::new());
+                out.push("");
             }
             blank_pending = false;
         }
-        out.push(line.to_string());
+        out.push(line);
     }
     out
 }
 
-struct Row {
-    indent: String,
+struct Row<'a> {
+    indent: &'a str,
     /// Cells terminated by `\v`, then the rest of the line.
-    cells: Vec<String>,
+    cells: Vec<&'a str>,
+    /// Spaces after each cell.
+    pads: Vec<usize>,
 }
 
-fn align(lines: &[String]) -> Vec<String> {
+fn align(lines: &[&str]) -> Vec<String> {
     let mut rows: Vec<Row> = lines
         .iter()
         .map(|l| {
             let body = l.trim_start_matches('\t');
+            let cells: Vec<&str> = body.split(CELL).collect();
             Row {
-                indent: l[..l.len() - body.len()].to_string(),
-                cells: body.split('\u{b}').map(str::to_string).collect(),
+                indent: &l[..l.len() - body.len()],
+                pads: vec![0; cells.len()],
+                cells,
             }
         })
         .collect();
     align_column(&mut rows, 0);
     rows.into_iter()
         .map(|r| {
-            let mut s = r.indent;
-            s.push_str(&r.cells.concat());
-            s.trim_end().to_string()
+            let mut s = String::from(r.indent);
+            for (c, pad) in r.cells.iter().zip(&r.pads) {
+                s.push_str(c);
+                s.extend(std::iter::repeat_n(' ', *pad));
+            }
+            s.truncate(s.trim_end().len());
+            s
         })
         .collect()
 }
@@ -103,8 +123,7 @@ fn align_column(rows: &mut [Row], col: usize) {
             .max()
             .unwrap_or(0);
         for r in &mut rows[i..j] {
-            let n = r.cells[col].chars().count();
-            r.cells[col].push_str(&" ".repeat(width - n + 1));
+            r.pads[col] = width - r.cells[col].chars().count() + 1;
         }
         align_column(&mut rows[i..j], col + 1);
         i = j;
