@@ -22,6 +22,7 @@ source "$ROOT/scripts/services.sh"
 
 UPDATE_DOCS=0
 ENTITIES=200
+EVOLVE_ENTITIES=50
 DURATION=10
 EXAMPLE=
 while [ "$#" -gt 0 ]; do
@@ -141,6 +142,28 @@ if [ -n "$LARGEST" ]; then
   out "| \`new\` ÷ \`cp -r\` | ${ratio}× | ≤ 15× | $(check "$(fcmp "$ratio" 15 '<=')") |"
 else
   out "| \`new\` on the largest example | not measured: backend-pro has no working \`new\` command yet | < 100 ms, ≤ 15× cp -r | |"
+fi
+
+# --- CLI: day-two commands on a big project (issue 4) -----------------------------------------
+if [ "$HAVE_NEW" = 1 ]; then
+  python3 scripts/gen-big-prd.py "$EVOLVE_ENTITIES" >"$WORK/evolve.md"
+  "$BP" new --prd "$WORK/evolve.md" --out "$WORK/evolve0" --module example.com/big >/dev/null 2>&1 ||
+    die "new failed on the $EVOLVE_ENTITIES-entity PRD"
+  e_files=$(find "$WORK/evolve0" -type f -not -path '*/.backend-pro/*' | wc -l)
+  # add entity writes the project: every run starts from a fresh copy of the generated one
+  # (with -N, hyperfine runs --prepare without a shell too, hence sh -c).
+  hyperfine -N --warmup 3 --runs 20 --export-json "$WORK/evolve.json" \
+    --prepare "sh -c 'rm -rf $WORK/evolve1 && cp -r $WORK/evolve0 $WORK/evolve1'" \
+    "$BP plan --project $WORK/evolve1" \
+    --prepare "sh -c 'rm -rf $WORK/evolve1 && cp -r $WORK/evolve0 $WORK/evolve1'" \
+    "$BP add entity Zed --field name:string:required --field account_id:ref:ref=Account --project $WORK/evolve1" \
+    >"$WORK/hyperfine-evolve.txt" 2>&1 || { cat "$WORK/hyperfine-evolve.txt" >&2; die "day-two benchmark failed"; }
+  for i in 0 1; do
+    m=$(json "$WORK/evolve.json" "'%.1f' % (d['results'][$i]['mean']*1000)")
+    sd=$(json "$WORK/evolve.json" "'%.1f' % (d['results'][$i]['stddev']*1000)")
+    if [ "$i" = 0 ]; then what="\`plan\` (up to date)"; else what="\`add entity\` (a new entity with a reference; writes code, registries and a migration)"; fi
+    out "| $what on a $EVOLVE_ENTITIES-entity project ($e_files files) | ${m} ms ± ${sd} | < 200 ms | $(check "$(fcmp "$m" 200 '<')") |"
+  done
 fi
 out ""
 

@@ -354,9 +354,54 @@ impl Default for Nfr {
     }
 }
 
+/// Command actions that act on a whole collection rather than on one record; they are not
+/// [`RecordAction`]s.
+pub const COLLECTION_ACTIONS: &[&str] = &["backup", "export", "import"];
+
+/// A PRD command on one record that is neither CRUD nor a state transition (`assign`,
+/// `archive`): generated as `POST /{id}/<action>` around a rule the user writes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordAction<'a> {
+    /// snake_case action name.
+    pub name: &'a str,
+    /// The use cases asking for it, in PRD order.
+    pub use_cases: Vec<&'a UseCase>,
+}
+
 impl Model {
     pub fn entity(&self, name: &str) -> Option<&Entity> {
         self.entities.iter().find(|e| e.name == name)
+    }
+
+    /// The record actions of `entity`, in order of first mention.
+    pub fn record_actions(&self, entity: &Entity) -> Vec<RecordAction<'_>> {
+        let mut out: Vec<RecordAction<'_>> = Vec::new();
+        for u in &self.use_cases {
+            let (UseCaseKind::Command, Some(target), Some(action)) =
+                (u.kind, u.entity.as_deref(), u.action.as_deref())
+            else {
+                continue;
+            };
+            let transition = entity
+                .state_machine
+                .as_ref()
+                .is_some_and(|sm| sm.transitions.iter().any(|t| t.action == action));
+            if target != entity.name
+                || transition
+                || matches!(action, "create" | "update" | "delete" | "get" | "list")
+                || COLLECTION_ACTIONS.contains(&action)
+            {
+                continue;
+            }
+            match out.iter_mut().find(|a| a.name == action) {
+                Some(a) => a.use_cases.push(u),
+                None => out.push(RecordAction {
+                    name: action,
+                    use_cases: vec![u],
+                }),
+            }
+        }
+        out
     }
 
     pub fn to_yaml(&self) -> String {

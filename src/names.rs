@@ -436,6 +436,12 @@ pub fn resource(entity: &str) -> String {
     plural(&snake(entity)).replace('_', "-")
 }
 
+/// File stem of a record action's scaffold files (`check_in_action`): the `_action` suffix
+/// keeps a name like `arm` or `test` from reading as a Go build constraint or a test file.
+pub fn record_action_file(action: &str) -> String {
+    format!("{}_action", snake(action))
+}
+
 pub fn is_sql_reserved(s: &str) -> bool {
     SQL_RESERVED.contains(&s.to_ascii_lowercase().as_str())
 }

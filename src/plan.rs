@@ -13,6 +13,8 @@ pub enum Scope {
     PerEntity,
     /// One numbered SQL migration per entity, in dependency order.
     Migration,
+    /// Once per record action of each entity (`Model::record_actions`).
+    PerAction,
 }
 
 /// One row of the plan table.
@@ -20,7 +22,7 @@ pub enum Scope {
 pub struct Rule {
     pub template: &'static str,
     /// Output path; `{pkg}` is the entity's Go package, `{table}` its table, `{num}` the
-    /// zero-padded migration number.
+    /// zero-padded migration number, `{action}` the file stem of a record action.
     pub path: &'static str,
     pub scope: Scope,
     pub ownership: Ownership,
@@ -204,6 +206,18 @@ pub const RULES: &[Rule] = &[
         "tests/e2e/{pkg}.gen_test.go",
     ),
     Rule {
+        template: "internal/domain/action.go.tera",
+        path: "internal/domain/{pkg}/{action}.go",
+        scope: Scope::PerAction,
+        ownership: Ownership::Scaffold,
+    },
+    Rule {
+        template: "internal/domain/action_test.go.tera",
+        path: "internal/domain/{pkg}/{action}_test.go",
+        scope: Scope::PerAction,
+        ownership: Ownership::Scaffold,
+    },
+    Rule {
         template: "migrations/entity.sql.tera",
         path: "migrations/{num}_create_{table}.sql",
         scope: Scope::Migration,
@@ -221,6 +235,8 @@ pub struct PlannedFile {
     pub entity: Option<String>,
     /// Migration number for migrations (1-based).
     pub migration: Option<u32>,
+    /// Record action name for per-action files.
+    pub action: Option<String>,
 }
 
 /// Entities ordered so that every referenced entity comes before the ones referring to it
@@ -254,6 +270,7 @@ pub fn plan(model: &Model) -> Vec<PlannedFile> {
                 ownership: rule.ownership,
                 entity: None,
                 migration: None,
+                action: None,
             }),
             Scope::PerEntity => {
                 for e in &model.entities {
@@ -267,6 +284,7 @@ pub fn plan(model: &Model) -> Vec<PlannedFile> {
                         ownership: rule.ownership,
                         entity: Some(e.name.clone()),
                         migration: None,
+                        action: None,
                     });
                 }
             }
@@ -282,7 +300,26 @@ pub fn plan(model: &Model) -> Vec<PlannedFile> {
                         ownership: rule.ownership,
                         entity: Some(e.name.clone()),
                         migration: Some(num),
+                        action: None,
                     });
+                }
+            }
+            Scope::PerAction => {
+                for e in &model.entities {
+                    let pkg = names::go_package(&e.name);
+                    for a in model.record_actions(e) {
+                        out.push(PlannedFile {
+                            template: rule.template.to_string(),
+                            path: rule
+                                .path
+                                .replace("{pkg}", &pkg)
+                                .replace("{action}", &names::record_action_file(a.name)),
+                            ownership: rule.ownership,
+                            entity: Some(e.name.clone()),
+                            migration: None,
+                            action: Some(a.name.to_string()),
+                        });
+                    }
                 }
             }
         }

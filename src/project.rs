@@ -107,17 +107,59 @@ pub fn snapshot<'a>(
         .map(str::to_string)
         .chain(snap.ledger.files.keys().cloned())
         .collect();
-    for rel in wanted {
-        let abs = join(root, &rel)?;
-        if let Some(b) = read_opt(&abs)? {
+    read_into(root, &mut snap, wanted.iter().map(String::as_str))?;
+    Ok((model, snap))
+}
+
+/// Adds the contents and merge bases of `paths` that `snap` does not hold yet. Files are read
+/// on several threads: a big project has thousands of them.
+pub fn read_into<'a>(
+    root: &Path,
+    snap: &mut Snapshot,
+    paths: impl IntoIterator<Item = &'a str>,
+) -> Result<(), ProjectError> {
+    let mut wanted: Vec<&str> = paths
+        .into_iter()
+        .filter(|p| !snap.files.contains_key(*p) && !snap.bases.contains_key(*p))
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    type Read = (String, Option<Vec<u8>>, Option<Vec<u8>>);
+    let read_one = |rel: &str| -> Result<Read, ProjectError> {
+        let file = read_opt(&join(root, rel)?)?;
+        let base = read_opt(&join(root, &format!("{BASE_DIR}/{rel}"))?)?;
+        Ok((rel.to_string(), file, base))
+    };
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
+    let chunk = wanted.len().div_ceil(workers).max(1);
+    let results: Vec<Result<Read, ProjectError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = wanted
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|r| read_one(r)).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    vec![Err(ProjectError::Io(
+                        root.to_path_buf(),
+                        io::Error::other("a reader thread panicked"),
+                    ))]
+                })
+            })
+            .collect()
+    });
+    for r in results {
+        let (rel, file, base) = r?;
+        if let Some(b) = file {
             snap.files.insert(rel.clone(), b);
         }
-        if let Some(b) = read_opt(&join(root, &format!("{BASE_DIR}/{rel}"))?)? {
+        if let Some(b) = base {
             snap.bases
                 .insert(rel, String::from_utf8_lossy(&b).into_owned());
         }
     }
-    Ok((model, snap))
+    Ok(())
 }
 
 /// One applied change, as recorded in the journal.

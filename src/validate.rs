@@ -2,7 +2,7 @@
 //! located [`Diagnostic`] with a `help:` line. Codes are listed in docs/DIAGNOSTICS.md.
 
 use crate::diag::{Diagnostic, Text};
-use crate::model::{Entity, FieldType, Model, RelationKind};
+use crate::model::{Entity, FieldType, Model, RelationKind, COLLECTION_ACTIONS};
 use crate::names;
 use std::collections::{BTreeSet, HashMap};
 
@@ -158,6 +158,28 @@ pub fn validate(model: &Model) -> Vec<Diagnostic> {
                     )),
                 );
             }
+        }
+        if let Some(action) = u
+            .action
+            .as_deref()
+            .filter(|a| COLLECTION_ACTIONS.contains(a))
+        {
+            let what = u.entity.as_deref().unwrap_or("?");
+            out.push(
+                Diagnostic::warning(
+                    "W407",
+                    u.line,
+                    1,
+                    Text::new(
+                        format!("use case {} ({action} {what}) is not generated: actions on a whole collection are not supported yet", u.id),
+                        format!("用例 {}（{action} {what}）不会生成代码：暂不支持作用于整个集合的操作", u.id),
+                    ),
+                )
+                .with_help(Text::new(
+                    format!("write its handler by hand next to the generated ones (a scaffold file in internal/application/{}/); backend-pro generates create/update/delete/get/list, state transitions and actions on one record (POST /{{id}}/<action>)", names::go_package(what)),
+                    format!("请在生成代码旁手写该处理器（在 internal/application/{}/ 中新建文件）；backend-pro 会生成增删改查、状态转换以及作用于单条记录的操作（POST /{{id}}/<动作>）", names::go_package(what)),
+                )),
+            );
         }
     }
     out

@@ -224,16 +224,15 @@ fn compute(
     let rendered = generate::generate(new, &opts, &p.overrides)?;
     let mut snapshot = p.snapshot.clone();
     // Paths the render produces must be read from disk too.
-    let (_, fresh) = project::snapshot(
+    project::read_into(
         &p.root,
+        &mut snapshot,
         rendered
             .iter()
             .map(|r| r.path.as_str())
             .chain(migrations.iter().map(|r| r.path.as_str())),
     )
     .map_err(|e| anyhow!("{e}"))?;
-    snapshot.files.extend(fresh.files);
-    snapshot.bases.extend(fresh.bases);
     let outcome = regenerate(Inputs {
         new,
         rendered,
@@ -550,12 +549,12 @@ pub fn plan(args: PlanArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut snap = p.snapshot.clone();
-    let (_, fresh) = project::snapshot(
+    project::read_into(
         &p.root,
+        &mut snap,
         outcome.plan.changes.iter().map(|c| c.path.as_str()),
     )
     .map_err(|e| anyhow!("{e}"))?;
-    snap.files.extend(fresh.files);
     print_plan(&outcome, p.lang, (!args.no_diff).then_some(&snap));
     println!(
         "{}",

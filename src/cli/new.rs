@@ -204,5 +204,28 @@ fn summary(out: &Path, files: &[Rendered], model: &Model, lang: Lang) -> String 
     ));
     s.push_str("  make migrate && make run\n");
     s.push_str("  make test\n");
+    let rules: Vec<(String, &str)> = model
+        .entities
+        .iter()
+        .flat_map(|e| {
+            let pkg = backend_pro::names::go_package(&e.name);
+            model.record_actions(e).into_iter().map(move |a| {
+                let file = backend_pro::names::record_action_file(a.name);
+                let title = a.use_cases.first().map_or("", |u| u.title.as_str());
+                (format!("internal/domain/{pkg}/{file}.go"), title)
+            })
+        })
+        .collect();
+    let width = rules.iter().map(|(f, _)| f.len()).max().unwrap_or(0);
+    if !rules.is_empty() {
+        s.push_str(i18n::t(
+            lang,
+            "\nRules to write (their endpoints answer 501 until then; see README.md):\n",
+            "\n待实现的业务规则（实现前接口返回 501，见 README.md）：\n",
+        ));
+        for (file, title) in &rules {
+            s.push_str(&format!("  {file:width$}  # {title}\n"));
+        }
+    }
     s
 }

@@ -949,7 +949,8 @@ fn entity_hits(text: &str, entities: &Index) -> Vec<EntityHit> {
                     end: pos + l.len(),
                     entity: *ei,
                     plural: false,
-                    possessive: false,
+                    // `罚款的读者`: the noun before 的 qualifies the one after it.
+                    possessive: lower[pos + l.len()..].starts_with('的'),
                 });
             }
         }
@@ -1091,6 +1092,13 @@ fn classify(
             hits.iter()
                 .rev()
                 .find(|h| h.end <= verb.pos && !h.possessive)
+        })
+        // Only 的-qualifiers (`查看图书的详情`): the qualified noun is not an entity. (An
+        // English possessive is left to the rules below: `a patient's history`.)
+        .or_else(|| {
+            hits.iter().find(|h| {
+                h.pos >= verb.end && text.get(h.end..).is_some_and(|t| t.starts_with('的'))
+            })
         });
     if entity.is_none() {
         entity = object.map(|h| h.entity);

@@ -57,6 +57,8 @@ pub struct ServiceCtx {
 /// Imports a file needs, so that no import is ever unused.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Uses {
+    /// Some entity has record actions (the action body decoder).
+    pub record_actions: bool,
     pub civil: bool,
     pub json: bool,
     pub time_field: bool,
@@ -125,6 +127,8 @@ pub struct EntityCtx {
     pub sorts: Vec<FieldCtx>,
     pub enums: Vec<EnumCtx>,
     pub state: Option<StateCtx>,
+    /// PRD commands on one record that are neither CRUD nor transitions.
+    pub record_actions: Vec<RecordActionCtx>,
     /// Entities referring to this one: (entity, field).
     pub referrers: Vec<ReferrerCtx>,
     /// Distinct entities this one refers to (other than itself), in field order.
@@ -146,6 +150,8 @@ pub struct EntityCtx {
     pub migration: u32,
     /// The application package import path sorts before `…/application/decorator`.
     pub before_decorator: bool,
+    /// The domain event type: `Event`, or `DomainEvent` in the package of an entity named Event.
+    pub event_type: &'static str,
 }
 
 /// One broken invariant for domain tests: a statement on `f` (Fields) and the field it breaks.
@@ -218,6 +224,27 @@ pub struct ActionCtx {
     /// URL segment (`mark-paid`).
     pub path: String,
     pub moves: Vec<MoveCtx>,
+}
+
+/// A record action (see [`crate::model::RecordAction`]): the generated command, handler and
+/// route around a rule the user writes in a scaffold file.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordActionCtx {
+    pub name: String,
+    /// Exported method, command type and Handlers field (`CheckIn`).
+    pub go_name: String,
+    /// The user's rule method (`ruleCheckIn`).
+    pub rule: String,
+    /// The input type (`CheckInInput`).
+    pub input: String,
+    /// URL segment (`check-in`).
+    pub path: String,
+    /// File stem of the scaffold files (`check_in_action`).
+    pub file: String,
+    /// What the PRD asks, from its first use case (`assign a ticket to an agent`).
+    pub title: String,
+    /// The use cases asking for it: `UC-002 at line 17`.
+    pub sources: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -944,6 +971,7 @@ fn state_ctx(
 fn entity_uses(fields: &[FieldCtx], state: bool) -> Uses {
     let any = |p: &dyn Fn(&FieldCtx) -> bool| fields.iter().any(p);
     Uses {
+        record_actions: false,
         civil: any(&|f| f.ty == "date"),
         json: any(&|f| f.ty == "json"),
         time_field: any(&|f| f.ty == "datetime"),
@@ -1069,6 +1097,7 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
         fields.push(fc);
     }
     let state = state_ctx(e, &fields, &enums).map_err(at)?;
+    let record_actions = record_actions_ctx(model, e).map_err(at)?;
     // Go methods of the aggregate and fields of the Handlers struct must not collide.
     let mut methods: Vec<String> = [
         "ID",
@@ -1091,6 +1120,42 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
         methods.extend(st.actions.iter().map(|a| a.go_name.clone()));
         handlers.extend(st.actions.iter().map(|a| a.go_name.clone()));
     }
+    methods.extend(record_actions.iter().map(|a| a.go_name.clone()));
+    handlers.extend(record_actions.iter().map(|a| a.go_name.clone()));
+    // The domain event type yields to an entity named Event.
+    let event_type = if names::pascal(&e.name) == "Event" {
+        "DomainEvent"
+    } else {
+        "Event"
+    };
+    // Types of the domain and application packages.
+    let mut types: Vec<String> = [
+        "Snapshot",
+        "Fields",
+        "Patch",
+        event_type,
+        "Filter",
+        "ListQuery",
+        "SortField",
+        "Repository",
+        "Act",
+        "Transition",
+        "DTO",
+        "Page",
+        "Handlers",
+        "Create",
+        "Update",
+        "Delete",
+        "Get",
+        "List",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    types.push(names::pascal(&e.name));
+    types.extend(enums.iter().map(|en| en.go_type.clone()));
+    types.extend(record_actions.iter().map(|a| a.input.clone()));
+    types.extend(record_actions.iter().map(|a| a.go_name.clone()));
     for list in [&methods, &handlers] {
         let mut seen = std::collections::BTreeSet::new();
         for m in list {
@@ -1099,6 +1164,14 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
                     "the Go name {m} is used twice (a field or action named like a built-in method: ID, Version, Snapshot, Events, Update, Create, Delete, Get, List); rename it"
                 )));
             }
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for t in &types {
+        if !seen.insert(t) {
+            return Err(at(format!(
+                "the Go type {t} is declared twice in its packages (the entity, an enum or an action input named like a generated type: Snapshot, Fields, Patch, Filter, ListQuery, SortField, Repository, DTO, Page, Handlers, Act, Transition, Create, Update, Delete, Get, List); rename it, e.g. with `name:` in backend-pro.yaml"
+            )));
         }
     }
     let input_fields: Vec<FieldCtx> = fields.iter().filter(|f| !f.is_state).cloned().collect();
@@ -1204,6 +1277,7 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
         input_fields,
         enums,
         state,
+        record_actions,
         referrers,
         ref_targets,
         patch_field,
@@ -1214,7 +1288,37 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
         invalid_field,
         uses,
         migration: 0,
+        event_type,
     })
+}
+
+fn record_actions_ctx(model: &Model, e: &Entity) -> Result<Vec<RecordActionCtx>, String> {
+    let mut out = Vec::new();
+    for a in model.record_actions(e) {
+        if !names::is_ascii_ident(a.name) || names::pascal(a.name).is_empty() {
+            return Err(format!("action {:?} is not an ASCII identifier", a.name));
+        }
+        let go_name = names::pascal(a.name);
+        out.push(RecordActionCtx {
+            name: a.name.to_string(),
+            rule: format!("rule{go_name}"),
+            input: format!("{go_name}Input"),
+            path: names::kebab(a.name),
+            file: names::record_action_file(a.name),
+            title: a
+                .use_cases
+                .first()
+                .map(|u| u.title.clone())
+                .unwrap_or_default(),
+            sources: a
+                .use_cases
+                .iter()
+                .map(|u| format!("{} at line {}", u.id, u.line))
+                .collect(),
+            go_name,
+        });
+    }
+    Ok(out)
 }
 
 /// Builds the project context; every model problem the templates cannot handle is an error.
@@ -1247,7 +1351,8 @@ pub fn project(model: &Model, opts: &Options) -> Result<ProjectCtx, ContextError
         .filter_map(|e| entities.iter().position(|c| c.name == e.name))
         .collect();
     let all: Vec<FieldCtx> = entities.iter().flat_map(|e| e.fields.clone()).collect();
-    let uses = entity_uses(&all, entities.iter().any(|e| e.state.is_some()));
+    let mut uses = entity_uses(&all, entities.iter().any(|e| e.state.is_some()));
+    uses.record_actions = entities.iter().any(|e| !e.record_actions.is_empty());
     let referenced: Vec<RefTargetCtx> = ordered
         .iter()
         .map(|&i| &entities[i])
@@ -1277,4 +1382,84 @@ pub fn project(model: &Model, opts: &Options) -> Result<ProjectCtx, ContextError
         ordered,
         uses,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evolve::edit::add_entity;
+    use crate::model::{Lang, UseCase, UseCaseKind};
+
+    fn model(entities: &[&str]) -> Model {
+        let mut m = Model::empty("s", Lang::En);
+        for e in entities {
+            m = add_entity(&m, e, e, vec![Field::new("name", FieldType::String)]).expect("entity");
+        }
+        m
+    }
+
+    fn command(id: &str, entity: &str, action: &str) -> UseCase {
+        UseCase {
+            id: id.into(),
+            title: format!("{action} a {entity}"),
+            actor: "user".into(),
+            kind: UseCaseKind::Command,
+            entity: Some(entity.into()),
+            action: Some(action.into()),
+            line: 7,
+        }
+    }
+
+    fn opts() -> Options {
+        Options {
+            module: "example.com/s".into(),
+            lang: Lang::En,
+        }
+    }
+
+    #[test]
+    fn record_actions_are_other_commands_on_one_record() {
+        let mut m = model(&["Ticket"]);
+        m.use_cases = vec![
+            command("UC-1", "Ticket", "assign"),
+            command("UC-2", "Ticket", "create"),
+            command("UC-3", "Ticket", "export"),
+            command("UC-4", "Ticket", "check_in"),
+            command("UC-5", "Ticket", "assign"),
+        ];
+        let p = project(&m, &opts()).expect("context");
+        let a = &p.entities[0].record_actions;
+        let names: Vec<&str> = a.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["assign", "check_in"]);
+        assert_eq!(a[0].sources, ["UC-1 at line 7", "UC-5 at line 7"]);
+        assert_eq!(
+            (
+                a[1].go_name.as_str(),
+                a[1].rule.as_str(),
+                a[1].input.as_str()
+            ),
+            ("CheckIn", "ruleCheckIn", "CheckInInput")
+        );
+        assert_eq!(
+            (a[1].path.as_str(), a[1].file.as_str()),
+            ("check-in", "check_in_action")
+        );
+        assert!(p.uses.record_actions);
+    }
+
+    #[test]
+    fn an_entity_named_event_keeps_its_name() {
+        let p = project(&model(&["Event", "Ticket"]), &opts()).expect("context");
+        assert_eq!(p.entities[0].event_type, "DomainEvent");
+        assert_eq!(p.entities[1].event_type, "Event");
+    }
+
+    #[test]
+    fn type_collisions_are_refused() {
+        let err = project(&model(&["Filter"]), &opts()).expect_err("Filter collides");
+        assert!(
+            err.0.contains("the Go type Filter is declared twice"),
+            "{err}"
+        );
+    }
 }

@@ -8,7 +8,7 @@
 pub fn go(text: &str) -> String {
     let lines = tidy_lines(text, true);
     if text.contains(CELL) {
-        finish(&align(&lines))
+        aligned(&lines)
     } else {
         finish(&lines)
     }
@@ -22,17 +22,21 @@ pub fn plain(text: &str) -> String {
 /// The cell separator templates put between aligned columns.
 const CELL: char = '\u{b}';
 
-fn finish<S: AsRef<str>>(lines: &[S]) -> String {
-    let mut out = String::with_capacity(lines.iter().map(|l| l.as_ref().len() + 1).sum());
+fn finish(lines: &[&str]) -> String {
+    let mut out = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
     for l in lines {
-        out.push_str(l.as_ref());
+        out.push_str(l);
         out.push('\n');
     }
+    end_with_one_newline(&mut out);
+    out
+}
+
+fn end_with_one_newline(out: &mut String) {
     while out.ends_with('\n') {
         out.pop();
     }
     out.push('\n');
-    out
 }
 
 fn opens(line: &str) -> bool {
@@ -69,39 +73,57 @@ fn tidy_lines(text: &str, braces: bool) -> Vec<&str> {
     out
 }
 
+/// One line: its text, and for a line with cells, its indentation, cells and padding.
 struct Row<'a> {
+    line: &'a str,
     indent: &'a str,
-    /// Cells terminated by `\v`, then the rest of the line.
+    /// Cells terminated by `\v`, then the rest of the line; empty for a line without cells.
     cells: Vec<&'a str>,
     /// Spaces after each cell.
     pads: Vec<usize>,
 }
 
-fn align(lines: &[&str]) -> Vec<String> {
+fn aligned(lines: &[&str]) -> String {
     let mut rows: Vec<Row> = lines
         .iter()
-        .map(|l| {
-            let body = l.trim_start_matches('\t');
+        .map(|&line| {
+            if !line.contains(CELL) {
+                return Row {
+                    line,
+                    indent: "",
+                    cells: Vec::new(),
+                    pads: Vec::new(),
+                };
+            }
+            let body = line.trim_start_matches('\t');
             let cells: Vec<&str> = body.split(CELL).collect();
             Row {
-                indent: &l[..l.len() - body.len()],
+                line,
+                indent: &line[..line.len() - body.len()],
                 pads: vec![0; cells.len()],
                 cells,
             }
         })
         .collect();
     align_column(&mut rows, 0);
-    rows.into_iter()
-        .map(|r| {
-            let mut s = String::from(r.indent);
+    let mut out = String::with_capacity(lines.iter().map(|l| l.len() + 8).sum());
+    for r in &rows {
+        if r.cells.is_empty() {
+            out.push_str(r.line);
+        } else {
+            let start = out.len();
+            out.push_str(r.indent);
             for (c, pad) in r.cells.iter().zip(&r.pads) {
-                s.push_str(c);
-                s.extend(std::iter::repeat_n(' ', *pad));
+                out.push_str(c);
+                out.extend(std::iter::repeat_n(' ', *pad));
             }
-            s.truncate(s.trim_end().len());
-            s
-        })
-        .collect()
+            let kept = out[start..].trim_end().len();
+            out.truncate(start + kept);
+        }
+        out.push('\n');
+    }
+    end_with_one_newline(&mut out);
+    out
 }
 
 /// Pads cell `col` of each run of consecutive rows (same indentation) that have it

@@ -192,10 +192,15 @@ pub fn render_planned(
                             .as_deref()
                             .map(|name| entity_context(&project, name, &p_entity, &planned));
                         for &i in &unit.files {
-                            let res = match &entity_ctx {
-                                None => render_one(&engines, &once, &planned[i]),
-                                Some(Ok(ctx)) => render_one(&engines, ctx, &planned[i]),
-                                Some(Err(e)) => Err(e.clone()),
+                            let file = &planned[i];
+                            let res = match (&entity_ctx, &file.action) {
+                                (None, _) => render_one(&engines, &once, file),
+                                (Some(Ok(ctx)), None) => render_one(&engines, ctx, file),
+                                (Some(Ok(ctx)), Some(action)) => {
+                                    action_context(&project, ctx, file, action)
+                                        .and_then(|c| render_one(&engines, &c, file))
+                                }
+                                (Some(Err(e)), _) => Err(e.clone()),
                             };
                             out.push((i, res));
                         }
@@ -359,6 +364,28 @@ fn entity_context(
         m.insert("migration".into(), migration.into());
     }
     Ok(base_context(p_entity.clone(), Some(e)))
+}
+
+/// The context of one record action's file: its entity's context plus `a`, the action.
+fn action_context(
+    project: &context::ProjectCtx,
+    entity_ctx: &tera::Context,
+    file: &PlannedFile,
+    action: &str,
+) -> Result<tera::Context, RenderError> {
+    let a = project
+        .entities
+        .iter()
+        .filter(|e| file.entity.as_deref() == Some(e.name.as_str()))
+        .flat_map(|e| &e.record_actions)
+        .find(|a| a.name == action)
+        .ok_or_else(|| RenderError::Template {
+            template: file.template.clone(),
+            message: format!("unknown record action {action}"),
+        })?;
+    let mut ctx = entity_ctx.clone();
+    ctx.insert("a", a);
+    Ok(ctx)
 }
 
 /// The top-level project keys a template's source mentions (`p.entities`, `p.module`…).
