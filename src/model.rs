@@ -354,12 +354,18 @@ impl Default for Nfr {
     }
 }
 
-/// Command actions that act on a whole collection rather than on one record; they are not
-/// [`RecordAction`]s.
+/// Actions on a whole collection rather than on one record; they are not record actions.
+/// `import` and `export` are generated (see [`Model::collection_action`]); the others are
+/// reported (W407).
 pub const COLLECTION_ACTIONS: &[&str] = &["backup", "export", "import"];
 
-/// A PRD command on one record that is neither CRUD nor a state transition (`assign`,
-/// `archive`): generated as `POST /{id}/<action>` around a rule the user writes.
+/// The collection actions backend-pro generates: `import` (a batch of creates in one
+/// transaction) and `export` (the filtered list as CSV).
+pub const GENERATED_COLLECTION_ACTIONS: &[&str] = &["export", "import"];
+
+/// A PRD action on one entity and the use cases asking for it. A record action (`assign`,
+/// `archive`) is a command on one record that is neither CRUD nor a state transition,
+/// generated as `POST /{id}/<action>` around a rule the user writes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordAction<'a> {
     /// snake_case action name.
@@ -371,6 +377,22 @@ pub struct RecordAction<'a> {
 impl Model {
     pub fn entity(&self, name: &str) -> Option<&Entity> {
         self.entities.iter().find(|e| e.name == name)
+    }
+
+    /// The use cases asking for collection action `name` (`import`, `export`) of `entity`,
+    /// commands or queries alike; `None` when no use case does.
+    pub fn collection_action(
+        &self,
+        entity: &Entity,
+        name: &'static str,
+    ) -> Option<RecordAction<'_>> {
+        let use_cases: Vec<&UseCase> = self
+            .use_cases
+            .iter()
+            .filter(|u| u.entity.as_deref() == Some(entity.name.as_str()))
+            .filter(|u| u.action.as_deref() == Some(name))
+            .collect();
+        (!use_cases.is_empty()).then_some(RecordAction { name, use_cases })
     }
 
     /// The record actions of `entity`, in order of first mention.

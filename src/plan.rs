@@ -26,6 +26,19 @@ pub struct Rule {
     pub path: &'static str,
     pub scope: Scope,
     pub ownership: Ownership,
+    /// Whether the model needs the file at all.
+    pub when: fn(&Model) -> bool,
+}
+
+fn always(_: &Model) -> bool {
+    true
+}
+
+/// Some entity has an export (`GET /export`, CSV).
+fn exports(m: &Model) -> bool {
+    m.entities
+        .iter()
+        .any(|e| m.collection_action(e, "export").is_some())
 }
 
 const fn once(template: &'static str, path: &'static str, ownership: Ownership) -> Rule {
@@ -34,6 +47,7 @@ const fn once(template: &'static str, path: &'static str, ownership: Ownership) 
         path,
         scope: Scope::Once,
         ownership,
+        when: always,
     }
 }
 
@@ -43,6 +57,7 @@ const fn each(template: &'static str, path: &'static str) -> Rule {
         path,
         scope: Scope::PerEntity,
         ownership: Ownership::Generated,
+        when: always,
     }
 }
 
@@ -157,6 +172,14 @@ pub const RULES: &[Rule] = &[
         "internal/interfaces/httpapi/routes.gen.go",
         G,
     ),
+    Rule {
+        when: exports,
+        ..once(
+            "internal/interfaces/httpapi/csv.gen.go.tera",
+            "internal/interfaces/httpapi/csv.gen.go",
+            G,
+        )
+    },
     once(
         "internal/interfaces/httpapi/server_test.go.tera",
         "internal/interfaces/httpapi/server_test.go",
@@ -210,18 +233,21 @@ pub const RULES: &[Rule] = &[
         path: "internal/domain/{pkg}/{action}.go",
         scope: Scope::PerAction,
         ownership: Ownership::Scaffold,
+        when: always,
     },
     Rule {
         template: "internal/domain/action_test.go.tera",
         path: "internal/domain/{pkg}/{action}_test.go",
         scope: Scope::PerAction,
         ownership: Ownership::Scaffold,
+        when: always,
     },
     Rule {
         template: "migrations/entity.sql.tera",
         path: "migrations/{num}_create_{table}.sql",
         scope: Scope::Migration,
         ownership: Ownership::AppendOnly,
+        when: always,
     },
 ];
 
@@ -262,7 +288,7 @@ pub fn dependency_order(model: &Model) -> Vec<&Entity> {
 /// The files a model produces, sorted by path.
 pub fn plan(model: &Model) -> Vec<PlannedFile> {
     let mut out = Vec::new();
-    for rule in RULES {
+    for rule in RULES.iter().filter(|r| (r.when)(model)) {
         match rule.scope {
             Scope::Once => out.push(PlannedFile {
                 template: rule.template.to_string(),

@@ -2,7 +2,9 @@
 //! located [`Diagnostic`] with a `help:` line. Codes are listed in docs/DIAGNOSTICS.md.
 
 use crate::diag::{Diagnostic, Text};
-use crate::model::{Entity, FieldType, Model, RelationKind, COLLECTION_ACTIONS};
+use crate::model::{
+    Entity, FieldType, Model, RelationKind, COLLECTION_ACTIONS, GENERATED_COLLECTION_ACTIONS,
+};
 use crate::names;
 use std::collections::{BTreeSet, HashMap};
 
@@ -162,7 +164,7 @@ pub fn validate(model: &Model) -> Vec<Diagnostic> {
         if let Some(action) = u
             .action
             .as_deref()
-            .filter(|a| COLLECTION_ACTIONS.contains(a))
+            .filter(|a| COLLECTION_ACTIONS.contains(a) && !GENERATED_COLLECTION_ACTIONS.contains(a))
         {
             let what = u.entity.as_deref().unwrap_or("?");
             out.push(
@@ -171,13 +173,13 @@ pub fn validate(model: &Model) -> Vec<Diagnostic> {
                     u.line,
                     1,
                     Text::new(
-                        format!("use case {} ({action} {what}) is not generated: actions on a whole collection are not supported yet", u.id),
-                        format!("用例 {}（{action} {what}）不会生成代码：暂不支持作用于整个集合的操作", u.id),
+                        format!("use case {} ({action} {what}) is not generated: of the actions on a whole collection only import and export are", u.id),
+                        format!("用例 {}（{action} {what}）不会生成代码：作用于整个集合的操作中只支持导入与导出", u.id),
                     ),
                 )
                 .with_help(Text::new(
-                    format!("write its handler by hand next to the generated ones (a scaffold file in internal/application/{}/); backend-pro generates create/update/delete/get/list, state transitions and actions on one record (POST /{{id}}/<action>)", names::go_package(what)),
-                    format!("请在生成代码旁手写该处理器（在 internal/application/{}/ 中新建文件）；backend-pro 会生成增删改查、状态转换以及作用于单条记录的操作（POST /{{id}}/<动作>）", names::go_package(what)),
+                    format!("write its handler by hand next to the generated ones (a file of your own in internal/application/{}/); backend-pro generates create/update/delete/get/list, import and export, state transitions and actions on one record (POST /{{id}}/<action>)", names::go_package(what)),
+                    format!("请在生成代码旁手写该处理器（在 internal/application/{}/ 中新建文件）；backend-pro 会生成增删改查、导入导出、状态转换以及作用于单条记录的操作（POST /{{id}}/<动作>）", names::go_package(what)),
                 )),
             );
         }

@@ -43,6 +43,8 @@ pub struct ProjectCtx {
     /// Entities some other entity refers to, in dependency order.
     pub referenced: Vec<RefTargetCtx>,
     pub uses: Uses,
+    /// The CSV cell helpers exports use (`csvText`…), so that none is unused.
+    pub csv_helpers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -59,6 +61,10 @@ pub struct ServiceCtx {
 pub struct Uses {
     /// Some entity has record actions (the action body decoder).
     pub record_actions: bool,
+    /// Some entity has an import (batch decoding, item errors).
+    pub import: bool,
+    /// Some entity has an export (CSV helpers).
+    pub export: bool,
     pub civil: bool,
     pub json: bool,
     pub time_field: bool,
@@ -129,6 +135,10 @@ pub struct EntityCtx {
     pub state: Option<StateCtx>,
     /// PRD commands on one record that are neither CRUD nor transitions.
     pub record_actions: Vec<RecordActionCtx>,
+    /// `POST /import` (a batch of creates in one transaction), when the PRD asks for it.
+    pub import: Option<CollectionActionCtx>,
+    /// `GET /export` (the filtered list as CSV), when the PRD asks for it.
+    pub export: Option<CollectionActionCtx>,
     /// Entities referring to this one: (entity, field).
     pub referrers: Vec<ReferrerCtx>,
     /// Distinct entities this one refers to (other than itself), in field order.
@@ -247,6 +257,13 @@ pub struct RecordActionCtx {
     pub sources: Vec<String>,
 }
 
+/// A generated collection action (`import`, `export`) and the use cases asking for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CollectionActionCtx {
+    pub title: String,
+    pub sources: Vec<String>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct MoveCtx {
     pub from: EnumValueCtx,
@@ -323,6 +340,8 @@ pub struct FieldCtx {
     /// Go expression of an invalid JSON value, when the type has one.
     pub invalid_json: Option<String>,
     /// OpenAPI schema (YAML flow mapping).
+    /// Go expression of the field of DTO `d` as a CSV cell (export).
+    pub csv_expr: String,
     pub oa_schema: String,
     /// Go literal of the field's JSON name.
     pub json_lit: String,
@@ -830,6 +849,13 @@ fn field_ctx(model: &Model, e: &Entity, f: &Field) -> Result<FieldCtx, String> {
     } else {
         (sample, sample2)
     };
+    let csv_expr = csv_expr(
+        f,
+        &go_name,
+        nullable,
+        &enum_type,
+        &names::go_package(&e.name),
+    );
     Ok(FieldCtx {
         name: f.name.clone(),
         label: if f.label.is_empty() {
@@ -881,7 +907,42 @@ fn field_ctx(model: &Model, e: &Entity, f: &Field) -> Result<FieldCtx, String> {
         sample2_uses_u,
         invalid_json: invalid_json(f),
         oa_schema: oa_schema(f, &enum_vals, &ref_resource),
+        csv_expr,
     })
+}
+
+/// How an export writes a field of DTO `d`: typed helpers of `csv.gen.go`, `csvOpt` around
+/// them for optional fields.
+fn csv_expr(f: &Field, go_name: &str, nullable: bool, enum_type: &str, pkg: &str) -> String {
+    let v = format!("d.{go_name}");
+    if f.list {
+        return format!("csvJSON({v})");
+    }
+    let scale = f.scale.unwrap_or(2);
+    let (plain, opt) = match f.ty {
+        FieldType::Json => return format!("csvRaw({v})"),
+        FieldType::Enum => (
+            format!("csvEnum({v})"),
+            format!("csvOpt({v}, csvEnum[{pkg}.{enum_type}])"),
+        ),
+        FieldType::Int => (format!("csvInt({v})"), format!("csvOpt({v}, csvInt)")),
+        FieldType::Decimal => (
+            format!("csvDecimal({v}, {scale})"),
+            format!("csvOpt({v}, func(v int64) string {{ return csvDecimal(v, {scale}) }})"),
+        ),
+        FieldType::Float => (format!("csvFloat({v})"), format!("csvOpt({v}, csvFloat)")),
+        FieldType::Bool => (format!("csvBool({v})"), format!("csvOpt({v}, csvBool)")),
+        FieldType::Datetime => (format!("csvTime({v})"), format!("csvOpt({v}, csvTime)")),
+        FieldType::Date | FieldType::Uuid | FieldType::Ref => {
+            (format!("{v}.String()"), format!("csvOptString({v})"))
+        }
+        _ => (format!("csvText({v})"), format!("csvOpt({v}, csvText)")),
+    };
+    if nullable {
+        opt
+    } else {
+        plain
+    }
 }
 
 fn enum_ctx(f: &Field, fc: &FieldCtx) -> EnumCtx {
@@ -972,6 +1033,8 @@ fn entity_uses(fields: &[FieldCtx], state: bool) -> Uses {
     let any = |p: &dyn Fn(&FieldCtx) -> bool| fields.iter().any(p);
     Uses {
         record_actions: false,
+        import: false,
+        export: false,
         civil: any(&|f| f.ty == "date"),
         json: any(&|f| f.ty == "json"),
         time_field: any(&|f| f.ty == "datetime"),
@@ -1098,6 +1161,19 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
     }
     let state = state_ctx(e, &fields, &enums).map_err(at)?;
     let record_actions = record_actions_ctx(model, e).map_err(at)?;
+    let collection = |name: &'static str| {
+        model
+            .collection_action(e, name)
+            .map(|a| CollectionActionCtx {
+                title: a
+                    .use_cases
+                    .first()
+                    .map(|u| u.title.clone())
+                    .unwrap_or_default(),
+                sources: sources(&a.use_cases),
+            })
+    };
+    let (import, export) = (collection("import"), collection("export"));
     // Go methods of the aggregate and fields of the Handlers struct must not collide.
     let mut methods: Vec<String> = [
         "ID",
@@ -1122,14 +1198,20 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
     }
     methods.extend(record_actions.iter().map(|a| a.go_name.clone()));
     handlers.extend(record_actions.iter().map(|a| a.go_name.clone()));
+    if import.is_some() {
+        handlers.push("Import".into());
+    }
+    if export.is_some() {
+        handlers.push("Export".into());
+    }
     // The domain event type yields to an entity named Event.
     let event_type = if names::pascal(&e.name) == "Event" {
         "DomainEvent"
     } else {
         "Event"
     };
-    // Types of the domain and application packages.
-    let mut types: Vec<String> = [
+    // Types declared in the domain package and in the application package.
+    let mut domain_types: Vec<String> = [
         "Snapshot",
         "Fields",
         "Patch",
@@ -1138,6 +1220,14 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
         "ListQuery",
         "SortField",
         "Repository",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    domain_types.push(names::pascal(&e.name));
+    domain_types.extend(enums.iter().map(|en| en.go_type.clone()));
+    domain_types.extend(record_actions.iter().map(|a| a.input.clone()));
+    let mut app_types: Vec<String> = [
         "Act",
         "Transition",
         "DTO",
@@ -1148,14 +1238,13 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
         "Delete",
         "Get",
         "List",
+        "Import",
+        "Export",
     ]
     .iter()
     .map(|s| s.to_string())
     .collect();
-    types.push(names::pascal(&e.name));
-    types.extend(enums.iter().map(|en| en.go_type.clone()));
-    types.extend(record_actions.iter().map(|a| a.input.clone()));
-    types.extend(record_actions.iter().map(|a| a.go_name.clone()));
+    app_types.extend(record_actions.iter().map(|a| a.go_name.clone()));
     for list in [&methods, &handlers] {
         let mut seen = std::collections::BTreeSet::new();
         for m in list {
@@ -1166,12 +1255,17 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
             }
         }
     }
-    let mut seen = std::collections::BTreeSet::new();
-    for t in &types {
-        if !seen.insert(t) {
-            return Err(at(format!(
-                "the Go type {t} is declared twice in its packages (the entity, an enum or an action input named like a generated type: Snapshot, Fields, Patch, Filter, ListQuery, SortField, Repository, DTO, Page, Handlers, Act, Transition, Create, Update, Delete, Get, List); rename it, e.g. with `name:` in backend-pro.yaml"
-            )));
+    for (types, what) in [
+        (&domain_types, "domain package (the entity, an enum or an action input named like Snapshot, Fields, Patch, Filter, ListQuery, SortField or Repository)"),
+        (&app_types, "application package (an action named like Act, Transition, DTO, Page, Handlers, Create, Update, Delete, Get, List, Import or Export)"),
+    ] {
+        let mut seen = std::collections::BTreeSet::new();
+        for t in types {
+            if !seen.insert(t) {
+                return Err(at(format!(
+                    "the Go type {t} is declared twice in its {what}; rename it (in the PRD, or with `name:` in backend-pro.yaml)"
+                )));
+            }
         }
     }
     let input_fields: Vec<FieldCtx> = fields.iter().filter(|f| !f.is_state).cloned().collect();
@@ -1278,6 +1372,8 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
         enums,
         state,
         record_actions,
+        import,
+        export,
         referrers,
         ref_targets,
         patch_field,
@@ -1290,6 +1386,13 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
         migration: 0,
         event_type,
     })
+}
+
+fn sources(use_cases: &[&crate::model::UseCase]) -> Vec<String> {
+    use_cases
+        .iter()
+        .map(|u| format!("{} at line {}", u.id, u.line))
+        .collect()
 }
 
 fn record_actions_ctx(model: &Model, e: &Entity) -> Result<Vec<RecordActionCtx>, String> {
@@ -1310,11 +1413,7 @@ fn record_actions_ctx(model: &Model, e: &Entity) -> Result<Vec<RecordActionCtx>,
                 .first()
                 .map(|u| u.title.clone())
                 .unwrap_or_default(),
-            sources: a
-                .use_cases
-                .iter()
-                .map(|u| format!("{} at line {}", u.id, u.line))
-                .collect(),
+            sources: sources(&a.use_cases),
             go_name,
         });
     }
@@ -1353,6 +1452,8 @@ pub fn project(model: &Model, opts: &Options) -> Result<ProjectCtx, ContextError
     let all: Vec<FieldCtx> = entities.iter().flat_map(|e| e.fields.clone()).collect();
     let mut uses = entity_uses(&all, entities.iter().any(|e| e.state.is_some()));
     uses.record_actions = entities.iter().any(|e| !e.record_actions.is_empty());
+    uses.import = entities.iter().any(|e| e.import.is_some());
+    uses.export = entities.iter().any(|e| e.export.is_some());
     let referenced: Vec<RefTargetCtx> = ordered
         .iter()
         .map(|&i| &entities[i])
@@ -1365,6 +1466,16 @@ pub fn project(model: &Model, opts: &Options) -> Result<ProjectCtx, ContextError
             table: e.table.clone(),
         })
         .collect();
+    let mut csv_helpers = std::collections::BTreeSet::new();
+    for e in entities.iter().filter(|e| e.export.is_some()) {
+        for f in &e.fields {
+            csv_helpers.extend(
+                CSV_HELPER
+                    .find_iter(&f.csv_expr)
+                    .map(|m| m.as_str().to_string()),
+            );
+        }
+    }
     let mut by_pkg: Vec<usize> = (0..entities.len()).collect();
     by_pkg.sort_by(|&a, &b| entities[a].pkg.cmp(&entities[b].pkg));
     Ok(ProjectCtx {
@@ -1381,8 +1492,13 @@ pub fn project(model: &Model, opts: &Options) -> Result<ProjectCtx, ContextError
         referenced,
         ordered,
         uses,
+        csv_helpers: csv_helpers.into_iter().collect(),
     })
 }
+
+static CSV_HELPER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\bcsv[A-Z][A-Za-z]*").expect("csv helper regex")
+});
 
 #[cfg(test)]
 mod tests {
