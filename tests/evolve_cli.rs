@@ -201,3 +201,88 @@ fn renames_are_never_guessed() {
         .unwrap()
         .contains("RENAME COLUMN"));
 }
+
+#[test]
+fn add_entity_from_prd_takes_its_definition() {
+    let (tmp, p) = new_project();
+    let prd = tmp.path().join("PRD.md");
+    std::fs::write(
+        &prd,
+        "# Shop\n\n## Entities\n\n### Coupon\n\n\
+         | Field | Type | Required | Description |\n|---|---|---|---|\n\
+         | code | varchar(20) | yes | Printed on the voucher, unique |\n\
+         | percent_off | int | yes | Discount in percent |\n",
+    )
+    .unwrap();
+    let out = ok(&run(
+        &p,
+        &[
+            "add",
+            "entity",
+            "Coupon",
+            "--from-prd",
+            prd.to_str().unwrap(),
+        ],
+    ));
+    assert!(out.contains("+ entity Coupon"), "{out}");
+    let domain = std::fs::read_to_string(p.join("internal/domain/coupon/coupon.gen.go")).unwrap();
+    assert!(domain.contains("PercentOff"), "the PRD's fields are used");
+    let migration = std::fs::read_dir(p.join("migrations"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|f| f.to_string_lossy().ends_with("_create_coupons.sql"))
+        .expect("a create migration");
+    assert!(std::fs::read_to_string(migration)
+        .unwrap()
+        .contains("code varchar(20) NOT NULL"));
+    assert!(ok(&run(&p, &["check"])).contains("check passed"));
+    assert!(ok(&run(&p, &["plan"])).contains("up to date"));
+    let o = run(
+        &p,
+        &[
+            "add",
+            "entity",
+            "Voucher",
+            "--from-prd",
+            prd.to_str().unwrap(),
+        ],
+    );
+    assert!(!o.status.success(), "an entity the PRD does not define");
+}
+
+#[test]
+fn a_template_change_merges_into_the_users_scaffold_file() {
+    let (_tmp, p) = new_project();
+    // The user's code, at the end of a scaffold file.
+    let app = p.join("internal/app/app.go");
+    let mut user = std::fs::read_to_string(&app).unwrap();
+    user.push_str("\n// userHelper is the user's.\nfunc userHelper() int { return 42 }\n");
+    std::fs::write(&app, &user).unwrap();
+    // A new version of its template changes its first comment line.
+    ok(&run(
+        &p,
+        &["templates", "eject", "internal/app/app.go.tera"],
+    ));
+    let tpl = p.join(".backend-pro/templates/internal/app/app.go.tera");
+    let text = std::fs::read_to_string(&tpl).unwrap();
+    let first = text.lines().next().unwrap().to_string();
+    std::fs::write(
+        &tpl,
+        text.replacen(&first, &format!("{first} (template v2)"), 1),
+    )
+    .unwrap();
+    let plan = ok(&run(&p, &["plan", "--no-diff"]));
+    assert!(plan.contains("internal/app/app.go"), "{plan}");
+    ok(&run(&p, &["sync"]));
+    let merged = std::fs::read_to_string(&app).unwrap();
+    assert!(
+        merged.contains("(template v2)"),
+        "the template change is merged in"
+    );
+    assert!(
+        merged.contains("func userHelper() int { return 42 }"),
+        "the user's code is kept"
+    );
+    assert!(!merged.contains("<<<<<<<"), "no conflict markers: {merged}");
+    assert!(ok(&run(&p, &["plan"])).contains("up to date"));
+}
