@@ -1174,100 +1174,24 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
             })
     };
     let (import, export) = (collection("import"), collection("export"));
-    // Go methods of the aggregate and fields of the Handlers struct must not collide.
-    let mut methods: Vec<String> = [
-        "ID",
-        "Version",
-        "CreatedAt",
-        "UpdatedAt",
-        "Snapshot",
-        "Events",
-        "Update",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    methods.extend(fields.iter().map(|f| f.go_name.clone()));
-    let mut handlers: Vec<String> = ["Create", "Update", "Delete", "Get", "List"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    if let Some(st) = &state {
-        methods.extend(st.actions.iter().map(|a| a.go_name.clone()));
-        handlers.extend(st.actions.iter().map(|a| a.go_name.clone()));
-    }
-    methods.extend(record_actions.iter().map(|a| a.go_name.clone()));
-    handlers.extend(record_actions.iter().map(|a| a.go_name.clone()));
-    if import.is_some() {
-        handlers.push("Import".into());
-    }
-    if export.is_some() {
-        handlers.push("Export".into());
-    }
     // The domain event type yields to an entity named Event.
     let event_type = if names::pascal(&e.name) == "Event" {
         "DomainEvent"
     } else {
         "Event"
     };
-    // Types declared in the domain package and in the application package.
-    let mut domain_types: Vec<String> = [
-        "Snapshot",
-        "Fields",
-        "Patch",
-        event_type,
-        "Filter",
-        "ListQuery",
-        "SortField",
-        "Repository",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    domain_types.push(names::pascal(&e.name));
-    domain_types.extend(enums.iter().map(|en| en.go_type.clone()));
-    domain_types.extend(record_actions.iter().map(|a| a.input.clone()));
-    let mut app_types: Vec<String> = [
-        "Act",
-        "Transition",
-        "DTO",
-        "Page",
-        "Handlers",
-        "Create",
-        "Update",
-        "Delete",
-        "Get",
-        "List",
-        "Import",
-        "Export",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    app_types.extend(record_actions.iter().map(|a| a.go_name.clone()));
-    for list in [&methods, &handlers] {
-        let mut seen = std::collections::BTreeSet::new();
-        for m in list {
-            if !seen.insert(m) {
-                return Err(at(format!(
-                    "the Go name {m} is used twice (a field or action named like a built-in method: ID, Version, Snapshot, Events, Update, Create, Delete, Get, List); rename it"
-                )));
-            }
-        }
-    }
-    for (types, what) in [
-        (&domain_types, "domain package (the entity, an enum or an action input named like Snapshot, Fields, Patch, Filter, ListQuery, SortField or Repository)"),
-        (&app_types, "application package (an action named like Act, Transition, DTO, Page, Handlers, Create, Update, Delete, Get, List, Import or Export)"),
-    ] {
-        let mut seen = std::collections::BTreeSet::new();
-        for t in types {
-            if !seen.insert(t) {
-                return Err(at(format!(
-                    "the Go type {t} is declared twice in its {what}; rename it (in the PRD, or with `name:` in backend-pro.yaml)"
-                )));
-            }
-        }
-    }
+    check_go_names(
+        e,
+        &GoNames {
+            fields: &fields,
+            enums: &enums,
+            state: state.as_ref(),
+            record_actions: &record_actions,
+            bulk: [import.is_some(), export.is_some()],
+            event_type,
+        },
+    )
+    .map_err(at)?;
     let input_fields: Vec<FieldCtx> = fields.iter().filter(|f| !f.is_state).cloned().collect();
     let referrers = model
         .entities
@@ -1386,6 +1310,94 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
         migration: 0,
         event_type,
     })
+}
+
+/// What an entity's generated Go declares, for [`check_go_names`].
+struct GoNames<'a> {
+    fields: &'a [FieldCtx],
+    enums: &'a [EnumCtx],
+    state: Option<&'a StateCtx>,
+    record_actions: &'a [RecordActionCtx],
+    /// Import, export generated.
+    bulk: [bool; 2],
+    event_type: &'static str,
+}
+
+/// The Go identifiers generated per entity must not collide: methods of the aggregate,
+/// fields of the Handlers struct, types of the domain and of the application package.
+fn check_go_names(e: &Entity, n: &GoNames<'_>) -> Result<(), String> {
+    let owned = |xs: &[&str]| -> Vec<String> { xs.iter().map(|s| s.to_string()).collect() };
+    let transitions: Vec<String> = n
+        .state
+        .map(|st| st.actions.iter().map(|a| a.go_name.clone()).collect())
+        .unwrap_or_default();
+    let actions: Vec<String> = n.record_actions.iter().map(|a| a.go_name.clone()).collect();
+
+    let mut methods = owned(&[
+        "ID",
+        "Version",
+        "CreatedAt",
+        "UpdatedAt",
+        "Snapshot",
+        "Events",
+        "Update",
+    ]);
+    methods.extend(n.fields.iter().map(|f| f.go_name.clone()));
+    methods.extend(transitions.iter().cloned());
+    methods.extend(actions.iter().cloned());
+
+    let mut handlers = owned(&["Create", "Update", "Delete", "Get", "List"]);
+    handlers.extend(transitions);
+    handlers.extend(actions.iter().cloned());
+    for (on, name) in n.bulk.iter().zip(["Import", "Export"]) {
+        if *on {
+            handlers.push(name.into());
+        }
+    }
+
+    let mut domain_types = owned(&[
+        "Snapshot",
+        "Fields",
+        "Patch",
+        n.event_type,
+        "Filter",
+        "ListQuery",
+        "SortField",
+        "Repository",
+    ]);
+    domain_types.push(names::pascal(&e.name));
+    domain_types.extend(n.enums.iter().map(|en| en.go_type.clone()));
+    domain_types.extend(n.record_actions.iter().map(|a| a.input.clone()));
+
+    let mut app_types = owned(&[
+        "Act",
+        "Transition",
+        "DTO",
+        "Page",
+        "Handlers",
+        "Create",
+        "Update",
+        "Delete",
+        "Get",
+        "List",
+        "Import",
+        "Export",
+    ]);
+    app_types.extend(actions);
+
+    let checks = [
+        (methods, "the Go name {} is used twice (a field or action named like a built-in method: ID, Version, Snapshot, Events, Update, Create, Delete, Get, List); rename it"),
+        (handlers, "the Go name {} is used twice (a field or action named like a built-in method: ID, Version, Snapshot, Events, Update, Create, Delete, Get, List); rename it"),
+        (domain_types, "the Go type {} is declared twice in its domain package (the entity, an enum or an action input named like Snapshot, Fields, Patch, Filter, ListQuery, SortField or Repository); rename it (in the PRD, or with `name:` in backend-pro.yaml)"),
+        (app_types, "the Go type {} is declared twice in its application package (an action named like Act, Transition, DTO, Page, Handlers, Create, Update, Delete, Get, List, Import or Export); rename it (in the PRD, or with `name:` in backend-pro.yaml)"),
+    ];
+    for (list, message) in checks {
+        let mut seen = std::collections::BTreeSet::new();
+        if let Some(dup) = list.iter().find(|x| !seen.insert(*x)) {
+            return Err(message.replace("{}", dup));
+        }
+    }
+    Ok(())
 }
 
 fn sources(use_cases: &[&crate::model::UseCase]) -> Vec<String> {
