@@ -108,6 +108,9 @@ pub struct Uses {
 pub struct EntityCtx {
     pub name: String,
     pub label: String,
+    /// How API messages and test failures name the entity: its label when that is ASCII,
+    /// else its Go name (API messages are English; `no Book with id …`, not `no 图书 …`).
+    pub msg_name: String,
     pub description: String,
     /// Go type name (`OrderItem`).
     pub go_name: String,
@@ -1278,6 +1281,11 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
     Ok(EntityCtx {
         name: e.name.clone(),
         label: e.label.clone(),
+        msg_name: if e.label.is_ascii() && !e.label.is_empty() {
+            e.label.clone()
+        } else {
+            names::pascal(&e.name)
+        },
         description: e.description.clone(),
         go_name: names::pascal(&e.name),
         recv: names::receiver(&e.name),
