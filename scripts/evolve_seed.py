@@ -139,10 +139,14 @@ class Gen:
 
 
 def collections(doc: dict):
-    """[(path, schema)] of every collection POST with a JSON body."""
+    """[(path, schema)] of every collection POST with a JSON body (a create: not a bulk
+    endpoint below a collection, such as /import)."""
     out = []
-    for path, item in (doc.get("paths") or {}).items():
+    paths = doc.get("paths") or {}
+    for path, item in paths.items():
         if "{" in path or not isinstance(item, dict) or "post" not in item:
+            continue
+        if any(path.startswith(other + "/") for other in paths):
             continue
         rb = resolve(doc, item["post"].get("requestBody") or {})
         schema = ((rb.get("content") or {}).get("application/json") or {}).get("schema")

@@ -123,15 +123,21 @@ def discover_post_path(host: str, port: int) -> str | None:
     if not m:
         return None
     current = None
+    paths, posts = [], []
     for line in text[m.end() :].splitlines():
         if line and not line.startswith(" ") and not line.startswith("#"):
             break  # next top-level key
         pm = re.match(r"^  (['\"]?)(/[^'\"]*)\1:\s*$", line)
         if pm:
             current = pm.group(2)
+            paths.append(current)
             continue
         if current and "{" not in current and re.match(r"^    post:", line):
-            return current
+            posts.append(current)
+    # A create, not a bulk endpoint below a collection (/import).
+    for p in posts:
+        if not any(p.startswith(other + "/") for other in paths):
+            return p
     return None
 
 

@@ -99,9 +99,12 @@ def build_body(doc: dict, schema: dict, example: dict | None) -> tuple[dict, boo
 
 def candidates(doc: dict):
     out = []
-    for path, item in (doc.get("paths") or {}).items():
+    paths = doc.get("paths") or {}
+    for path, item in paths.items():
         if "{" in path or not isinstance(item, dict) or "post" not in item:
             continue
+        if any(path.startswith(other + "/") for other in paths):
+            continue  # a bulk endpoint below a collection (/import), not a create
         op = item["post"]
         rb = resolve(doc, op.get("requestBody") or {})
         media = (rb.get("content") or {}).get("application/json") or {}
