@@ -374,6 +374,13 @@ pub struct RecordAction<'a> {
     pub use_cases: Vec<&'a UseCase>,
 }
 
+impl<'a> RecordAction<'a> {
+    /// What the PRD asks, in its words: the first use case's title.
+    pub fn title(&self) -> &'a str {
+        self.use_cases.first().map_or("", |u| u.title.as_str())
+    }
+}
+
 impl Model {
     pub fn entity(&self, name: &str) -> Option<&Entity> {
         self.entities.iter().find(|e| e.name == name)

@@ -211,8 +211,7 @@ fn summary(out: &Path, files: &[Rendered], model: &Model, lang: Lang) -> String 
             let pkg = backend_pro::names::go_package(&e.name);
             model.record_actions(e).into_iter().map(move |a| {
                 let file = backend_pro::names::record_action_file(a.name);
-                let title = a.use_cases.first().map_or("", |u| u.title.as_str());
-                (format!("internal/domain/{pkg}/{file}.go"), title)
+                (format!("internal/domain/{pkg}/{file}.go"), a.title())
             })
         })
         .collect();

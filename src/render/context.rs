@@ -1168,11 +1168,7 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
         model
             .collection_action(e, name)
             .map(|a| CollectionActionCtx {
-                title: a
-                    .use_cases
-                    .first()
-                    .map(|u| u.title.clone())
-                    .unwrap_or_default(),
+                title: a.title().to_string(),
                 sources: sources(&a.use_cases),
             })
     };
@@ -1428,11 +1424,7 @@ fn record_actions_ctx(model: &Model, e: &Entity) -> Result<Vec<RecordActionCtx>,
             input: format!("{go_name}Input"),
             path: names::kebab(a.name),
             file: names::record_action_file(a.name),
-            title: a
-                .use_cases
-                .first()
-                .map(|u| u.title.clone())
-                .unwrap_or_default(),
+            title: a.title().to_string(),
             sources: sources(&a.use_cases),
             go_name,
         });
