@@ -93,6 +93,21 @@ pub fn generate(
     render::render(model, opts, overrides).map_err(GenerateError::Render)
 }
 
+/// Renders what a day-two command reconciles: every file but the create migrations, whose
+/// numbers belong to the first render (later ones come from model diffs).
+pub fn regenerate(
+    model: &Model,
+    opts: &Options,
+    overrides: &BTreeMap<String, String>,
+) -> Result<Vec<Rendered>, GenerateError> {
+    check_module_path(&opts.module).map_err(GenerateError::Module)?;
+    let planned = crate::plan::plan(model)
+        .into_iter()
+        .filter(|f| f.ownership != crate::evolve::Ownership::AppendOnly)
+        .collect();
+    render::render_planned(model, opts, overrides, planned).map_err(GenerateError::Render)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

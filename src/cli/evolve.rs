@@ -221,7 +221,7 @@ fn compute(
         &p.overrides,
     )
     .map_err(|e| anyhow!("{e}"))?;
-    let rendered = generate::generate(new, &opts, &p.overrides)?;
+    let rendered = generate::regenerate(new, &opts, &p.overrides)?;
     let mut snapshot = p.snapshot.clone();
     // Paths the render produces must be read from disk too.
     project::read_into(

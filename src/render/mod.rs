@@ -264,13 +264,10 @@ fn to_json(v: &impl serde::Serialize) -> Result<serde_json::Value, RenderError> 
 
 /// Drops `v` on a thread of its own. A process that exits before it is done loses nothing.
 fn drop_in_background<T: Send + 'static>(v: T) {
-    if std::thread::Builder::new()
+    // Without a thread the closure, and `v` with it, is dropped here instead.
+    let _ = std::thread::Builder::new()
         .name("drop".into())
-        .spawn(move || drop(v))
-        .is_err()
-    {
-        // No thread: the value was moved into the failed closure and is dropped here.
-    }
+        .spawn(move || drop(v));
 }
 
 /// One piece of work for a render worker: planned-file indexes, with the entity whose
