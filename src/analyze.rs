@@ -33,9 +33,11 @@ pub fn analyze(text: &str, opts: &AnalyzeOptions) -> Analysis {
     check_input(text, &mut diagnostics);
     let doc = crate::prd::parse(text);
     let model = crate::extract::extract(&doc, &opts.glossary, &mut diagnostics);
+    // Entities were found but not named (E101), or the input is not text (E100): E108 would
+    // only repeat it.
     let named_errors = diagnostics
         .iter()
-        .any(|d| matches!(d.code.as_str(), "E101" | "E113"));
+        .any(|d| matches!(d.code.as_str(), "E100" | "E101"));
     for d in crate::validate::validate(&model) {
         // Extraction already reported it, with a column.
         if diagnostics
@@ -49,6 +51,11 @@ pub fn analyze(text: &str, opts: &AnalyzeOptions) -> Analysis {
             continue;
         }
         diagnostics.push(d);
+    }
+    // Every diagnostic is located: a whole-document problem points at line 1.
+    for d in diagnostics.iter_mut().filter(|d| d.line == 0) {
+        d.line = 1;
+        d.col = 1;
     }
     crate::diag::sort(&mut diagnostics);
     Analysis { model, diagnostics }

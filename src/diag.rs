@@ -105,6 +105,20 @@ impl Diagnostic {
     }
 }
 
+/// One diagnostic as the JSON object of `analyze --format json`:
+/// `{"code","severity","file","line","col","message","help"}`, texts in `lang`.
+pub fn to_json(d: &Diagnostic, file: &str, lang: Lang) -> serde_json::Value {
+    serde_json::json!({
+        "code": d.code,
+        "severity": d.severity,
+        "file": file,
+        "line": d.line,
+        "col": d.col.max(1),
+        "message": d.message.get(lang),
+        "help": d.help.as_ref().map(|h| h.get(lang)),
+    })
+}
+
 /// Sorts diagnostics by position, then code, so output is stable.
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {

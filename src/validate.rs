@@ -28,8 +28,8 @@ fn is_enum_value(s: &str) -> bool {
 pub fn no_entities() -> Diagnostic {
     Diagnostic::error(
         "E108",
-        0,
-        0,
+        1,
+        1,
         Text::new(
             "no entities found: the PRD has no data model backend-pro can read",
             "未找到实体：PRD 中没有可识别的数据模型",

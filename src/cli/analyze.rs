@@ -54,17 +54,32 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
     );
     let file = args.prd.display().to_string();
     eprint!("{}", diag::render_all(&analysis.diagnostics, &file, lang));
-    if analysis.has_errors() {
-        return Ok(ExitCode::from(1));
-    }
+    // What was found is always shown, errors or not: the exit status says whether it is
+    // complete enough to generate from.
     let out = match args.format {
         Format::Yaml => analysis.model.to_yaml(),
-        Format::Json => analysis.model.to_json() + "\n",
+        Format::Json => {
+            let diags: Vec<serde_json::Value> = analysis
+                .diagnostics
+                .iter()
+                .map(|d| diag::to_json(d, &file, lang))
+                .collect();
+            let doc = serde_json::json!({
+                "model": analysis.model,
+                "diagnostics": diags,
+            });
+            serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+        }
+    };
+    let code = if analysis.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     };
     match args.out {
         Some(path) => std::fs::write(&path, out)
             .with_context(|| format!("cannot write {}", path.display()))?,
         None => print!("{out}"),
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(code)
 }

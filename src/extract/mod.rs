@@ -141,13 +141,13 @@ impl<'g> Ctx<'g> {
             ("field list", "字段列表")
         };
         self.diags.push(
-            Diagnostic::error(
-                "E113",
+            Diagnostic::warning(
+                "W213",
                 pos.line,
                 pos.col,
                 Text::new(
-                    format!("this {en} does not say which entity it describes"),
-                    format!("无法确定此{zh}属于哪个实体"),
+                    format!("this {en} does not say which entity it describes; it was skipped"),
+                    format!("无法确定此{zh}属于哪个实体，已跳过"),
                 ),
             )
             .with_help(Text::new(
@@ -363,17 +363,17 @@ fn build_entities(doc: &Document, cx: &mut Ctx) -> Vec<(Entity, ContextRef)> {
 
 fn duplicate_field(f: &RField, prev: &RField, raw: &RawEntity) -> Diagnostic {
     let owner = raw.name.clone().unwrap_or_else(|| raw.label.clone());
-    Diagnostic::error(
-        "E105",
+    Diagnostic::warning(
+        "W205",
         f.pos.line,
         f.pos.col,
         Text::new(
             format!(
-                "field `{}` of `{owner}` is defined twice (first on line {})",
+                "field `{}` of `{owner}` is defined twice (first on line {}); the first is used",
                 f.field.name, prev.pos.line
             ),
             format!(
-                "实体 `{owner}` 的字段 `{}` 重复定义（首次在第 {} 行）",
+                "实体 `{owner}` 的字段 `{}` 重复定义（首次在第 {} 行），使用第一处",
                 f.field.name, prev.pos.line
             ),
         ),
@@ -414,13 +414,13 @@ fn is_status_like(name: &str, label: &str) -> bool {
 }
 
 fn unknown_type(name: &str, word: &str, pos: Pos) -> Diagnostic {
-    Diagnostic::error(
-        "E103",
+    Diagnostic::warning(
+        "W206",
         pos.line,
         pos.col,
         Text::new(
-            format!("unknown type \"{word}\" for field `{name}`"),
-            format!("字段 `{name}` 的类型“{word}”无法识别"),
+            format!("unknown type \"{word}\" for field `{name}`; using string"),
+            format!("字段 `{name}` 的类型“{word}”无法识别，按 string 处理"),
         ),
     )
     .with_help(Text::new(
@@ -433,13 +433,13 @@ fn unknown_type(name: &str, word: &str, pos: Pos) -> Diagnostic {
 }
 
 fn dangling(name: &str, target: &str, known: &str, pos: Pos) -> Diagnostic {
-    Diagnostic::error(
-        "E107",
+    Diagnostic::warning(
+        "W209",
         pos.line,
         pos.col,
         Text::new(
-            format!("field `{name}` refers to \"{target}\", which is not an entity"),
-            format!("字段 `{name}` 引用的“{target}”不是已定义的实体"),
+            format!("field `{name}` refers to \"{target}\", which is not an entity in this PRD; it becomes an indexed uuid column without a foreign key"),
+            format!("字段 `{name}` 引用的“{target}”不是本 PRD 中定义的实体，按带索引的 uuid 列处理（无外键）"),
         ),
     )
     .with_help(Text::new(
@@ -564,6 +564,8 @@ fn resolve_field(
     let mut ty = spec.ty.unwrap_or(FieldType::String);
     // References: written (`ref Reader`, `FK → readers(id)`), or `reader_id` naming an entity.
     let mut references: Option<String> = None;
+    // A reference to a table this PRD does not define: kept as an indexed uuid, no FK.
+    let mut external_ref = false;
     let target = spec.ref_target.clone().or_else(|| mods.ref_target.clone());
     if let Some(target) = target {
         match index.entity(&target) {
@@ -572,11 +574,14 @@ fn resolve_field(
                 let known = index.names().join(", ");
                 cx.diags
                     .push(dangling(&name, &target, &known, raw.type_pos));
-                let parts = headings::split_name(&target);
-                references = Some(parts.ident.as_deref().map(entity_name).unwrap_or(target));
+                external_ref = true;
             }
         }
-        ty = FieldType::Ref;
+        ty = if external_ref {
+            FieldType::Uuid
+        } else {
+            FieldType::Ref
+        };
         inferred = false;
     } else if matches!(ty, FieldType::Int | FieldType::Uuid | FieldType::String)
         && !spec.list
@@ -595,7 +600,7 @@ fn resolve_field(
             inferred = false;
         }
     }
-    if ty == FieldType::Ref && !spec.list && !name.ends_with("_id") {
+    if (ty == FieldType::Ref || external_ref) && !spec.list && !name.ends_with("_id") {
         name = format!("{name}_id");
     }
     // Implicit fields and surrogate primary keys are the generator's.
@@ -695,7 +700,7 @@ fn resolve_field(
         ty_known: ty_known && !inferred,
         required_known: mods.required.is_some() || mods.primary_key,
         pk: mods.primary_key,
-        index: mods.index,
+        index: mods.index || external_ref,
     })
 }
 
@@ -789,6 +794,16 @@ fn merge(members: Vec<Member>, cx: &mut Ctx) -> Vec<Merged> {
         let line = group.iter().map(|m| m.raw.pos.line).min().unwrap_or(0);
         let raw_field_total: usize = group.iter().map(|m| m.raw_field_count).sum();
         group.sort_by_key(|m| (m.raw.source, m.raw.pos.line));
+        // A name without any data (a heading, a bold label, a prose bullet) is context, not an
+        // entity: only fields make one.
+        if raw_field_total == 0 {
+            if let Some(r) = group.iter().min_by_key(|m| m.raw.pos.line).map(|m| &m.raw) {
+                if r.source == Source::Prose && r.name.is_some() {
+                    cx.diags.push(no_fields(r));
+                }
+            }
+            continue;
+        }
         if group[0].raw.name.is_none() {
             if let Some(r) = group.iter().min_by_key(|m| m.raw.pos.line).map(|m| &m.raw) {
                 cx.diags.push(no_ascii_entity(r));
@@ -811,7 +826,6 @@ fn merge(members: Vec<Member>, cx: &mut Ctx) -> Vec<Merged> {
                 && !merged.fields.is_empty();
             if dup_of_kind {
                 cx.diags.push(duplicate_entity(&m.raw, &merged.raw));
-                continue;
             }
             let better_label = merged.raw.label.is_empty()
                 || (merged.raw.label.is_ascii() && !m.raw.label.is_ascii());
@@ -835,7 +849,9 @@ fn merge(members: Vec<Member>, cx: &mut Ctx) -> Vec<Merged> {
                     .iter_mut()
                     .find(|x| x.field.name == f.field.name)
                 {
-                    Some(base_f) if !same_source => merge_field(base_f, f, &merged.raw, cx),
+                    Some(base_f) if !same_source || dup_of_kind => {
+                        merge_field(base_f, f, &merged.raw, cx)
+                    }
                     Some(base_f) => {
                         let d = duplicate_field(&f, base_f, &merged.raw);
                         cx.diags.push(d);
@@ -843,9 +859,6 @@ fn merge(members: Vec<Member>, cx: &mut Ctx) -> Vec<Merged> {
                     None => merged.fields.push(f),
                 }
             }
-        }
-        if merged.fields.is_empty() && raw_field_total == 0 {
-            cx.diags.push(no_fields(&merged.raw));
         }
         out.push(merged);
     }
@@ -879,16 +892,16 @@ fn no_ascii_entity(r: &RawEntity) -> Diagnostic {
 
 fn duplicate_entity(dup: &RawEntity, first: &RawEntity) -> Diagnostic {
     let name = dup.name.clone().unwrap_or_default();
-    Diagnostic::error(
-        "E104",
+    Diagnostic::warning(
+        "W211",
         dup.pos.line,
         dup.pos.col,
         Text::new(
             format!(
-                "entity `{name}` is defined twice (first on line {})",
+                "entity `{name}` is defined twice (first on line {}); the fields are merged, the first definition wins where they disagree",
                 first.pos.line
             ),
-            format!("实体 `{name}` 重复定义（首次在第 {} 行）", first.pos.line),
+            format!("实体 `{name}` 重复定义（首次在第 {} 行），字段已合并，不一致处以第一处为准", first.pos.line),
         ),
     )
     .with_help(Text::new(
@@ -899,13 +912,13 @@ fn duplicate_entity(dup: &RawEntity, first: &RawEntity) -> Diagnostic {
 
 fn no_fields(r: &RawEntity) -> Diagnostic {
     let name = r.name.clone().unwrap_or_default();
-    Diagnostic::error(
-        "E109",
+    Diagnostic::warning(
+        "W210",
         r.pos.line,
         r.pos.col,
         Text::new(
-            format!("entity `{name}` has no fields"),
-            format!("实体 `{name}` 没有字段"),
+            format!("`{name}` is named like an entity but has no fields anywhere; it is not generated"),
+            format!("`{name}` 像是实体，但没有任何字段，不会生成"),
         ),
     )
     .with_help(Text::new(

@@ -171,7 +171,8 @@ pub fn extract(doc: &Document, entities: &mut [Entity], diags: &mut Vec<Diagnost
     }
     for e in entities.iter_mut() {
         if let Some(sm) = e.state_machine.as_mut() {
-            check_actions(&e.name, sm, diags);
+            let name = e.name.clone();
+            check_actions(&name, sm, diags);
         }
     }
     warn_missing(entities, diags);
@@ -917,23 +918,26 @@ fn report_unmatched(
                     .find(|t| t.from == *s || t.to == *s)
                     .map(|t| (t.line, t.col))
                     .unwrap_or((cand.line, 1));
+                let (shown_en, shown_zh) = if values.is_empty() {
+                    ("it has no values".to_string(), "它没有取值".to_string())
+                } else {
+                    (values.join(", "), values.join("、"))
+                };
                 diags.push(
-                    Diagnostic::error(
-                        "E302",
+                    Diagnostic::warning(
+                        "W306",
                         line.0,
                         line.1,
                         Text::new(
                             format!(
-                                "state \"{s}\" is not a value of {}.{} ({})",
+                                "state \"{s}\" is not a value of {}.{} ({shown_en}); this state machine is not attached",
                                 e.name,
                                 f.name,
-                                values.join(", ")
                             ),
                             format!(
-                                "状态 \"{s}\" 不是 {}.{} 的取值（{}）",
+                                "状态 \"{s}\" 不是 {}.{} 的取值（{shown_zh}），该状态机未被采用",
                                 e.name,
                                 f.name,
-                                values.join("、")
                             ),
                         ),
                     )
@@ -1063,24 +1067,26 @@ fn derived_warning(rt: &RawTransition, from: &str, to: &str, action: &str) -> Di
 }
 
 /// E301: one action leading to two different states from the same state.
-fn check_actions(entity: &str, sm: &StateMachine, diags: &mut Vec<Diagnostic>) {
+fn check_actions(entity: &str, sm: &mut StateMachine, diags: &mut Vec<Diagnostic>) {
+    let mut dropped: Vec<usize> = Vec::new();
     for (i, a) in sm.transitions.iter().enumerate() {
         if let Some(b) = sm.transitions[..i]
             .iter()
             .find(|b| b.from == a.from && b.action == a.action && b.to != a.to)
         {
+            dropped.push(i);
             diags.push(
-                Diagnostic::error(
-                    "E301",
+                Diagnostic::warning(
+                    "W307",
                     a.line,
                     1,
                     Text::new(
                         format!(
-                            "{entity}: action `{}` from `{}` leads to both `{}` (line {}) and `{}`",
+                            "{entity}: action `{}` from `{}` leads to both `{}` (line {}) and `{}`; the second is ignored",
                             a.action, a.from, b.to, b.line, a.to
                         ),
                         format!(
-                            "{entity}：从 `{}` 执行 `{}` 同时到达 `{}`（第 {} 行）和 `{}`",
+                            "{entity}：从 `{}` 执行 `{}` 同时到达 `{}`（第 {} 行）和 `{}`，后者已忽略",
                             a.from, a.action, b.to, b.line, a.to
                         ),
                     ),
@@ -1091,6 +1097,9 @@ fn check_actions(entity: &str, sm: &StateMachine, diags: &mut Vec<Diagnostic>) {
                 )),
             );
         }
+    }
+    for i in dropped.into_iter().rev() {
+        sm.transitions.remove(i);
     }
 }
 
@@ -1104,6 +1113,14 @@ fn warn_missing(entities: &[Entity], diags: &mut Vec<Diagnostic>) {
             if e.state_machine
                 .as_ref()
                 .is_some_and(|sm| sm.field == f.name)
+            {
+                continue;
+            }
+            // W306 already said why its transitions were not attached.
+            let key = format!(" of {}.{} (", e.name, f.name);
+            if diags
+                .iter()
+                .any(|d| d.code == "W306" && d.message.en.contains(&key))
             {
                 continue;
             }
