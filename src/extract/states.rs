@@ -1323,12 +1323,12 @@ mod tests {
             "## Order lifecycle\n\n- pending -> paid : pay\n- pending -> shipped : pay\n",
             vec![order()],
         );
-        assert!(d.iter().any(|d| d.code == "E301"), "{d:?}");
+        assert!(d.iter().any(|d| d.code == "W307"), "{d:?}");
         let (_, d) = run(
             "## Order lifecycle\n\n- pending -> payed : pay\n",
             vec![order()],
         );
-        assert!(d.iter().any(|d| d.code == "E302" && d.line == 3), "{d:?}");
+        assert!(d.iter().any(|d| d.code == "W306" && d.line == 3), "{d:?}");
         // prose flows outside state sections are not machines
         let (_, d) = run("## 业务流程\n\n浏览 → 下单 → 结算\n", vec![]);
         assert!(d.is_empty(), "{d:?}");
