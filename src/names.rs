@@ -259,6 +259,28 @@ fn cap_word(w: &str) -> String {
     }
 }
 
+/// Methods every generated aggregate has; a field may not take their Go name.
+pub const AGGREGATE_METHODS: &[&str] = &[
+    "ID",
+    "Version",
+    "CreatedAt",
+    "UpdatedAt",
+    "Snapshot",
+    "Events",
+    "Update",
+];
+
+/// The Go name of a field: PascalCase with initialisms, and `…Value` when that would shadow
+/// a method of the aggregate (`snapshot` → `SnapshotValue`, `events` → `EventsValue`).
+pub fn go_field(name: &str) -> String {
+    let p = pascal(name);
+    if AGGREGATE_METHODS.contains(&p.as_str()) {
+        format!("{p}Value")
+    } else {
+        p
+    }
+}
+
 /// Exported Go name with initialisms: `order_id` → `OrderID`, `avatar_url` → `AvatarURL`.
 pub fn pascal(s: &str) -> String {
     let out: String = words(s).iter().map(|w| cap_word(w)).collect();

@@ -22,6 +22,7 @@ pub mod headings;
 pub mod lexicon;
 pub mod mermaid;
 pub mod nfr;
+pub mod repair;
 pub mod roles;
 pub mod service;
 pub mod states;
@@ -169,7 +170,7 @@ pub fn extract(doc: &Document, glossary: &Glossary, diags: &mut Vec<Diagnostic>)
     let actors = actors::extract(doc, diags);
     let use_cases = usecases::extract(doc, &entities, &actors, diags);
     let nfr = nfr::extract(doc, diags);
-    Model {
+    let mut model = Model {
         version: MODEL_VERSION,
         service,
         contexts,
@@ -177,7 +178,9 @@ pub fn extract(doc: &Document, glossary: &Glossary, diags: &mut Vec<Diagnostic>)
         actors,
         use_cases,
         nfr,
-    }
+    };
+    repair::repair(&mut model, diags);
+    model
 }
 
 type ContextRef = Option<(String, String, u32)>;
@@ -456,6 +459,22 @@ fn dangling(name: &str, target: &str, known: &str, pos: Pos) -> Diagnostic {
     ))
 }
 
+fn self_reference(name: &str, owner: &str, pos: Pos) -> Diagnostic {
+    Diagnostic::warning(
+        "W212",
+        pos.line,
+        pos.col,
+        Text::new(
+            format!("field `{name}` refers to its own entity `{owner}` (a tree); it becomes an optional indexed uuid column, not checked against `{owner}`"),
+            format!("字段 `{name}` 引用自身实体 `{owner}`（树形结构），按可选的带索引 uuid 列处理，不校验其是否存在"),
+        ),
+    )
+    .with_help(Text::new(
+        "the root of a tree has no parent, so the field is optional; check that the parent exists in your own code if you need it",
+        "树的根节点没有父节点，因此该字段为可选；如需校验父节点存在，请在自己的代码中实现",
+    ))
+}
+
 fn resolve_field(
     raw: RawField,
     source: Source,
@@ -602,6 +621,15 @@ fn resolve_field(
     }
     if (ty == FieldType::Ref || external_ref) && !spec.list && !name.ends_with("_id") {
         name = format!("{name}_id");
+    }
+    // A row pointing at a row of its own table (parent_id: trees, org units) is kept as an
+    // optional indexed uuid: the generated service does not check it against the table yet.
+    if ty == FieldType::Ref && !owner.is_empty() && references.as_deref() == Some(owner) {
+        cx.diags.push(self_reference(&name, owner, raw.pos));
+        references = None;
+        ty = FieldType::Uuid;
+        external_ref = true;
+        mods.required = Some(false);
     }
     // Implicit fields and surrogate primary keys are the generator's.
     if IMPLICIT.contains(&name.as_str()) {

@@ -173,6 +173,9 @@ pub struct InvalidCase {
     pub name: String,
     pub field: String,
     pub stmt: String,
+    /// gofmt keeps `func(f *pkg.Fields) { stmt }` on one line only while it is short
+    /// (go/printer's 100-byte limit on a function literal's header and body).
+    pub multiline: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -382,7 +385,7 @@ fn enum_values(f: &Field, enum_type: &str) -> Vec<EnumValueCtx> {
             EnumValueCtx {
                 value: v.value.clone(),
                 go_const: c,
-                label: v.label.clone(),
+                label: comment_text(&v.label),
                 lit: go_str(&v.value),
                 sql: sql_str(&v.value),
             }
@@ -688,7 +691,7 @@ fn oa_schema(f: &Field, enum_vals: &[EnumValueCtx], ref_resource: &str) -> Strin
 }
 
 fn field_ctx(model: &Model, e: &Entity, f: &Field) -> Result<FieldCtx, String> {
-    let go_name = names::pascal(&f.name);
+    let go_name = names::go_field(&f.name);
     let is_enum = f.ty == FieldType::Enum;
     let mut enum_type = if is_enum {
         go_name.clone()
@@ -864,7 +867,7 @@ fn field_ctx(model: &Model, e: &Entity, f: &Field) -> Result<FieldCtx, String> {
         label: if f.label.is_empty() {
             f.name.clone()
         } else {
-            f.label.clone()
+            comment_text(&f.label)
         },
         description: f.description.clone(),
         json: f.name.clone(),
@@ -998,7 +1001,7 @@ fn state_ctx(
                 label: if t.label.is_empty() {
                     t.action.clone()
                 } else {
-                    t.label.clone()
+                    comment_text(&t.label)
                 },
                 go_name: names::pascal(&t.action),
                 path: names::kebab(&t.action),
@@ -1089,10 +1092,13 @@ fn invalid_cases(f: &FieldCtx, pkg: &str) -> Vec<InvalidCase> {
         }
     };
     let mut push = |what: &str, v: String| {
+        let stmt = format!("f.{} = {v}", f.go_name);
+        let header = "func(f *".len() + pkg.len() + ".Fields)".len();
         out.push(InvalidCase {
             name: format!("{} {what}", f.json),
             field: f.json.clone(),
-            stmt: format!("f.{} = {v}", f.go_name),
+            multiline: header + stmt.len() > 100,
+            stmt,
         })
     };
     if f.required && f.carry == "value" && !f.list {
@@ -1204,7 +1210,7 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
                     entity: o.name.clone(),
                     go_name: names::pascal(&o.name),
                     pkg: names::go_package(&o.name),
-                    field_go: names::pascal(&f.name),
+                    field_go: names::go_field(&f.name),
                     field_json: f.name.clone(),
                     field_nullable: !f.required && f.default.is_none(),
                     resource: o.resource.clone(),
@@ -1276,7 +1282,7 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
         .collect();
     Ok(EntityCtx {
         name: e.name.clone(),
-        label: e.label.clone(),
+        label: comment_text(&e.label),
         msg_name: if e.label.is_ascii() && !e.label.is_empty() {
             e.label.clone()
         } else {
@@ -1590,4 +1596,12 @@ mod tests {
             "{err}"
         );
     }
+}
+
+/// Text that appears in Go comments, as gofmt leaves it: gofmt rewrites the doc-comment
+/// quote pairs ``` `` ``` and `''` to typographic quotes, and a line break would end the comment.
+fn comment_text(s: &str) -> String {
+    s.replace("``", "\"\"")
+        .replace("''", "\"\"")
+        .replace(['\n', '\r'], " ")
 }
