@@ -8,6 +8,9 @@
 #      ungraceful one (scripts/bench/gin-hello), so a green SIGTERM check means something
 #   5. PostgreSQL + Redis (scripts/services.sh: installed when missing, free loopback ports, temp dirs)
 #   6. for every examples/*/PRD.md, and every model file asked for: scripts/check-generated.sh
+#   6b. the real-PRD corpus (../shared/corpus, when present): scripts/corpus-check.sh — score.py
+#      must reach tests/corpus-ratchet, and every accepted document must generate a project
+#      that passes gofmt, go vet and go build (BP_SKIP_CORPUS=1 skips it)
 #   7. for every example: scripts/evolve-scenario.sh (new → edit → add entity → add field → sync →
 #      remove → undo → conflicts, everything re-checked after each step; tests/evolve/<name>/)
 #
@@ -160,16 +163,18 @@ if [ "$SKIP_EXAMPLES" = 0 ]; then
 fi
 for m in "${MODELS[@]}"; do INPUTS+=("$m"); done
 
-if [ "${#INPUTS[@]}" -gt 0 ]; then
-  # Debug build: cargo test already compiled its dependencies, so this takes seconds, not minutes.
-  BACKEND_PRO=$TARGET_DIR/debug/backend-pro
-  build_cli() { cargo build --locked; }
-  suite_step build-cli build_cli
-  if ! grep -q '^PASS suite build-cli$' "$BP_RESULTS"; then
-    log "backend-pro did not build: generated-project checks skipped"
-    for f in "${INPUTS[@]}"; do record SKIP "$f" all; done
-    INPUTS=()
-  fi
+# Debug build: cargo test already compiled its dependencies, so this takes seconds, not minutes.
+BACKEND_PRO=$TARGET_DIR/debug/backend-pro
+build_cli() { cargo build --locked; }
+suite_step build-cli build_cli
+if ! grep -q '^PASS suite build-cli$' "$BP_RESULTS"; then
+  log "backend-pro did not build: generated-project checks skipped"
+  for f in "${INPUTS[@]}"; do record SKIP "$f" all; done
+  INPUTS=()
+elif [ "${BP_SKIP_CORPUS:-0}" != 1 ]; then
+  # The real-PRD corpus beside the repository (CI has it): score ratchet + every accepted
+  # document generates a project that passes gofmt, go vet and go build.
+  suite_step corpus "$ROOT/scripts/corpus-check.sh" "$BACKEND_PRO"
 fi
 
 if [ "${#INPUTS[@]}" -gt 0 ]; then

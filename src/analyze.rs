@@ -107,3 +107,26 @@ fn check_input(text: &str, diags: &mut Vec<Diagnostic>) {
         );
     }
 }
+
+/// The glossary file `analyze --emit-glossary` writes: every PRD term that still needs an
+/// identifier (`会员: ""`), after the mappings the user already has, sorted. Filling it in
+/// once and passing it back with `--glossary` names every entity, field and enum value.
+pub fn glossary_template(diags: &[Diagnostic], existing: &Glossary) -> String {
+    let mut out = String::from(
+        "# backend-pro glossary: PRD term → ASCII identifier (PascalCase for entities,\n\
+         # snake_case for fields and enum values). Fill in the empty ones, then run\n\
+         # `backend-pro analyze --prd PRD.md --glossary THIS_FILE`.\n",
+    );
+    let mut terms: BTreeMap<String, String> = existing.clone();
+    for d in diags {
+        if let Some(t) = d.term.as_deref().filter(|t| !t.is_empty()) {
+            terms.entry(t.to_string()).or_default();
+        }
+    }
+    for (k, v) in terms {
+        let key = serde_yaml_ng::to_string(&k).unwrap_or_else(|_| format!("{k:?}\n"));
+        let val = serde_yaml_ng::to_string(&v).unwrap_or_else(|_| format!("{v:?}\n"));
+        out.push_str(&format!("{}: {}\n", key.trim_end(), val.trim_end()));
+    }
+    out
+}

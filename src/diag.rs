@@ -52,6 +52,9 @@ pub struct Diagnostic {
     pub col: u32,
     pub message: Text,
     pub help: Option<Text>,
+    /// The PRD term that needs an ASCII identifier (E101/E102/E117), for `--emit-glossary`.
+    #[serde(skip)]
+    pub term: Option<String>,
 }
 
 impl Diagnostic {
@@ -63,6 +66,7 @@ impl Diagnostic {
             col,
             message,
             help: None,
+            term: None,
         }
     }
 
@@ -75,6 +79,11 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: Text) -> Self {
         self.help = Some(help);
+        self
+    }
+
+    pub fn with_term(mut self, term: &str) -> Self {
+        self.term = Some(term.trim().to_string());
         self
     }
 

@@ -187,6 +187,10 @@ pub fn validate(model: &Model) -> Vec<Diagnostic> {
     out
 }
 
+fn err_term(term: &str, d: Diagnostic) -> Diagnostic {
+    d.with_term(term)
+}
+
 fn check_fields(
     e: &Entity,
     by_name: &HashMap<&str, &Entity>,
@@ -302,13 +306,13 @@ fn check_fields(
                     ));
                 }
                 if !is_enum_value(&v.value) {
-                    out.push(err(
+                    out.push(err_term(&v.value, err(
                         "E117",
                         format!("enum value \"{}\" of `{}.{}` is not an ASCII identifier", v.value, e.name, f.name),
                         format!("`{}.{}` 的枚举值“{}”不是英文标识符", e.name, f.name, v.value),
                         format!("write the value with its label, e.g. `pending({})` or `1-{}`, or map it in a glossary file", v.value, v.value),
                         format!("请写成“值(标签)”形式，如 `pending({})` 或 `1-{}`，或在术语表中映射", v.value, v.value),
-                    ));
+                    )));
                 }
             }
         }

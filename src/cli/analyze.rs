@@ -21,6 +21,10 @@ pub struct Args {
     /// YAML file mapping PRD terms to identifiers (`会员: Member`).
     #[arg(long)]
     pub glossary: Option<PathBuf>,
+    /// Write every PRD term that still needs an ASCII identifier to this YAML file (the
+    /// mappings of --glossary kept), to fill in once and pass back with --glossary.
+    #[arg(long, value_name = "FILE")]
+    pub emit_glossary: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,6 +75,10 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
             serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
         }
     };
+    if let Some(path) = &args.emit_glossary {
+        let text = backend_pro::analyze::glossary_template(&analysis.diagnostics, &opts.glossary);
+        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    }
     let code = if analysis.has_errors() {
         ExitCode::from(1)
     } else {

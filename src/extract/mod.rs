@@ -103,6 +103,7 @@ impl<'g> Ctx<'g> {
                     format!("字段“{shown}”没有英文标识符"),
                 ),
             )
+            .with_term(shown)
             .with_help(Text::new(
                 format!(
                     "write \"{shown} (field_name)\", add an 英文名 column to the table, or map it in a glossary file (--glossary, `{shown}: field_name`)"
@@ -915,6 +916,7 @@ fn no_ascii_entity(r: &RawEntity) -> Diagnostic {
             format!("实体“{label}”没有英文标识符"),
         ),
     )
+    .with_term(label)
     .with_help(Text::new(help_en, help_zh))
 }
 

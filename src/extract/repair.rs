@@ -22,8 +22,14 @@ pub fn repair(model: &mut Model, diags: &mut Vec<Diagnostic>) {
                         f.line,
                         1,
                         Text::new(
-                            format!("enum field `{}` of `{}` lists no values; it is a string field", f.name, e.name),
-                            format!("实体 `{}` 的枚举字段 `{}` 没有列出取值，按字符串字段处理", e.name, f.name),
+                            format!(
+                                "enum field `{}` of `{}` lists no values; it is a string field",
+                                f.name, e.name
+                            ),
+                            format!(
+                                "实体 `{}` 的枚举字段 `{}` 没有列出取值，按字符串字段处理",
+                                e.name, f.name
+                            ),
                         ),
                     )
                     .with_help(Text::new(
@@ -42,8 +48,14 @@ pub fn repair(model: &mut Model, diags: &mut Vec<Diagnostic>) {
                     f.line,
                     1,
                     Text::new(
-                        format!("enum field `{}` of `{}` lists a value twice; kept once", f.name, e.name),
-                        format!("实体 `{}` 的枚举字段 `{}` 重复列出取值，只保留一次", e.name, f.name),
+                        format!(
+                            "enum field `{}` of `{}` lists a value twice; kept once",
+                            f.name, e.name
+                        ),
+                        format!(
+                            "实体 `{}` 的枚举字段 `{}` 重复列出取值，只保留一次",
+                            e.name, f.name
+                        ),
                     ),
                 ));
             }
@@ -119,7 +131,9 @@ pub fn repair(model: &mut Model, diags: &mut Vec<Diagnostic>) {
     }
     model.contexts.retain(|c| !c.entities.is_empty());
     for u in &mut model.use_cases {
-        let Some(target) = u.entity.clone() else { continue };
+        let Some(target) = u.entity.clone() else {
+            continue;
+        };
         if known.contains(&target) {
             continue;
         }
