@@ -26,6 +26,24 @@ pub struct Model {
     #[serde(default)]
     pub use_cases: Vec<UseCase>,
     pub nfr: Nfr,
+    /// Business rules the PRD states that no field constraint expresses; the generated README
+    /// lists them as rules to write.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<Rule>,
+}
+
+/// A business rule as the PRD states it (`不能重叠预约`, "at most 5 active loans per reader").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub text: String,
+    /// The entity it is about: the first one it names, or the one its section is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity: Option<String>,
+    /// Other entities it names (a rule across aggregates belongs in the application layer).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub others: Vec<String>,
+    pub line: u32,
 }
 
 /// Language a PRD is written in; also the language of CLI output and generated docs.
@@ -463,6 +481,7 @@ impl Model {
             actors: vec![],
             use_cases: vec![],
             nfr: Nfr::default(),
+            rules: vec![],
         }
     }
 }

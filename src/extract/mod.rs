@@ -24,6 +24,7 @@ pub mod mermaid;
 pub mod nfr;
 pub mod repair;
 pub mod roles;
+pub mod rules;
 pub mod service;
 pub mod states;
 pub mod ts;
@@ -171,6 +172,7 @@ pub fn extract(doc: &Document, glossary: &Glossary, diags: &mut Vec<Diagnostic>)
     let actors = actors::extract(doc, diags);
     let use_cases = usecases::extract(doc, &entities, &actors, diags);
     let nfr = nfr::extract(doc, diags);
+    let rules = rules::extract(doc, &entities);
     let mut model = Model {
         version: MODEL_VERSION,
         service,
@@ -179,6 +181,7 @@ pub fn extract(doc: &Document, glossary: &Glossary, diags: &mut Vec<Diagnostic>)
         actors,
         use_cases,
         nfr,
+        rules,
     };
     repair::repair(&mut model, diags);
     model

@@ -45,6 +45,21 @@ pub struct ProjectCtx {
     pub uses: Uses,
     /// The CSV cell helpers exports use (`csvText`…), so that none is unused.
     pub csv_helpers: Vec<String>,
+    /// Business rules of the PRD, to write by hand (README "rules to write").
+    pub rules: Vec<RuleCtx>,
+}
+
+/// A PRD business rule with the place its code belongs.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleCtx {
+    /// The rule as written, safe in a Markdown table cell.
+    pub text: String,
+    pub line: u32,
+    /// Entity label, or empty.
+    pub entity: String,
+    /// Where to write it: the aggregate's package for a rule on one entity, its application
+    /// package for a rule across aggregates, the wiring otherwise.
+    pub file: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1511,7 +1526,31 @@ pub fn project(model: &Model, opts: &Options) -> Result<ProjectCtx, ContextError
         ordered,
         uses,
         csv_helpers: csv_helpers.into_iter().collect(),
+        rules: rules_ctx(model),
     })
+}
+
+fn rules_ctx(model: &Model) -> Vec<RuleCtx> {
+    model
+        .rules
+        .iter()
+        .map(|r| {
+            let e = r.entity.as_deref().and_then(|n| model.entity(n));
+            let file = match e {
+                Some(e) if r.others.is_empty() => {
+                    format!("internal/domain/{}/", names::go_package(&e.name))
+                }
+                Some(e) => format!("internal/application/{}/", names::go_package(&e.name)),
+                None => "internal/app/app.go".to_string(),
+            };
+            RuleCtx {
+                text: r.text.replace('|', "\\|").replace(['\n', '\r'], " "),
+                line: r.line,
+                entity: e.map(|e| e.label.clone()).unwrap_or_default(),
+                file,
+            }
+        })
+        .collect()
 }
 
 static CSV_HELPER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
