@@ -8,6 +8,7 @@
 pub mod analyze;
 pub mod diag;
 pub mod evolve;
+pub mod explain;
 pub mod extract;
 pub mod generate;
 pub mod i18n;

@@ -25,6 +25,10 @@ pub struct Args {
     /// mappings of --glossary kept), to fill in once and pass back with --glossary.
     #[arg(long, value_name = "FILE")]
     pub emit_glossary: Option<PathBuf>,
+    /// Show, section by section, what each line of the PRD became (entity, field, use case,
+    /// NFR, rule, guess) and which sections were skipped and why, instead of the model.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,6 +62,17 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
     );
     let file = args.prd.display().to_string();
     eprint!("{}", diag::render_all(&analysis.diagnostics, &file, lang));
+    if args.explain {
+        print!(
+            "{}",
+            backend_pro::explain::explain(&text, &analysis, &file, lang)
+        );
+        return Ok(if analysis.has_errors() {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        });
+    }
     // What was found is always shown, errors or not: the exit status says whether it is
     // complete enough to generate from.
     let out = match args.format {

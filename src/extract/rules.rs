@@ -175,7 +175,7 @@ pub fn extract(doc: &Document, entities: &[Entity]) -> Vec<Rule> {
         for (text, line) in lines {
             let text = text.trim().to_string();
             let len = text.chars().count();
-            if len < 4 || len > 300 || text.ends_with(':') || text.ends_with('：') {
+            if !(4..=300).contains(&len) || text.ends_with(':') || text.ends_with('：') {
                 continue;
             }
             let named = entities_named(&text, entities);

@@ -1553,6 +1553,14 @@ fn rules_ctx(model: &Model) -> Vec<RuleCtx> {
         .collect()
 }
 
+/// Text that appears in Go comments, as gofmt leaves it: gofmt rewrites the doc-comment
+/// quote pairs ``` `` ``` and `''` to typographic quotes, and a line break would end the comment.
+fn comment_text(s: &str) -> String {
+    s.replace("``", "\"\"")
+        .replace("''", "\"\"")
+        .replace(['\n', '\r'], " ")
+}
+
 static CSV_HELPER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(r"\bcsv[A-Z][A-Za-z]*").expect("csv helper regex")
 });
@@ -1635,12 +1643,4 @@ mod tests {
             "{err}"
         );
     }
-}
-
-/// Text that appears in Go comments, as gofmt leaves it: gofmt rewrites the doc-comment
-/// quote pairs ``` `` ``` and `''` to typographic quotes, and a line break would end the comment.
-fn comment_text(s: &str) -> String {
-    s.replace("``", "\"\"")
-        .replace("''", "\"\"")
-        .replace(['\n', '\r'], " ")
 }
