@@ -77,6 +77,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ProjectError> {
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io_err(dir))?;
     tmp.write_all(bytes).map_err(io_err(path))?;
     tmp.as_file().sync_all().map_err(io_err(path))?;
+    crate::write::set_mode(tmp.path(), crate::write::file_mode(path));
     tmp.persist(path)
         .map_err(|e| ProjectError::Io(path.to_path_buf(), e.error))?;
     Ok(())
@@ -277,6 +278,24 @@ pub fn undo(root: &Path) -> Result<JournalEntry, ProjectError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Day-two writes keep a file's mode and give new files 0644, like `new` (not the 0600 of
+    /// a temp file).
+    #[cfg(unix)]
+    #[test]
+    fn atomic_writes_keep_modes_and_create_0644() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fresh = dir.path().join("a/new.go");
+        write_atomic(&fresh, b"x").expect("write");
+        let mode = |p: &Path| fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode(&fresh), 0o644);
+        let script = dir.path().join("run.sh");
+        fs::write(&script, "old").expect("write");
+        fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).expect("chmod");
+        write_atomic(&script, b"new").expect("write");
+        assert_eq!(mode(&script), 0o755);
+    }
 
     #[test]
     fn apply_then_undo_restores_exactly() {

@@ -113,15 +113,30 @@ fn write_in_place(out: &Path, files: &[Rendered]) -> Result<(), WriteError> {
         fs::create_dir_all(dir).map_err(io_at(dir))?;
         let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io_at(dir))?;
         tmp.write_all(f.contents.as_bytes()).map_err(io_at(&dst))?;
-        set_mode(tmp.path(), 0o644);
+        set_mode(tmp.path(), file_mode(&dst));
         tmp.persist(&dst)
             .map_err(|e| WriteError::Io(dst.clone(), e.error))?;
     }
     Ok(())
 }
 
+/// The mode a file written at `dst` gets: the mode it has now (a user's `chmod +x` survives a
+/// regeneration), else the usual 0644 — temp files are created 0600.
+pub fn file_mode(dst: &Path) -> u32 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(m) = fs::metadata(dst) {
+            return m.permissions().mode() & 0o7777;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dst;
+    0o644
+}
+
 /// Temp dirs and files are created private; the project should get the usual modes.
-fn set_mode(p: &Path, mode: u32) {
+pub fn set_mode(p: &Path, mode: u32) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
