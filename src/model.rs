@@ -43,6 +43,8 @@ pub struct Rule {
     /// Other entities it names (a rule across aggregates belongs in the application layer).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub others: Vec<String>,
+    /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
+    #[serde(default)]
     pub line: u32,
 }
 
@@ -112,6 +114,8 @@ pub struct Entity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_machine: Option<StateMachine>,
     /// 1-based line of the heading, table or DDL statement that declared it.
+    /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
+    #[serde(default)]
     pub line: u32,
 }
 
@@ -150,6 +154,8 @@ pub struct Field {
     pub description: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub example: String,
+    /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
+    #[serde(default)]
     pub line: u32,
 }
 
@@ -240,6 +246,8 @@ pub struct Relation {
     /// Join table for many_to_many.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub through: Option<String>,
+    /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
+    #[serde(default)]
     pub line: u32,
 }
 
@@ -261,6 +269,8 @@ pub struct StateMachine {
     /// State a new entity starts in.
     pub initial: String,
     pub transitions: Vec<Transition>,
+    /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
+    #[serde(default)]
     pub line: u32,
 }
 
@@ -275,6 +285,8 @@ pub struct Transition {
     /// The event as written in the PRD (`支付`), when it differs from `action`.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub label: String,
+    /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
+    #[serde(default)]
     pub line: u32,
 }
 
@@ -287,6 +299,8 @@ pub struct Actor {
     pub label: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
+    #[serde(default)]
     pub line: u32,
 }
 
@@ -313,6 +327,8 @@ pub struct UseCase {
     /// action, or another verb (`export`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
+    /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
+    #[serde(default)]
     pub line: u32,
 }
 

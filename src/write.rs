@@ -69,6 +69,15 @@ fn rel_path(root: &Path, rel: &str) -> Result<PathBuf, WriteError> {
 
 /// Writes `files` under `out` (see the module docs). Checks the target first.
 pub fn write_project(out: &Path, files: &[Rendered], force: bool) -> Result<(), WriteError> {
+    // `--out` may be a symlink to a directory: write into the directory it points at (renaming
+    // the staged tree over the link would replace the link, or fail).
+    let resolved;
+    let out = if fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
+        resolved = fs::canonicalize(out).map_err(io_at(out))?;
+        resolved.as_path()
+    } else {
+        out
+    };
     for f in files {
         rel_path(out, &f.path)?;
     }

@@ -198,3 +198,37 @@ fn invalid_model_file_is_reported_and_writes_nothing() {
     );
     assert!(!out.exists());
 }
+
+/// A hand-written model need not say where things are in a PRD: `line:` is optional.
+#[test]
+fn a_model_without_line_numbers_generates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(model()).unwrap();
+    let stripped: String = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("line:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(stripped.len() < text.len(), "the fixture has line numbers");
+    let m = tmp.path().join("model.yaml");
+    std::fs::write(&m, stripped).unwrap();
+    let out = tmp.path().join("svc");
+    let o = new(&["--model", m.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.join("go.mod").is_file());
+}
+
+/// `--out` through a symlink to an empty directory writes into that directory.
+#[cfg(unix)]
+#[test]
+fn out_through_a_symlink_writes_into_its_target() {
+    let tmp = tempfile::tempdir().unwrap();
+    let real = tmp.path().join("real");
+    std::fs::create_dir(&real).unwrap();
+    let link = tmp.path().join("link");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let o = new(&["--model", &model(), "--out", link.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(real.join("go.mod").is_file());
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+}
