@@ -21,5 +21,11 @@ fn main() -> ExitCode {
         }
         default_hook(info);
     }));
+    // Ctrl-C or SIGTERM while `new` stages a project: remove the staging directory, then exit
+    // as the signal would have (128 + its number).
+    let _ = ctrlc::set_handler(|| {
+        backend_pro::write::remove_staging();
+        std::process::exit(130);
+    });
     cli::main()
 }

@@ -38,6 +38,31 @@ impl std::fmt::Display for WriteError {
 
 impl std::error::Error for WriteError {}
 
+/// Staging directories being filled right now; an interrupted process removes them
+/// ([`remove_staging`], called by the CLI's signal handler) instead of leaving them behind.
+static STAGING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn staging_add(p: &Path) {
+    if let Ok(mut v) = STAGING.lock() {
+        v.push(p.to_path_buf());
+    }
+}
+
+fn staging_done(p: &Path) {
+    if let Ok(mut v) = STAGING.lock() {
+        v.retain(|x| x != p);
+    }
+}
+
+/// Removes every staging directory still being written (on SIGINT/SIGTERM).
+pub fn remove_staging() {
+    if let Ok(v) = STAGING.lock() {
+        for p in v.iter() {
+            let _ = fs::remove_dir_all(p);
+        }
+    }
+}
+
 fn io_at(p: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     move |e| WriteError::Io(p.to_path_buf(), e)
 }
@@ -93,26 +118,37 @@ pub fn write_project(out: &Path, files: &[Rendered], force: bool) -> Result<(), 
         .prefix(".backend-pro-new-")
         .tempdir_in(&parent)
         .map_err(io_at(&parent))?;
+    // Registered until the tree is in place, so that an interrupt removes it.
+    let staged_path = tmp.path().to_path_buf();
+    staging_add(&staged_path);
+    let result = fill(tmp.path(), files).and_then(|()| {
+        let staged = tmp.keep();
+        set_mode(&staged, 0o755);
+        // An existing empty directory is replaced; rename cannot replace a directory elsewhere.
+        if out.exists() {
+            if let Err(e) = fs::remove_dir(out) {
+                let _ = fs::remove_dir_all(&staged);
+                return Err(WriteError::Io(out.to_path_buf(), e));
+            }
+        }
+        fs::rename(&staged, out).map_err(|e| {
+            let _ = fs::remove_dir_all(&staged);
+            WriteError::Io(out.to_path_buf(), e)
+        })
+    });
+    staging_done(&staged_path);
+    result
+}
+
+fn fill(dir: &Path, files: &[Rendered]) -> Result<(), WriteError> {
     for f in files {
-        let dst = rel_path(tmp.path(), &f.path)?;
+        let dst = rel_path(dir, &f.path)?;
         if let Some(d) = dst.parent() {
             fs::create_dir_all(d).map_err(io_at(d))?;
         }
         fs::write(&dst, &f.contents).map_err(io_at(&dst))?;
     }
-    let staged = tmp.keep();
-    set_mode(&staged, 0o755);
-    // An existing empty directory is replaced; rename cannot replace a directory elsewhere.
-    if out.exists() {
-        if let Err(e) = fs::remove_dir(out) {
-            let _ = fs::remove_dir_all(&staged);
-            return Err(WriteError::Io(out.to_path_buf(), e));
-        }
-    }
-    fs::rename(&staged, out).map_err(|e| {
-        let _ = fs::remove_dir_all(&staged);
-        WriteError::Io(out.to_path_buf(), e)
-    })
+    Ok(())
 }
 
 fn write_in_place(out: &Path, files: &[Rendered]) -> Result<(), WriteError> {

@@ -213,7 +213,12 @@ fn a_model_without_line_numbers_generates() {
     let m = tmp.path().join("model.yaml");
     std::fs::write(&m, stripped).unwrap();
     let out = tmp.path().join("svc");
-    let o = new(&["--model", m.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = new(&[
+        "--model",
+        m.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(out.join("go.mod").is_file());
 }
@@ -230,5 +235,48 @@ fn out_through_a_symlink_writes_into_its_target() {
     let o = new(&["--model", &model(), "--out", link.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(real.join("go.mod").is_file());
-    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
+
+/// Ctrl-C while `new` stages the project leaves no `.backend-pro-new-*` directory behind.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_new_leaves_no_staging_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Interrupt late in the run, where the files are written: fractions of a full run.
+    let t0 = std::time::Instant::now();
+    let full = new(&[
+        "--model",
+        &model(),
+        "--out",
+        tmp.path().join("full").to_str().unwrap(),
+    ]);
+    assert!(full.status.success());
+    let whole = t0.elapsed().as_millis() as u64;
+    let delays = [50u64, 70, 80, 85, 90, 94, 97, 99].map(|pct| whole * pct / 100);
+    for (i, delay_ms) in delays.into_iter().enumerate() {
+        let out = tmp.path().join(format!("svc{i}"));
+        let mut child = bin()
+            .args(["new", "--model", &model(), "--out", out.to_str().unwrap()])
+            .env("LANG", "C")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status();
+        let _ = child.wait();
+        let left: Vec<String> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".backend-pro-new-"))
+            .collect();
+        assert!(left.is_empty(), "after {delay_ms} ms: {left:?}");
+    }
 }
