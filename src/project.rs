@@ -19,6 +19,9 @@ use std::path::{Component, Path, PathBuf};
 pub const MODEL_PATH: &str = "backend-pro.yaml";
 pub const JOURNAL_DIR: &str = ".backend-pro/journal";
 pub const BACKUP_DIR: &str = ".backend-pro/backup";
+/// Held by every command that reads or changes a project, so that two of them never
+/// interleave (two `add entity` at once would both number their migration 00008).
+pub const LOCK_PATH: &str = ".backend-pro/lock";
 
 #[derive(Debug)]
 pub enum ProjectError {
@@ -29,6 +32,8 @@ pub enum ProjectError {
     /// A path that would escape the project root.
     BadPath(String),
     NothingToUndo,
+    /// Another backend-pro command holds the project lock.
+    Busy(PathBuf),
 }
 
 impl std::fmt::Display for ProjectError {
@@ -43,6 +48,11 @@ impl std::fmt::Display for ProjectError {
             ProjectError::Corrupt(p, e) => write!(f, "{}: {e}", p.display()),
             ProjectError::BadPath(p) => write!(f, "refusing to write outside the project: {p}"),
             ProjectError::NothingToUndo => write!(f, "nothing to undo: the journal is empty"),
+            ProjectError::Busy(p) => write!(
+                f,
+                "another backend-pro command is changing {} (it holds {LOCK_PATH}); wait for it to finish and run this one again",
+                p.display()
+            ),
         }
     }
 }
@@ -67,6 +77,42 @@ fn read_opt(path: &Path) -> Result<Option<Vec<u8>>, ProjectError> {
         Ok(b) => Ok(Some(b)),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(ProjectError::Io(path.to_path_buf(), e)),
+    }
+}
+
+/// The project lock (an OS file lock on [`LOCK_PATH`]); released when dropped or when the
+/// process ends, however it ends.
+#[derive(Debug)]
+pub struct ProjectLock {
+    _file: Option<fs::File>,
+}
+
+/// Takes the project lock, waiting up to `wait` for another command to finish. A directory
+/// that is not a project gets no lock (the command then reports that it is not a project).
+pub fn lock(root: &Path, wait: std::time::Duration) -> Result<ProjectLock, ProjectError> {
+    let state = root.join(".backend-pro");
+    if !state.is_dir() {
+        return Ok(ProjectLock { _file: None });
+    }
+    let path = root.join(LOCK_PATH);
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io_err(&path))?;
+    let start = std::time::Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(ProjectLock { _file: Some(file) }),
+            Err(fs::TryLockError::WouldBlock) if start.elapsed() < wait => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(ProjectError::Busy(root.to_path_buf()))
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(ProjectError::Io(path, e)),
+        }
     }
 }
 

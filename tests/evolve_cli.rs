@@ -286,3 +286,51 @@ fn a_template_change_merges_into_the_users_scaffold_file() {
     assert!(!merged.contains("<<<<<<<"), "no conflict markers: {merged}");
     assert!(ok(&run(&p, &["plan"])).contains("up to date"));
 }
+
+/// Two day-two commands at once take turns on the project lock: both entities land in the
+/// model, each with its own migration number, and `check` is clean.
+#[test]
+fn concurrent_add_entity_commands_take_turns() {
+    let (_tmp, dir) = new_project();
+    let spawn = |name: &str| {
+        Command::new(env!("CARGO_BIN_EXE_backend-pro"))
+            .args(["add", "entity", name, "--field", "title:string:required"])
+            .arg("--project")
+            .arg(&dir)
+            .env("LANG", "C")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let a = spawn("Coupon");
+    let b = spawn("Voucher");
+    ok(&a.wait_with_output().unwrap());
+    ok(&b.wait_with_output().unwrap());
+    let model = std::fs::read_to_string(dir.join("backend-pro.yaml")).unwrap();
+    assert!(
+        model.contains("name: Coupon") && model.contains("name: Voucher"),
+        "{model}"
+    );
+    let mut prefixes: Vec<String> = std::fs::read_dir(dir.join("migrations"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().chars().take(5).collect())
+        .filter(|p: &String| p.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    let n = prefixes.len();
+    prefixes.sort();
+    prefixes.dedup();
+    assert_eq!(
+        prefixes.len(),
+        n,
+        "two migrations share a number: {prefixes:?}"
+    );
+    ok(&run(&dir, &["check"]));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let m = std::fs::metadata(dir.join(".backend-pro/lock")).unwrap();
+        assert_eq!(m.permissions().mode() & 0o777, 0o644);
+    }
+}

@@ -114,7 +114,12 @@ struct Loaded {
     overrides: BTreeMap<String, String>,
     module: String,
     lang: Lang,
+    /// Held until the command ends.
+    _lock: project::ProjectLock,
 }
+
+/// How long a command waits for another one working on the same project.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 fn parse_model(text: &str, what: &Path) -> Result<Model> {
     Model::from_yaml(text)
@@ -122,6 +127,7 @@ fn parse_model(text: &str, what: &Path) -> Result<Model> {
 }
 
 fn load(root: &Path, lang_flag: Option<Lang>) -> Result<Loaded> {
+    let lock = project::lock(root, LOCK_WAIT).map_err(|e| anyhow!("{e}"))?;
     let (text, mut snapshot) = project::snapshot(root, [MODEL_PATH]).map_err(|e| anyhow!("{e}"))?;
     let current = parse_model(&text, &root.join(MODEL_PATH))?;
     let base_path = root.join(BASE_DIR).join(MODEL_PATH);
@@ -155,6 +161,7 @@ fn load(root: &Path, lang_flag: Option<Lang>) -> Result<Loaded> {
         overrides,
         module,
         lang,
+        _lock: lock,
     })
 }
 
@@ -637,6 +644,7 @@ pub fn check(args: ProjectArg, lang_flag: Option<Lang>) -> Result<ExitCode> {
 
 pub fn undo(args: ProjectArg, lang_flag: Option<Lang>) -> Result<ExitCode> {
     let lang = i18n::pick(lang_flag, None, i18n::env_locale().as_deref());
+    let _lock = project::lock(&args.project, LOCK_WAIT).map_err(|e| anyhow!("{e}"))?;
     let entry = project::undo(&args.project).map_err(|e| anyhow!("{e}"))?;
     // Files only: a database that already ran the removed migrations must be rolled back by
     // hand, or a later migration reusing the number would be skipped by goose.
