@@ -34,6 +34,8 @@ pub enum ProjectError {
     NothingToUndo,
     /// Another backend-pro command holds the project lock.
     Busy(PathBuf),
+    /// `undo` would overwrite files edited after the change it reverts.
+    EditedSince(String, Vec<String>),
 }
 
 impl std::fmt::Display for ProjectError {
@@ -48,6 +50,11 @@ impl std::fmt::Display for ProjectError {
             ProjectError::Corrupt(p, e) => write!(f, "{}: {e}", p.display()),
             ProjectError::BadPath(p) => write!(f, "refusing to write outside the project: {p}"),
             ProjectError::NothingToUndo => write!(f, "nothing to undo: the journal is empty"),
+            ProjectError::EditedSince(cmd, files) => write!(
+                f,
+                "undo would lose edits made after `{cmd}`: {} changed since; nothing was undone\n  help: commit or copy those edits first (or revert them), then run undo again",
+                files.join(", ")
+            ),
             ProjectError::Busy(p) => write!(
                 f,
                 "another backend-pro command is changing {} (it holds {LOCK_PATH}); wait for it to finish and run this one again",
@@ -218,6 +225,10 @@ pub struct JournalEntry {
     pub command: String,
     /// Every path touched, and whether it existed before (its old bytes are in `before/`).
     pub files: BTreeMap<String, bool>,
+    /// The bytes the change wrote are in `after/`, so `undo` can tell later edits apart
+    /// (false in journals written before they were kept).
+    #[serde(default)]
+    pub after: bool,
 }
 
 fn journal_seqs(root: &Path) -> Result<Vec<u32>, ProjectError> {
@@ -253,6 +264,7 @@ pub fn apply(
         seq,
         command: command.to_string(),
         files: BTreeMap::new(),
+        after: true,
     };
     // 1. Journal every old file before touching anything.
     for rel in changes.keys() {
@@ -262,6 +274,11 @@ pub fn apply(
             write_atomic(&join(&jdir.join("before"), rel)?, b)?;
         }
         entry.files.insert(rel.clone(), old.is_some());
+    }
+    for (rel, new) in changes {
+        if let Some(bytes) = new {
+            write_atomic(&join(&jdir.join("after"), rel)?, bytes)?;
+        }
     }
     for rel in backups {
         if let Some(b) = read_opt(&join(root, rel)?)? {
@@ -287,14 +304,19 @@ pub fn apply(
         }
     });
     if let Err(e) = result {
-        let _ = undo(root);
+        let _ = revert(root, false);
         return Err(e);
     }
     Ok(entry)
 }
 
-/// Reverts the last applied change exactly and drops it from the journal.
+/// Reverts the last applied change exactly and drops it from the journal. Refuses, changing
+/// nothing, when a file it would restore was edited after that change (the edit would be lost).
 pub fn undo(root: &Path) -> Result<JournalEntry, ProjectError> {
+    revert(root, true)
+}
+
+fn revert(root: &Path, check_edits: bool) -> Result<JournalEntry, ProjectError> {
     let seq = *journal_seqs(root)?
         .last()
         .ok_or(ProjectError::NothingToUndo)?;
@@ -303,6 +325,19 @@ pub fn undo(root: &Path) -> Result<JournalEntry, ProjectError> {
     let text = fs::read_to_string(&change_path).map_err(io_err(&change_path))?;
     let entry: JournalEntry = serde_yaml_ng::from_str(&text)
         .map_err(|e| ProjectError::Corrupt(change_path.clone(), e.to_string()))?;
+    if check_edits && entry.after {
+        let mut edited = Vec::new();
+        for rel in entry.files.keys() {
+            let now = read_opt(&join(root, rel)?)?;
+            let wrote = read_opt(&join(&jdir.join("after"), rel)?)?;
+            if now != wrote {
+                edited.push(rel.clone());
+            }
+        }
+        if !edited.is_empty() {
+            return Err(ProjectError::EditedSince(entry.command.clone(), edited));
+        }
+    }
     for (rel, existed) in &entry.files {
         let abs = join(root, rel)?;
         if *existed {

@@ -334,3 +334,34 @@ fn concurrent_add_entity_commands_take_turns() {
         assert_eq!(m.permissions().mode() & 0o777, 0o644);
     }
 }
+
+/// `undo` never loses an edit made after the change it reverts: it refuses, names the file and
+/// changes nothing; once the edit is gone, it undoes.
+#[test]
+fn undo_refuses_to_lose_later_edits() {
+    let (_tmp, dir) = new_project();
+    ok(&run(
+        &dir,
+        &["add", "entity", "Coupon", "--field", "code:string:required"],
+    ));
+    let readme = dir.join("README.md");
+    let generated = std::fs::read_to_string(&readme).unwrap();
+    std::fs::write(&readme, format!("{generated}\nOur notes.\n")).unwrap();
+    let model = std::fs::read_to_string(dir.join("backend-pro.yaml")).unwrap();
+    let before = tree(&dir);
+    let o = run(&dir, &["undo"]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("README.md"), "{err}");
+    assert_eq!(tree(&dir), before, "a refused undo changes nothing");
+    assert!(std::fs::read_to_string(&readme)
+        .unwrap()
+        .ends_with("Our notes.\n"));
+    // Pending hand edits of the model are protected the same way.
+    std::fs::write(&readme, &generated).unwrap();
+    std::fs::write(dir.join("backend-pro.yaml"), format!("{model}# mine\n")).unwrap();
+    assert!(!run(&dir, &["undo"]).status.success());
+    std::fs::write(dir.join("backend-pro.yaml"), &model).unwrap();
+    ok(&run(&dir, &["undo"]));
+    assert!(!dir.join("internal/domain/coupon/coupon.gen.go").exists());
+}
