@@ -92,8 +92,17 @@ fn rel_path(root: &Path, rel: &str) -> Result<PathBuf, WriteError> {
     Ok(root.join(p))
 }
 
-/// Writes `files` under `out` (see the module docs). Checks the target first.
-pub fn write_project(out: &Path, files: &[Rendered], force: bool) -> Result<(), WriteError> {
+/// Where `--force` saved the files it replaced, relative to the output directory.
+pub const FORCE_BACKUP_DIR: &str = ".backend-pro/backup";
+
+/// Writes `files` under `out` (see the module docs). Checks the target first. With `--force`
+/// over existing files, every file whose bytes change is first copied to
+/// `.backend-pro/backup/new-NNN/` (the next free number); that folder is returned.
+pub fn write_project(
+    out: &Path,
+    files: &[Rendered],
+    force: bool,
+) -> Result<Option<PathBuf>, WriteError> {
     // `--out` may be a symlink to a directory: write into the directory it points at (renaming
     // the staged tree over the link would replace the link, or fail).
     let resolved;
@@ -107,7 +116,9 @@ pub fn write_project(out: &Path, files: &[Rendered], force: bool) -> Result<(), 
         rel_path(out, &f.path)?;
     }
     if check_target(out, force)? {
-        return write_in_place(out, files);
+        let backup = back_up(out, files)?;
+        write_in_place(out, files)?;
+        return Ok(backup);
     }
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -137,7 +148,35 @@ pub fn write_project(out: &Path, files: &[Rendered], force: bool) -> Result<(), 
         })
     });
     staging_done(&staged_path);
-    result
+    result.map(|()| None)
+}
+
+/// Copies the files that `files` would change under `out` into a new backup folder.
+fn back_up(out: &Path, files: &[Rendered]) -> Result<Option<PathBuf>, WriteError> {
+    let changed: Vec<(&Rendered, Vec<u8>)> = files
+        .iter()
+        .filter_map(|f| {
+            let old = fs::read(out.join(&f.path)).ok()?;
+            (old != f.contents.as_bytes()).then_some((f, old))
+        })
+        .filter(|(f, _)| !f.path.starts_with(".backend-pro/"))
+        .collect();
+    if changed.is_empty() {
+        return Ok(None);
+    }
+    let root = out.join(FORCE_BACKUP_DIR);
+    let n = (1..)
+        .find(|n| !root.join(format!("new-{n:03}")).exists())
+        .unwrap_or(1);
+    let dir = root.join(format!("new-{n:03}"));
+    for (f, old) in changed {
+        let dst = rel_path(&dir, &f.path)?;
+        if let Some(d) = dst.parent() {
+            fs::create_dir_all(d).map_err(io_at(d))?;
+        }
+        fs::write(&dst, old).map_err(io_at(&dst))?;
+    }
+    Ok(Some(dir))
 }
 
 fn fill(dir: &Path, files: &[Rendered]) -> Result<(), WriteError> {

@@ -60,7 +60,11 @@ fn generates_a_project_and_refuses_to_overwrite_it() {
         std::fs::read_to_string(out.join("go.mod")).unwrap(),
         "changed"
     );
-    assert_eq!(count_files(&out), n);
+    // What --force replaced is backed up, and the folder is named.
+    let saved = out.join(".backend-pro/backup/new-001/go.mod");
+    assert_eq!(std::fs::read_to_string(&saved).unwrap(), "changed");
+    assert!(String::from_utf8_lossy(&forced.stderr).contains("new-001"));
+    assert_eq!(count_files(&out), n + 1);
     // Nothing left behind beside the output directory.
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
 }

@@ -143,7 +143,19 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
         lang,
         env!("CARGO_PKG_VERSION"),
     );
-    write::write_project(&args.out, &files, args.force)?;
+    let backup = write::write_project(&args.out, &files, args.force)?;
+    if let Some(dir) = backup {
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::En => format!(
+                    "--force: the files it replaced are saved in {}",
+                    dir.display()
+                ),
+                Lang::Zh => format!("--force：被覆盖的文件已备份到 {}", dir.display()),
+            }
+        );
+    }
     let shown: Vec<Rendered> = files
         .into_iter()
         .filter(|f| !f.path.starts_with(".backend-pro/"))
