@@ -2,9 +2,15 @@
 //! items, tables, code blocks) with 1-based source positions. No domain meaning here: this
 //! stage only answers "what is written where".
 
+mod decode;
+mod prepare;
 mod text;
 
+pub use decode::{decode, normalize};
 pub use text::{fold, normalize_title, plain_inline, NarrowRegex};
+
+use crate::diag::Diagnostic;
+use prepare::Prepared;
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -19,6 +25,8 @@ pub struct Pos {
 pub struct Document {
     /// Section 0 is the preamble before the first heading (level 0, empty title).
     pub sections: Vec<Section>,
+    /// What the structure layer had to guess (`#标题` read as a heading: W221).
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 #[derive(Debug, Clone)]
@@ -117,26 +125,37 @@ impl Document {
     }
 }
 
-/// Byte offset → line/column.
-struct LineIndex {
+/// Byte offset in the text the parser reads → line/column in the source: repairs
+/// ([`prepare`]) inserted text, which is mapped back.
+struct LineIndex<'a> {
+    /// The source, line endings normalized.
+    src: &'a str,
+    /// Byte offsets where the source's lines start.
     starts: Vec<usize>,
+    prepared: &'a Prepared,
 }
 
-impl LineIndex {
-    fn new(src: &str) -> Self {
+impl<'a> LineIndex<'a> {
+    fn new(src: &'a str, prepared: &'a Prepared) -> Self {
         let mut starts = vec![0];
         starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
+        LineIndex {
+            src,
+            starts,
+            prepared,
+        }
     }
 
-    fn pos(&self, src: &str, offset: usize) -> Pos {
-        let offset = offset.min(src.len());
+    /// Position of `offset` (in the parsed text) in the source.
+    fn pos(&self, offset: usize) -> Pos {
+        let offset = self.prepared.source_offset(offset).min(self.src.len());
         let line = match self.starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
         let start = self.starts[line];
-        let col = src
+        let col = self
+            .src
             .get(start..offset)
             .map(|s| s.chars().count())
             .unwrap_or(0);
@@ -146,16 +165,19 @@ impl LineIndex {
         }
     }
 
-    /// The whole source line containing `offset`, without its newline.
-    fn line_text<'a>(&self, src: &'a str, offset: usize) -> &'a str {
-        let p = self.pos(src, offset);
-        let start = self.starts[(p.line - 1) as usize];
-        let end = self
-            .starts
-            .get(p.line as usize)
-            .map(|e| e - 1)
-            .unwrap_or(src.len());
-        src.get(start..end).unwrap_or("").trim_end_matches('\r')
+    /// The whole parsed line containing `offset`, without its newline.
+    fn line_text(&self, offset: usize) -> &'a str {
+        let text: &'a str = &self.prepared.text;
+        let offset = offset.min(text.len());
+        let start = text
+            .get(..offset)
+            .and_then(|s| s.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let end = text
+            .get(offset..)
+            .and_then(|s| s.find('\n'))
+            .map_or(text.len(), |i| offset + i);
+        text.get(start..end).unwrap_or("").trim_end_matches('\r')
     }
 }
 
@@ -201,7 +223,11 @@ enum Ctx {
 
 /// Parses PRD Markdown. Never fails: anything unrecognised is simply not a block.
 pub fn parse(src: &str) -> Document {
-    let idx = LineIndex::new(src);
+    let normalized = normalize(src);
+    let prepared = prepare::prepare(&normalized);
+    let idx = LineIndex::new(&normalized, &prepared);
+    // From here on `src` is the repaired text the Markdown parser reads.
+    let src: &str = &prepared.text;
     let opts = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
@@ -216,6 +242,7 @@ pub fn parse(src: &str) -> Document {
             parent: None,
             blocks: vec![],
         }],
+        diagnostics: prepared.diagnostics(),
     };
     let mut ctx: Vec<Ctx> = Vec::new();
     let mut inline = Inline::default();
@@ -232,13 +259,7 @@ pub fn parse(src: &str) -> Document {
     let mut html: Option<(String, usize)> = None;
 
     // Closes the current list item's own text (before nested content or at its end).
-    fn flush_item(
-        inline: &mut Inline,
-        items: &mut Vec<Item>,
-        ctx: &[Ctx],
-        src: &str,
-        idx: &LineIndex,
-    ) {
+    fn flush_item(inline: &mut Inline, items: &mut Vec<Item>, ctx: &[Ctx], idx: &LineIndex) {
         let Some(Ctx::Item { depth, ordered }) =
             ctx.iter().rev().find(|c| matches!(c, Ctx::Item { .. }))
         else {
@@ -250,19 +271,19 @@ pub fn parse(src: &str) -> Document {
             return;
         }
         let start = got.start.unwrap_or(0);
-        let line = idx.line_text(src, start);
+        let line = idx.line_text(start);
         let raw = strip_list_marker(line).to_string();
         items.push(Item {
             struck: got.is_struck(),
             text,
             raw,
-            pos: idx.pos(src, start),
+            pos: idx.pos(start),
             depth: *depth,
             ordered: *ordered,
         });
     }
 
-    fn flush_para_line(inline: &mut Inline, lines: &mut Vec<Line>, src: &str, idx: &LineIndex) {
+    fn flush_para_line(inline: &mut Inline, lines: &mut Vec<Line>, idx: &LineIndex) {
         let got = inline.take();
         let text = got.text.trim().to_string();
         if text.is_empty() {
@@ -272,8 +293,8 @@ pub fn parse(src: &str) -> Document {
         lines.push(Line {
             struck: got.is_struck(),
             text,
-            raw: idx.line_text(src, start).trim().to_string(),
-            pos: idx.pos(src, start),
+            raw: idx.line_text(start).trim().to_string(),
+            pos: idx.pos(start),
         });
     }
 
@@ -303,7 +324,7 @@ pub fn parse(src: &str) -> Document {
                     title: normalize_title(&raw_title),
                     struck: got.is_struck(),
                     raw_title,
-                    pos: idx.pos(src, range.start),
+                    pos: idx.pos(range.start),
                     parent,
                     blocks: vec![],
                 });
@@ -319,7 +340,7 @@ pub fn parse(src: &str) -> Document {
             Event::End(TagEnd::Paragraph) => {
                 if matches!(ctx.last(), Some(Ctx::Paragraph)) {
                     ctx.pop();
-                    flush_para_line(&mut inline, &mut para_lines, src, &idx);
+                    flush_para_line(&mut inline, &mut para_lines, &idx);
                     if !para_lines.is_empty() {
                         push_block(&mut doc, Block::Paragraph(std::mem::take(&mut para_lines)));
                     }
@@ -327,14 +348,14 @@ pub fn parse(src: &str) -> Document {
             }
             Event::SoftBreak | Event::HardBreak => {
                 if matches!(ctx.last(), Some(Ctx::Paragraph)) {
-                    flush_para_line(&mut inline, &mut para_lines, src, &idx);
+                    flush_para_line(&mut inline, &mut para_lines, &idx);
                 } else {
                     inline.push(" ", range.start, false);
                 }
             }
             Event::Start(Tag::List(first)) => {
                 if in_item {
-                    flush_item(&mut inline, &mut items, &ctx, src, &idx);
+                    flush_item(&mut inline, &mut items, &ctx, &idx);
                 }
                 list_stack.push(first.is_some());
             }
@@ -350,14 +371,14 @@ pub fn parse(src: &str) -> Document {
                 ctx.push(Ctx::Item { depth, ordered });
             }
             Event::End(TagEnd::Item) => {
-                flush_item(&mut inline, &mut items, &ctx, src, &idx);
+                flush_item(&mut inline, &mut items, &ctx, &idx);
                 ctx.pop();
             }
             Event::Start(Tag::Table(_)) => {
                 table = Some(Table {
                     header: vec![],
                     rows: vec![],
-                    pos: idx.pos(src, range.start),
+                    pos: idx.pos(range.start),
                 });
             }
             Event::End(TagEnd::Table) => {
@@ -382,7 +403,7 @@ pub fn parse(src: &str) -> Document {
                     t.rows.push(Row {
                         struck: row_struck && any_text,
                         cells,
-                        pos: idx.pos(src, row_start),
+                        pos: idx.pos(row_start),
                     });
                 }
             }
@@ -401,7 +422,7 @@ pub fn parse(src: &str) -> Document {
                 let start = got.start.unwrap_or(range.start);
                 row.push(Cell {
                     text,
-                    pos: idx.pos(src, start),
+                    pos: idx.pos(start),
                 });
             }
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -421,7 +442,7 @@ pub fn parse(src: &str) -> Document {
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let Some(Ctx::Code { lang, start }) = ctx.pop() {
-                    let pos = idx.pos(src, start);
+                    let pos = idx.pos(start);
                     // Code text starts on the line after a fence (or at the block for indented code).
                     let first = if src[start..].trim_start().starts_with("```")
                         || src[start..].trim_start().starts_with("~~~")
@@ -459,7 +480,7 @@ pub fn parse(src: &str) -> Document {
             Event::Start(Tag::HtmlBlock) => html = Some((String::new(), range.start)),
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some((text, start)) = html.take() {
-                    for t in html_tables(&text, start, src, &idx) {
+                    for t in html_tables(&text, start, &idx) {
                         push_block(&mut doc, Block::Table(t));
                     }
                 }
@@ -493,7 +514,7 @@ pub fn parse(src: &str) -> Document {
 }
 
 /// `<table>` elements of an HTML block → tables (first row is the header), with positions.
-fn html_tables(text: &str, base: usize, src: &str, idx: &LineIndex) -> Vec<Table> {
+fn html_tables(text: &str, base: usize, idx: &LineIndex) -> Vec<Table> {
     let lower = text.to_ascii_lowercase();
     let mut out = Vec::new();
     let mut from = 0;
@@ -546,7 +567,7 @@ fn html_tables(text: &str, base: usize, src: &str, idx: &LineIndex) -> Vec<Table
                 cells.push((
                     Cell {
                         text: html_text(raw),
-                        pos: idx.pos(src, base + content_start + lead),
+                        pos: idx.pos(base + content_start + lead),
                     },
                     struck,
                 ));
@@ -561,7 +582,7 @@ fn html_tables(text: &str, base: usize, src: &str, idx: &LineIndex) -> Vec<Table
                 rows.push(Row {
                     struck: any_text && all_struck,
                     cells: cells.into_iter().map(|(c, _)| c).collect(),
-                    pos: idx.pos(src, base + r_start),
+                    pos: idx.pos(base + r_start),
                 });
             }
             r_from = r_end;
@@ -571,7 +592,7 @@ fn html_tables(text: &str, base: usize, src: &str, idx: &LineIndex) -> Vec<Table
             out.push(Table {
                 header,
                 rows,
-                pos: idx.pos(src, base + t_start),
+                pos: idx.pos(base + t_start),
             });
         }
         from = t_end.max(t_start + 6);
