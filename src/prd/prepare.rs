@@ -118,6 +118,8 @@ struct State {
     para_sentence: bool,
     /// Inside a list, a table or a quote: a `---` after it is never a setext underline.
     in_container: bool,
+    /// Inside a pipe table (after its header and delimiter rows).
+    table: bool,
 }
 
 pub(crate) fn prepare(src: &str) -> Prepared {
@@ -138,6 +140,21 @@ pub(crate) fn prepare(src: &str) -> Prepared {
         if meta_end.is_some_and(|end| i <= end) {
             out.text.push_str(line);
             continue;
+        }
+        // A table ends where its rows end: GFM keeps a line without `|` (a bold title, a
+        // note), and a second table glued below, as rows of the first; and a table right
+        // under a list item is read as the item's text. A blank line before it separates.
+        let next = lines.get(i + 1).map(|l| l.trim_end_matches(['\n', '\r']));
+        let starts_table = body.contains('|') && next.is_some_and(is_delimiter_row);
+        let prev_text = i > 0 && !lines[i - 1].trim().is_empty();
+        let leaves_table = st.table && !body.contains('|');
+        if st.fence.is_none()
+            && !body.trim().is_empty()
+            && prev_text
+            && (starts_table || leaves_table)
+        {
+            out.insert("\n");
+            st = State::default();
         }
         let fix = match outline.get(i).copied().flatten() {
             Some(level) => {
@@ -162,6 +179,9 @@ pub(crate) fn prepare(src: &str) -> Prepared {
             }
         }
         out.text.push_str(ending);
+        if st.fence.is_none() && starts_table {
+            st.table = true;
+        }
         // The parser takes `---` + a text line as the start of a YAML block anywhere, up
         // to the next `---`, dropping all between: a blank line after it prevents that.
         let next_is_text = lines.get(i + 1).is_some_and(|l| !l.trim().is_empty());
@@ -417,6 +437,14 @@ fn trailing_fence(line: &str, ch: char, len: usize) -> Option<usize> {
     (run >= len && !code.trim().is_empty() && !code.contains(&fence)).then_some(code.len())
 }
 
+/// A table's delimiter row: `|---|:--:|`, `--- | ---` (with at least one `|`).
+fn is_delimiter_row(line: &str) -> bool {
+    let t = line.trim();
+    t.contains('|')
+        && t.contains('-')
+        && t.chars().all(|c| matches!(c, '|' | ':' | '-' | ' ' | '\t'))
+}
+
 /// `---` (only dashes, at least three): a setext underline or a thematic break.
 fn is_dash_line(trimmed: &str) -> bool {
     let t = trimmed.trim_end();
@@ -510,12 +538,37 @@ mod tests {
             repaired("**Date**: 2025-01-01\n---\n"),
             "**Date**: 2025-01-01\n\n---\n"
         );
-        // A short title: a setext heading as written; tables and lists: left to the parser.
+        // After a table: a break, as the parser reads it too.
+        assert_eq!(
+            repaired("| a |\n|---|\n| b |\n---\n"),
+            "| a |\n|---|\n| b |\n\n---\n"
+        );
+        // A short title: a setext heading as written; lists: left to the parser.
+        for keep in ["Orders\n------\n", "- a\n---\n", "x\n\n---\n"] {
+            assert_eq!(repaired(keep), keep);
+        }
+    }
+
+    #[test]
+    fn tables_end_where_their_rows_end() {
+        // A bold title and a second table glued under a table.
+        assert_eq!(
+            repaired("| a |\n|---|\n| x |\n**用户表 (User)**\n| b |\n|---|\n| y |\n"),
+            "| a |\n|---|\n| x |\n\n**用户表 (User)**\n\n| b |\n|---|\n| y |\n"
+        );
+        assert_eq!(
+            repaired("| a |\n|---|\n| x |\n| b | c |\n|---|---|\n"),
+            "| a |\n|---|\n| x |\n\n| b | c |\n|---|---|\n"
+        );
+        // A table right under a list item.
+        assert_eq!(
+            repaired("- 字段如下：\n| c |\n|---|\n"),
+            "- 字段如下：\n\n| c |\n|---|\n"
+        );
         for keep in [
-            "Orders\n------\n",
-            "| a |\n|---|\n| b |\n---\n",
-            "- a\n---\n",
-            "x\n\n---\n",
+            "| a |\n|---|\n| x |\n\ntext\n",
+            "a | b\n--|--\nx | y\n",
+            "```\n| a |\n|---|\nx\n```\n",
         ] {
             assert_eq!(repaired(keep), keep);
         }
