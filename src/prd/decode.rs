@@ -33,10 +33,15 @@ pub fn decode(bytes: &[u8]) -> (String, Vec<Diagnostic>) {
 /// so line numbers do not move) and a leading BOM removed.
 pub fn normalize(text: &str) -> Cow<'_, str> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if !text.contains('\r') {
+    // Files concatenated into one PRD keep their BOMs mid-text, where one hides a heading.
+    if !text.contains(['\r', '\u{feff}']) {
         return Cow::Borrowed(text);
     }
-    Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    Cow::Owned(
+        text.replace("\r\n", "\n")
+            .replace('\r', "\n")
+            .replace('\u{feff}', ""),
+    )
 }
 
 fn utf16(enc: &'static Encoding, bytes: &[u8]) -> String {
@@ -270,6 +275,7 @@ mod tests {
     #[test]
     fn normalize_line_endings() {
         assert_eq!(normalize("\u{feff}a\r\nb\rc\n"), "a\nb\nc\n");
+        assert_eq!(normalize("# A\n\u{feff}# B\n"), "# A\n# B\n");
         assert!(matches!(normalize("a\nb"), Cow::Borrowed(_)));
     }
 }

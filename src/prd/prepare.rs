@@ -268,7 +268,14 @@ fn outline_number(line: &str) -> Option<(Vec<u32>, bool)> {
     if line.starts_with([' ', '\t']) {
         return None;
     }
-    let (nums, rest, chinese) = if let Some(r) = line.strip_prefix(['（', '(']) {
+    let (nums, rest, chinese) = if let Some(r) = line.strip_prefix('第') {
+        // `第一章 总则` (level 2), `第二节 范围` (level 3).
+        let end = r.find(['章', '节', '部', '篇'])?;
+        let n = chinese_number(&r[..end]).or_else(|| r[..end].parse().ok())?;
+        let unit = r[end..].chars().next()?;
+        let rest = r[end..].trim_start_matches(['章', '节', '部', '分', '篇']);
+        (if unit == '节' { vec![1, n] } else { vec![n] }, rest, true)
+    } else if let Some(r) = line.strip_prefix(['（', '(']) {
         let end = r.find(['）', ')'])?;
         (
             vec![1, chinese_number(&r[..end])?],
@@ -287,6 +294,10 @@ fn outline_number(line: &str) -> Option<(Vec<u32>, bool)> {
             .map(str::parse)
             .collect::<Result<_, _>>()
             .ok()?;
+        // `4.` or `4.1`, section numbers below 100: not `2024 年度计划`.
+        if (nums.len() == 1 && !digits.ends_with('.')) || nums.iter().any(|&n| n >= 100) {
+            return None;
+        }
         (nums, &line[digits.len()..], false)
     };
     let title = rest.trim();
@@ -485,8 +496,10 @@ fn is_hash_title(line: &str) -> bool {
     let Some(first) = rest.chars().next() else {
         return false;
     };
-    let starts_like_title =
-        is_han(first) || matches!(first, '【' | '《' | '（') || first.is_ascii_uppercase();
+    // A no-break or ideographic space after the hashes is not a space to CommonMark.
+    let starts_like_title = is_han(first)
+        || matches!(first, '【' | '《' | '（' | '\u{a0}' | '\u{3000}')
+        || first.is_ascii_uppercase();
     starts_like_title
         && !rest.contains('#')
         && rest.chars().count() <= 40
@@ -509,6 +522,7 @@ mod tests {
     fn hash_titles() {
         assert_eq!(repaired("#课程\n## 字段\n"), "# 课程\n## 字段\n");
         assert_eq!(repaired("##Data Model\n"), "## Data Model\n");
+        assert_eq!(repaired("##\u{3000}数据模型\n"), "## \u{3000}数据模型\n");
         for keep in [
             "#123 fixed\n",
             "#话题# 讨论\n",
@@ -597,6 +611,34 @@ mod tests {
         for keep in ["``` login [x]```\n", "````md\n```sql\nx```\n````\n"] {
             assert_eq!(repaired(keep), keep);
         }
+    }
+
+    #[test]
+    fn outline_numbers() {
+        for (line, want) in [
+            ("4.1 送货记录", Some(vec![4, 1])),
+            ("一、项目背景", Some(vec![1])),
+            ("（二）范围", Some(vec![1, 2])),
+            ("第三章 数据", Some(vec![3])),
+            ("第2节 字段", Some(vec![1, 2])),
+            ("1. 用户可以登录系统，并查看自己的订单。", None),
+            ("2024 年度计划", None),
+            ("  3.1 缩进", None),
+        ] {
+            assert_eq!(outline_number(line).map(|(n, _)| n), want, "{line}");
+        }
+        let src = "图书馆需求\n1. 背景\n说明文字。\n2. 数据\n2.1 图书 (Book)\n| a |\n|---|\n3. 其他\n1. 第一步\n";
+        let t = repaired(src);
+        assert!(
+            t.starts_with("# 图书馆需求\n## 1. 背景\n说明文字。\n## 2. 数据\n### 2.1 图书"),
+            "{t}"
+        );
+        assert!(t.contains("## 3. 其他\n1. 第一步"), "{t}");
+        // A document with headings is left alone.
+        assert_eq!(
+            repaired("# T\n1. 背景\n1.1 范围\n"),
+            "# T\n1. 背景\n1.1 范围\n"
+        );
     }
 
     #[test]
