@@ -278,4 +278,34 @@ mod tests {
         assert_eq!(normalize("# A\n\u{feff}# B\n"), "# A\n# B\n");
         assert!(matches!(normalize("a\nb"), Cow::Borrowed(_)));
     }
+
+    /// Random bytes (BOMs, NULs, invalid UTF-8, GBK pairs): decoding and analysis never panic.
+    #[test]
+    fn arbitrary_bytes_never_panic() {
+        let pieces: [&[u8]; 12] = [
+            b"\xFF\xFE",
+            b"\xFE\xFF",
+            b"\xEF\xBB\xBF",
+            b"\0",
+            b"\x92",
+            b"\xC3",
+            b"\xD3\xC3",
+            b"# T\n",
+            b"| a |\n|---|\n",
+            b"\r\n",
+            b"\r",
+            "用户".as_bytes(),
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..1500 {
+            let mut bytes = Vec::new();
+            for _ in 0..(seed % 30) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                bytes.extend_from_slice(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            let _ = crate::analyze_bytes(&bytes, &crate::AnalyzeOptions::default());
+        }
+    }
 }

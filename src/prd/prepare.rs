@@ -199,7 +199,8 @@ const HASHES: [&str; 6] = ["# ", "## ", "### ", "#### ", "##### ", "###### "];
 /// (2), `一、项目背景` (2), `（一）范围` (3), and a short first line before them (the title, 1).
 fn outline_levels(lines: &[&str]) -> Vec<Option<u8>> {
     let mut levels = vec![None; lines.len()];
-    let has_heading = lines.iter().any(|l| {
+    let code = code_lines(lines);
+    let has_heading = lines.iter().zip(&code).filter(|(_, c)| !**c).any(|(l, _)| {
         let t = l.trim_start();
         let h = t.trim_start_matches('#');
         (h.len() < t.len() && (h.starts_with([' ', '\t', '\r', '\n']) || h.is_empty()))
@@ -226,12 +227,8 @@ fn outline_levels(lines: &[&str]) -> Vec<Option<u8>> {
             .any(|j| matches!(&numbered[j], Some((n, false)) if n.len() == 1 && confirmed(j, n[0])))
     };
     let mut last_top = 0u32;
-    let mut in_fence = false;
-    for (i, l) in lines.iter().enumerate() {
-        if opening_fence(l.trim_start()).is_some() {
-            in_fence = !in_fence;
-        }
-        if in_fence {
+    for i in 0..lines.len() {
+        if code[i] {
             continue;
         }
         levels[i] = match &numbered[i] {
@@ -260,6 +257,32 @@ fn outline_levels(lines: &[&str]) -> Vec<Option<u8>> {
         }
     }
     levels
+}
+
+/// Which lines are in a fenced code block (fences included), by the rules [`repair`] uses.
+fn code_lines(lines: &[&str]) -> Vec<bool> {
+    let mut fence: Option<(char, usize)> = None;
+    lines
+        .iter()
+        .map(|l| {
+            let line = l.trim_end_matches(['\n', '\r']);
+            let t = line.trim_start();
+            match fence {
+                Some((ch, len)) => {
+                    let closes =
+                        fence_run(t, ch) >= len && t.trim_start_matches(ch).trim().is_empty();
+                    if closes || trailing_fence(line, ch, len).is_some() {
+                        fence = None;
+                    }
+                    true
+                }
+                None => {
+                    fence = opening_fence(t);
+                    fence.is_some()
+                }
+            }
+        })
+        .collect()
 }
 
 /// `4.1 送货记录` → ([4, 1], false), `一、背景` → ([1], true), `（二）范围` → ([1, 2], true): a
@@ -653,5 +676,82 @@ mod tests {
         let p = prepare("a b c d\ne f\n---\n#用户\n");
         let t = p.text.find("用户").unwrap_or(0);
         assert_eq!(p.source_offset(t), "a b c d\ne f\n---\n#".len());
+    }
+
+    /// Random layouts: the parser never panics and every position is one in the source.
+    #[test]
+    fn positions_stay_in_the_source() {
+        let alphabet = [
+            "#用户",
+            "## ",
+            "---\n",
+            "***\n",
+            "| a | b |\n",
+            "|---|---|\n",
+            "- x\n",
+            "1. 背景\n",
+            "4.1 表\n",
+            "```sql\n",
+            ");```\n",
+            "```\n",
+            "text\n",
+            "长句子，还没有结束。\n",
+            "\n",
+            "\r\n",
+            "\r",
+            "\u{feff}",
+            "**粗体**\n",
+            "第一章 总则\n",
+            "一、概述\n",
+            "key: v\n",
+            "...\n",
+        ];
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..2000 {
+            let mut src = String::new();
+            for _ in 0..(seed % 40) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                src.push_str(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            let norm = crate::prd::normalize(&src);
+            let lines: Vec<&str> = norm.split('\n').collect();
+            let doc = crate::prd::parse(&src);
+            let mut check = |p: crate::prd::Pos| {
+                let line = lines.get(p.line as usize - 1);
+                assert!(line.is_some(), "line {} of {src:?}", p.line);
+                let len = line.map_or(0, |l| l.chars().count()) as u32;
+                assert!(p.col >= 1 && p.col <= len + 1, "col {} of {src:?}", p.col);
+            };
+            for sec in &doc.sections {
+                check(sec.pos);
+                for b in &sec.blocks {
+                    match b {
+                        crate::prd::Block::Paragraph(ls) => ls.iter().for_each(|l| check(l.pos)),
+                        crate::prd::Block::List(items) => items.iter().for_each(|i| check(i.pos)),
+                        crate::prd::Block::Table(t) => {
+                            check(t.pos);
+                            t.rows
+                                .iter()
+                                .flat_map(|r| &r.cells)
+                                .for_each(|c| check(c.pos));
+                        }
+                        crate::prd::Block::Code(c) => {
+                            check(c.pos);
+                            for l in &c.lines {
+                                check(l.pos);
+                                let at = lines.get(l.pos.line as usize - 1).copied();
+                                let shown = at.unwrap_or("");
+                                assert!(
+                                    shown.contains(l.text.trim()),
+                                    "code {l:?} at {shown:?} in {src:?}"
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
