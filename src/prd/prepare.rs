@@ -718,7 +718,7 @@ mod tests {
             let norm = crate::prd::normalize(&src);
             let lines: Vec<&str> = norm.split('\n').collect();
             let doc = crate::prd::parse(&src);
-            let mut check = |p: crate::prd::Pos| {
+            let check = |p: crate::prd::Pos| {
                 let line = lines.get(p.line as usize - 1);
                 assert!(line.is_some(), "line {} of {src:?}", p.line);
                 let len = line.map_or(0, |l| l.chars().count()) as u32;
