@@ -266,13 +266,22 @@ pub fn parse(src: &str) -> Document {
             return;
         };
         let got = inline.take();
-        let text = got.text.trim().to_string();
+        // `•` bullets became list items ([`prepare`]): the bullet itself is not text.
+        let text = got
+            .text
+            .trim()
+            .trim_start_matches(prepare::BULLETS)
+            .trim()
+            .to_string();
         if text.is_empty() {
             return;
         }
         let start = got.start.unwrap_or(0);
         let line = idx.line_text(start);
-        let raw = strip_list_marker(line).to_string();
+        let raw = strip_list_marker(line)
+            .trim_start_matches(prepare::BULLETS)
+            .trim_start()
+            .to_string();
         items.push(Item {
             struck: got.is_struck(),
             text,

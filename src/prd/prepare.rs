@@ -192,6 +192,9 @@ pub(crate) fn prepare(src: &str) -> Prepared {
     out
 }
 
+/// Bullet characters written instead of a Markdown list marker.
+pub(crate) const BULLETS: &[char] = &['•', '●', '○', '◦', '▪', '■', '◆', '◇', '▸', '▶', '►', '・'];
+
 const HASHES: [&str; 6] = ["# ", "## ", "### ", "#### ", "##### ", "###### "];
 
 /// For a plain-text PRD (no Markdown or HTML heading anywhere), the heading level of each
@@ -434,6 +437,12 @@ fn repair(line: &str, st: &mut State) -> Repair {
         *st = State::default();
         return Repair::None;
     }
+    // `•` / `●` / `▪` bullets (pasted from Word or web pages) are list items: the marker
+    // the parser knows goes before them, and [`crate::prd`] drops the bullet from the text.
+    if indent <= 3 && trimmed.starts_with(BULLETS) {
+        st.in_container = true;
+        return Repair::InsertAt(indent, "- ");
+    }
     if is_container_line(trimmed) {
         st.in_container = true;
     }
@@ -609,6 +618,24 @@ mod tests {
         ] {
             assert_eq!(repaired(keep), keep);
         }
+    }
+
+    #[test]
+    fn bullets_are_list_items() {
+        assert_eq!(
+            repaired("说明：\n•借还登记\n● 逾期提醒\n"),
+            "说明：\n- •借还登记\n- ● 逾期提醒\n"
+        );
+        let doc = crate::prd::parse("说明：\n•借还登记\n  ▪ 扫码\n");
+        let Some(crate::prd::Block::List(items)) = doc.sections[0].blocks.get(1) else {
+            panic!("list: {:?}", doc.sections[0].blocks)
+        };
+        assert_eq!(
+            (items[0].text.as_str(), items[0].raw.as_str()),
+            ("借还登记", "借还登记")
+        );
+        assert_eq!((items[0].pos.line, items[0].pos.col), (2, 1));
+        assert_eq!((items[1].text.as_str(), items[1].depth), ("扫码", 1));
     }
 
     #[test]
