@@ -1,12 +1,18 @@
 //! Line-level repairs made before the Markdown parser sees the text, so that it reads what
-//! the author meant where CommonMark reads something else:
+//! the author meant where CommonMark (and pulldown-cmark) reads something else:
 //!
-//! - `#标题` (no space after the hashes, common in Chinese documents) is a heading;
+//! - `#标题` (no space after the hashes, common in Chinese documents) is a heading (W221);
 //! - `---` right under a paragraph of several lines, or of one sentence, is a thematic break,
 //!   not a setext underline that would turn the paragraph into a heading and move what
 //!   follows into a section of its own;
+//! - `---` + a text line is a YAML block only on the document's first line (the parser would
+//!   drop everything up to the next `---`);
 //! - a code line ending in the fence (`);```` ) closes the code block, which CommonMark would
-//!   keep open, hiding the next block (often the next `CREATE TABLE`).
+//!   keep open, hiding the next block (often the next `CREATE TABLE`);
+//! - a table ends where its rows end (a line without `|` or a new header right under it), and
+//!   a table right under a list item is a table;
+//! - `•` / `●` bullets are list items;
+//! - in a PRD without any heading, numbered outline lines (`4.1 送货记录`) are headings (W225).
 //!
 //! Repairs only insert text (a space, a newline); [`Prepared::source_offset`] maps offsets
 //! in the repaired text back to the original, so positions stay those of the file.
@@ -173,9 +179,12 @@ pub(crate) fn prepare(src: &str) -> Prepared {
                 out.text.push_str(&body[..at]);
                 out.insert(s);
                 out.text.push_str(&body[at..]);
-                if s == " " {
-                    Guess::note(&mut out.hash_titles, i as u32 + 1, body);
-                }
+            }
+            Repair::HashTitle(at) => {
+                out.text.push_str(&body[..at]);
+                out.insert(" ");
+                out.text.push_str(&body[at..]);
+                Guess::note(&mut out.hash_titles, i as u32 + 1, body);
             }
         }
         out.text.push_str(ending);
@@ -215,20 +224,34 @@ fn outline_levels(lines: &[&str]) -> Vec<Option<u8>> {
     if has_heading {
         return levels;
     }
-    let numbered: Vec<Option<(Vec<u32>, bool)>> =
-        lines.iter().map(|l| outline_number(l.trim_end())).collect();
+    let numbered: Vec<Option<(Vec<u32>, bool)>> = lines
+        .iter()
+        .zip(&code)
+        .map(|(l, c)| {
+            if *c {
+                None
+            } else {
+                outline_number(l.trim_end())
+            }
+        })
+        .collect();
     // `4.` alone is also how lists are written: a title when `4.1` titles follow, or when it
     // continues the sequence of titles (`1.` `2.` before `3.` with `3.1`; `6.` after `5.`).
-    let confirmed = |i: usize, n: u32| {
-        numbered[i + 1..]
-            .iter()
-            .flatten()
-            .any(|(m, c)| !c && m.len() == 2 && m[0] == n)
-    };
-    let any_confirmed_from = |i: usize| {
-        (i..lines.len())
-            .any(|j| matches!(&numbered[j], Some((n, false)) if n.len() == 1 && confirmed(j, n[0])))
-    };
+    let mut last_child: std::collections::HashMap<u32, usize> = Default::default();
+    for (j, x) in numbered.iter().enumerate() {
+        if let Some((m, false)) = x {
+            if m.len() == 2 {
+                last_child.insert(m[0], j);
+            }
+        }
+    }
+    let confirmed = |i: usize, n: u32| last_child.get(&n).is_some_and(|&j| j > i);
+    // Whether a confirmed `n.` title is at or after each line.
+    let mut confirmed_from = vec![false; lines.len() + 1];
+    for i in (0..lines.len()).rev() {
+        let here = matches!(&numbered[i], Some((n, false)) if n.len() == 1 && confirmed(i, n[0]));
+        confirmed_from[i] = here || confirmed_from[i + 1];
+    }
     let mut last_top = 0u32;
     for i in 0..lines.len() {
         if code[i] {
@@ -237,7 +260,7 @@ fn outline_levels(lines: &[&str]) -> Vec<Option<u8>> {
         levels[i] = match &numbered[i] {
             Some((n, false)) if n.len() == 1 => {
                 let title = confirmed(i, n[0])
-                    || (n[0] == last_top + 1 && (last_top > 0 || any_confirmed_from(i)));
+                    || (n[0] == last_top + 1 && (last_top > 0 || confirmed_from[i]));
                 if title {
                     last_top = n[0];
                 }
@@ -388,6 +411,8 @@ enum Repair {
     None,
     /// Insert the text at this byte offset of the line.
     InsertAt(usize, &'static str),
+    /// `#标题`: a space after the hashes (at this offset), noted for W221.
+    HashTitle(usize),
 }
 
 /// Decides the repair for one line and updates the state.
@@ -431,7 +456,7 @@ fn repair(line: &str, st: &mut State) -> Repair {
     if indent == 0 && is_hash_title(line) {
         *st = State::default();
         let hashes = line.len() - line.trim_start_matches('#').len();
-        return Repair::InsertAt(hashes, " ");
+        return Repair::HashTitle(hashes);
     }
     if indent <= 3 && (trimmed.starts_with('#') || trimmed.starts_with('<')) {
         *st = State::default();
