@@ -173,20 +173,27 @@ pub(crate) fn prepare(src: &str) -> Prepared {
             }
             None => repair(body, &mut st),
         };
-        match fix {
-            Repair::None => out.text.push_str(body),
-            Repair::InsertAt(at, s) => {
-                out.text.push_str(&body[..at]);
-                out.insert(s);
-                out.text.push_str(&body[at..]);
-            }
+        let mut inserts: Vec<(usize, &'static str)> = match fix {
+            Repair::None => vec![],
+            Repair::InsertAt(at, s) => vec![(at, s)],
             Repair::HashTitle(at) => {
-                out.text.push_str(&body[..at]);
-                out.insert(" ");
-                out.text.push_str(&body[at..]);
                 Guess::note(&mut out.hash_titles, i as u32 + 1, body);
+                vec![(at, " ")]
             }
+        };
+        // `a|b` inside a code span splits a table cell (GFM splits before reading spans):
+        // escaped, the cell keeps it.
+        if st.fence.is_none() && (st.table || starts_table) {
+            inserts.extend(pipes_in_code_spans(body).into_iter().map(|at| (at, "\\")));
+            inserts.sort_by_key(|&(at, _)| at);
         }
+        let mut done = 0;
+        for (at, s) in inserts {
+            out.text.push_str(&body[done..at]);
+            out.insert(s);
+            done = at;
+        }
+        out.text.push_str(&body[done..]);
         out.text.push_str(ending);
         if st.fence.is_none() && starts_table {
             st.table = true;
@@ -505,6 +512,33 @@ fn trailing_fence(line: &str, ch: char, len: usize) -> Option<usize> {
     (run >= len && !code.trim().is_empty() && !code.contains(&fence)).then_some(code.len())
 }
 
+/// Offsets of the unescaped `|` inside code spans of a table row (`` `a|b` ``).
+fn pipes_in_code_spans(line: &str) -> Vec<usize> {
+    let bytes = line.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'`' {
+            i += 1;
+            continue;
+        }
+        let run = bytes[i..].iter().take_while(|&&b| b == b'`').count();
+        let open_end = i + run;
+        // The closing run of the same length, if any: the span between.
+        let close = (open_end..bytes.len()).find(|&j| {
+            bytes[j] == b'`'
+                && (j == 0 || bytes[j - 1] != b'`')
+                && bytes[j..].iter().take_while(|&&b| b == b'`').count() == run
+        });
+        let Some(close) = close else {
+            break;
+        };
+        out.extend((open_end..close).filter(|&j| bytes[j] == b'|' && bytes[j - 1] != b'\\'));
+        i = close + run;
+    }
+    out
+}
+
 /// A table's delimiter row: `|---|:--:|`, `--- | ---` (with at least one `|`).
 fn is_delimiter_row(line: &str) -> bool {
     let t = line.trim();
@@ -661,6 +695,24 @@ mod tests {
         );
         assert_eq!((items[0].pos.line, items[0].pos.col), (2, 1));
         assert_eq!((items[1].text.as_str(), items[1].depth), ("扫码", 1));
+    }
+
+    #[test]
+    fn pipes_in_code_spans_of_tables_are_escaped() {
+        assert_eq!(
+            repaired("| f | t |\n|---|---|\n| status | `a|b` |\n| k | `x\\|y` |\n"),
+            "| f | t |\n|---|---|\n| status | `a\\|b` |\n| k | `x\\|y` |\n"
+        );
+        // Outside tables, and unclosed spans: untouched.
+        for keep in ["text `a|b`\n", "| f |\n|---|\n| `a | b |\n"] {
+            assert_eq!(repaired(keep), keep);
+        }
+        let doc = crate::prd::parse("| f | t |\n|---|---|\n| status | `a|b|c` |\n");
+        let Some(crate::prd::Block::Table(t)) = doc.sections[0].blocks.first() else {
+            panic!("table")
+        };
+        assert_eq!(t.rows[0].cells[1].text, "a|b|c");
+        assert_eq!(t.rows[0].cells[1].pos.col, 12);
     }
 
     #[test]
