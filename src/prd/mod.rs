@@ -25,7 +25,8 @@ pub struct Pos {
 pub struct Document {
     /// Section 0 is the preamble before the first heading (level 0, empty title).
     pub sections: Vec<Section>,
-    /// What the structure layer had to guess (`#标题` read as a heading: W221).
+    /// What the structure layer had to guess: `#标题` read as a heading (W221), numbered
+    /// lines of a heading-less PRD read as section titles (W225).
     pub diagnostics: Vec<Diagnostic>,
 }
 
