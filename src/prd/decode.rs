@@ -308,4 +308,36 @@ mod tests {
             let _ = crate::analyze_bytes(&bytes, &crate::AnalyzeOptions::default());
         }
     }
+
+    /// A diagnostic points at the same line and column whatever the line endings, BOM or
+    /// encoding of the file.
+    #[test]
+    fn positions_do_not_drift() {
+        let src = "# Shop (shop)\n\n## Data Model\n\n### Order\n\n| Field | Type |\n|---|---|\n| code | string |\n| paid_at |  |\n";
+        let at = |bytes: &[u8]| {
+            let a = crate::analyze_bytes(bytes, &crate::AnalyzeOptions::default());
+            a.diagnostics
+                .iter()
+                .find(|d| d.code == "W201")
+                .map(|d| (d.line, d.col))
+        };
+        let want = at(src.as_bytes());
+        assert_eq!(want, Some((10, 3)));
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend(src.as_bytes());
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(
+            src.replace('\n', "\r\n")
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        );
+        for bytes in [
+            src.replace('\n', "\r\n").into_bytes(),
+            src.replace('\n', "\r").into_bytes(),
+            bom,
+            utf16,
+        ] {
+            assert_eq!(at(&bytes), want, "{:?}", String::from_utf8_lossy(&bytes));
+        }
+    }
 }
