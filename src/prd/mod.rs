@@ -217,9 +217,18 @@ impl Inline {
 enum Ctx {
     Heading(u8),
     Paragraph,
-    Item { depth: u8, ordered: bool },
+    Item {
+        depth: u8,
+        ordered: bool,
+    },
     Cell,
-    Code { lang: String, start: usize },
+    /// `lines`: each code line's text and the offset it starts at; the last may be open.
+    Code {
+        lang: String,
+        start: usize,
+        lines: Vec<(String, usize)>,
+        open: bool,
+    },
 }
 
 /// Parses PRD Markdown. Never fails: anything unrecognised is simply not a block.
@@ -447,42 +456,39 @@ pub fn parse(src: &str) -> Document {
                 ctx.push(Ctx::Code {
                     lang,
                     start: range.start,
+                    lines: Vec::new(),
+                    open: false,
                 });
                 inline = Inline::default();
             }
             Event::End(TagEnd::CodeBlock) => {
-                if let Some(Ctx::Code { lang, start }) = ctx.pop() {
-                    let pos = idx.pos(start);
-                    // Code text starts on the line after a fence (or at the block for indented code).
-                    let first = if src[start..].trim_start().starts_with("```")
-                        || src[start..].trim_start().starts_with("~~~")
-                    {
-                        pos.line + 1
-                    } else {
-                        pos.line
-                    };
-                    let body = inline.take().text;
-                    let lines = body
-                        .lines()
-                        .enumerate()
-                        .map(|(i, l)| Line {
-                            text: l.to_string(),
-                            raw: l.to_string(),
-                            pos: Pos {
-                                line: first + i as u32,
-                                col: 1,
-                            },
-                            struck: false,
+                if let Some(Ctx::Code {
+                    lang, start, lines, ..
+                }) = ctx.pop()
+                {
+                    // Each line where its text is in the source (repairs can move a fence's
+                    // code onto a line of its own; list items indent it).
+                    let lines = lines
+                        .into_iter()
+                        .map(|(text, at)| {
+                            let text = text.trim_end_matches(['\n', '\r']).to_string();
+                            Line {
+                                raw: text.clone(),
+                                text,
+                                pos: idx.pos(at),
+                                struck: false,
+                            }
                         })
                         .collect();
+                    let pos = idx.pos(start);
                     push_block(&mut doc, Block::Code(Code { lang, lines, pos }));
                 }
             }
             Event::Start(Tag::Strikethrough) => strike += 1,
             Event::End(TagEnd::Strikethrough) => strike = strike.saturating_sub(1),
             Event::Text(t) | Event::Code(t) => {
-                if matches!(ctx.last(), Some(Ctx::Code { .. })) {
-                    inline.text.push_str(&t);
+                if let Some(Ctx::Code { lines, open, .. }) = ctx.last_mut() {
+                    push_code(lines, open, &t, range.start);
                 } else {
                     inline.push(&t, range.start, strike > 0);
                 }
@@ -521,6 +527,20 @@ pub fn parse(src: &str) -> Document {
         }
     }
     doc
+}
+
+/// Adds code text starting at `offset` to the lines of a code block: a piece without a
+/// newline stays open and the next piece continues it.
+fn push_code(lines: &mut Vec<(String, usize)>, open: &mut bool, text: &str, offset: usize) {
+    let mut at = offset;
+    for piece in text.split_inclusive('\n') {
+        match lines.last_mut() {
+            Some((line, _)) if *open => line.push_str(piece),
+            _ => lines.push((piece.to_string(), at)),
+        }
+        *open = !piece.ends_with('\n');
+        at += piece.len();
+    }
 }
 
 /// `<table>` elements of an HTML block → tables (first row is the header), with positions.

@@ -447,7 +447,11 @@ fn repair(line: &str, st: &mut State) -> Repair {
             fence: Some(fence),
             ..State::default()
         };
-        return Repair::None;
+        // "```sql CREATE TABLE users (": the code starts on the fence line.
+        return match code_after_info(trimmed, fence) {
+            Some(at) => Repair::InsertAt(indent + at, "\n"),
+            None => Repair::None,
+        };
     }
     if indent <= 3 && is_dash_line(trimmed) {
         let sentence = st.para_lines >= 2 || st.para_sentence;
@@ -499,6 +503,35 @@ fn opening_fence(trimmed: &str) -> Option<(char, usize)> {
     let len = fence_run(trimmed, ch);
     let info = &trimmed[len..];
     (len >= 3 && !(ch == '`' && info.contains('`'))).then_some((ch, len))
+}
+
+/// Where code starts in an opening fence's info string (`sql CREATE TABLE …`): after the
+/// language word, when the rest begins with a declaration keyword.
+fn code_after_info(trimmed: &str, (_, len): (char, usize)) -> Option<usize> {
+    const KEYWORDS: &[&str] = &[
+        "create",
+        "alter",
+        "insert",
+        "drop",
+        "interface",
+        "export",
+        "model",
+        "enum",
+        "class",
+    ];
+    let info = &trimmed[len..];
+    let lang_start = info.len() - info.trim_start().len();
+    let lang_len = info[lang_start..].find(char::is_whitespace)?;
+    let rest_at = lang_start + lang_len;
+    let rest = info[rest_at..].trim_start();
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    let after = rest[word.len()..].chars().next();
+    let code = KEYWORDS.contains(&word.to_ascii_lowercase().as_str())
+        && after.is_some_and(char::is_whitespace);
+    code.then(|| len + info.len() - rest.len())
 }
 
 /// The offset of a closing fence run at the end of a code line (`  );```` → 4), when the
@@ -734,6 +767,28 @@ mod tests {
             "```sql\nCREATE TABLE a (\n  id int\n);```\n\n```sql\nCREATE TABLE b (id int);\n```\n";
         let p = prepare(src);
         assert!(p.text.contains(");\n```\n\n```sql"), "{}", p.text);
+        // Code on the opening fence's line moves to a line of its own.
+        assert_eq!(
+            repaired("```sql CREATE TABLE a (\n  id int\n);\n```\n"),
+            "```sql \nCREATE TABLE a (\n  id int\n);\n```\n"
+        );
+        let doc = crate::prd::parse("x\n\n```sql CREATE TABLE a (\n  id int\n);\n```\n");
+        let Some(crate::prd::Block::Code(c)) = doc.sections[0].blocks.get(1) else {
+            panic!("code")
+        };
+        assert_eq!(
+            (c.lang.as_str(), c.lines[0].text.as_str()),
+            ("sql", "CREATE TABLE a (")
+        );
+        assert_eq!((c.lines[0].pos.line, c.lines[0].pos.col), (3, 8));
+        assert_eq!(c.lines[1].pos.line, 4);
+        for keep in [
+            "```ts title=\"a.ts\"\nx\n```\n",
+            "```js {1,3}\nx\n```\n",
+            "```sql\nx\n```\n",
+        ] {
+            assert_eq!(repaired(keep), keep);
+        }
         // Inline code spans and nested longer fences are not touched.
         for keep in ["``` login [x]```\n", "````md\n```sql\nx```\n````\n"] {
             assert_eq!(repaired(keep), keep);
