@@ -7,7 +7,7 @@
 //!   follows into a section of its own;
 //! - `---` + a text line is a YAML block only on the document's first line (the parser would
 //!   drop everything up to the next `---`);
-//! - a code line ending in the fence (`);```` ) closes the code block, which CommonMark would
+//! - a code line ending in the fence (`` );``` ``) closes the code block, which CommonMark would
 //!   keep open, hiding the next block (often the next `CREATE TABLE`);
 //! - a table ends where its rows end (a line without `|` or a new header right under it), and
 //!   a table right under a list item is a table;
@@ -534,7 +534,7 @@ fn code_after_info(trimmed: &str, (_, len): (char, usize)) -> Option<usize> {
     code.then(|| len + info.len() - rest.len())
 }
 
-/// The offset of a closing fence run at the end of a code line (`  );```` → 4), when the
+/// The offset of a closing fence run at the end of a code line (two spaces, then `` );``` ``: 4), when the
 /// line has code before it.
 fn trailing_fence(line: &str, ch: char, len: usize) -> Option<usize> {
     let end = line.trim_end();
