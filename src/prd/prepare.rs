@@ -534,8 +534,8 @@ fn code_after_info(trimmed: &str, (_, len): (char, usize)) -> Option<usize> {
     code.then(|| len + info.len() - rest.len())
 }
 
-/// The offset of a closing fence run at the end of a code line (two spaces, then `` );``` ``: 4), when the
-/// line has code before it.
+/// The offset of a closing fence run at the end of a code line that has code before it
+/// (two spaces, then `` );``` ``: 4).
 fn trailing_fence(line: &str, ch: char, len: usize) -> Option<usize> {
     let end = line.trim_end();
     let code = end.trim_end_matches(ch);
