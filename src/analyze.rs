@@ -1,6 +1,6 @@
 //! The analysis entry point: PRD text in, model and diagnostics out. No I/O.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Text};
 use crate::model::Model;
 use std::collections::BTreeMap;
 
@@ -26,12 +26,25 @@ impl Analysis {
     }
 }
 
+/// Reads a PRD file's bytes: decoded ([`crate::prd::decode`]: BOM, UTF-16, GBK, stray
+/// Windows-1252 bytes, each guess a warning), then [`analyze`]d.
+pub fn analyze_bytes(bytes: &[u8], opts: &AnalyzeOptions) -> Analysis {
+    let (text, decoding) = crate::prd::decode(bytes);
+    analyze_with(&text, opts, decoding)
+}
+
 /// Extracts the model from PRD text: parse → extract (in passes) → validate. Never panics;
 /// the model is returned even when there are errors.
 pub fn analyze(text: &str, opts: &AnalyzeOptions) -> Analysis {
-    let mut diagnostics = Vec::new();
-    check_input(text, &mut diagnostics);
-    let doc = crate::prd::parse(text);
+    analyze_with(text, opts, Vec::new())
+}
+
+fn analyze_with(text: &str, opts: &AnalyzeOptions, mut diagnostics: Vec<Diagnostic>) -> Analysis {
+    // CRLF / CR line endings and a BOM: one line ending per line, so positions hold.
+    let text = crate::prd::normalize(text);
+    check_input(&text, &mut diagnostics);
+    let mut doc = crate::prd::parse(&text);
+    diagnostics.append(&mut doc.diagnostics);
     let model = crate::extract::extract(&doc, &opts.glossary, &mut diagnostics);
     // Entities were found but not named (E101), or the input is not text (E100): E108 would
     // only repeat it.
@@ -61,48 +74,68 @@ pub fn analyze(text: &str, opts: &AnalyzeOptions) -> Analysis {
     Analysis { model, diagnostics }
 }
 
-/// E100: text that is not UTF-8 (replacement characters from a lossy read) or binary (NUL
-/// and other control bytes).
+/// E100 for data that is not text: NUL characters, or more than a few unreadable characters
+/// (U+FFFD left by decoding, control characters). A few stray ones in a text are W224: the
+/// rest of the document is read as usual.
 fn check_input(text: &str, diags: &mut Vec<Diagnostic>) {
     let mut line = 1u32;
     let mut col = 0u32;
-    let mut controls = 0usize;
+    let mut bad = 0usize;
+    let mut chars = 0usize;
+    let mut nul = false;
     let mut first: Option<(u32, u32, char)> = None;
     for c in text.chars() {
+        chars += 1;
         if c == '\n' {
             line += 1;
             col = 0;
             continue;
         }
         col += 1;
-        let bad = c == '\u{fffd}' || (c.is_control() && !matches!(c, '\t' | '\r' | '\u{c}'));
-        if bad {
-            controls += 1;
+        if c == '\u{fffd}' || (c.is_control() && !matches!(c, '\t' | '\r' | '\u{c}')) {
+            bad += 1;
+            nul |= c == '\0';
             first.get_or_insert((line, col, c));
         }
     }
-    if let Some((line, col, c)) = first {
-        let what = if c == '\u{fffd}' {
-            ("is not valid UTF-8", "不是合法的 UTF-8 文本")
-        } else {
-            ("contains binary data", "包含二进制数据")
-        };
+    let Some((line, col, c)) = first else {
+        return;
+    };
+    let shown = if c == '\u{fffd}' {
+        "U+FFFD".to_string()
+    } else {
+        format!("U+{:04X}", c as u32)
+    };
+    if nul || bad > 3.max(chars / 100) {
         diags.push(
             Diagnostic::error(
                 "E100",
                 line,
                 col,
-                crate::diag::Text::new(
-                    format!(
-                        "the PRD {} ({controls} unreadable character(s), first here)",
-                        what.0
-                    ),
-                    format!("PRD {}（共 {controls} 个无法读取的字符，首个在此）", what.1),
+                Text::new(
+                    format!("the PRD is not text: {bad} unreadable character(s), the first ({shown}) here"),
+                    format!("PRD 不是文本文件：共 {bad} 个无法读取的字符，首个（{shown}）在此"),
                 ),
             )
-            .with_help(crate::diag::Text::new(
+            .with_help(Text::new(
                 "save the PRD as UTF-8 Markdown text",
                 "请将 PRD 保存为 UTF-8 编码的 Markdown 文本",
+            )),
+        );
+    } else {
+        diags.push(
+            Diagnostic::warning(
+                "W224",
+                line,
+                col,
+                Text::new(
+                    format!("unreadable character {shown} ({bad} in the file); the text around it is read as usual"),
+                    format!("无法读取的字符 {shown}（文件中共 {bad} 个），其余文本照常读取"),
+                ),
+            )
+            .with_help(Text::new(
+                "delete the character, or save the PRD again as UTF-8 text",
+                "删除该字符，或将 PRD 重新保存为 UTF-8 文本",
             )),
         );
     }

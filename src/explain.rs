@@ -179,9 +179,12 @@ fn role_name(r: Role, zh: bool) -> &'static str {
 
 /// The report: for each section (`file:first-last`), what its lines became, the warnings and
 /// errors located in it, or why nothing was read from it.
-pub fn explain(text: &str, analysis: &Analysis, file: &str, lang: Lang) -> String {
+pub fn explain(bytes: &[u8], analysis: &Analysis, file: &str, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
-    let doc = crate::prd::parse(text);
+    // The same text the analysis read: decoded, line endings normalized.
+    let (decoded, _) = crate::prd::decode(bytes);
+    let text = crate::prd::normalize(&decoded);
+    let doc = crate::prd::parse(&text);
     let total = text.lines().count().max(1) as u32;
     let mut by_line: BTreeMap<u32, Vec<String>> = BTreeMap::new();
     for it in items(&analysis.model, lang) {

@@ -21,4 +21,4 @@ pub mod render;
 pub mod validate;
 pub mod write;
 
-pub use analyze::{analyze, Analysis, AnalyzeOptions, Glossary};
+pub use analyze::{analyze, analyze_bytes, Analysis, AnalyzeOptions, Glossary};

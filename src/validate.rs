@@ -465,7 +465,14 @@ fn check_state_machine(e: &Entity, out: &mut Vec<Diagnostic>) {
         return;
     }
     let states: BTreeSet<&str> = field.enum_values.iter().map(|v| v.value.as_str()).collect();
-    let list = states.iter().copied().collect::<Vec<_>>().join(", ");
+    // Never an empty list in a message: say that there are no values.
+    let (list, list_zh) = match states.iter().copied().collect::<Vec<_>>().join(", ") {
+        l if l.is_empty() => (
+            "none, the enum has no values".to_string(),
+            "无，枚举没有取值".to_string(),
+        ),
+        l => (l.clone(), l),
+    };
     if !states.contains(sm.initial.as_str()) {
         out.push(err(
             sm.line,
@@ -478,7 +485,7 @@ fn check_state_machine(e: &Entity, out: &mut Vec<Diagnostic>) {
                 e.name, sm.field, sm.initial
             ),
             format!("states: {list}"),
-            format!("可用状态：{list}"),
+            format!("可用状态：{list_zh}"),
         ));
     }
     let mut seen: BTreeSet<(&str, &str)> = BTreeSet::new();
@@ -496,7 +503,7 @@ fn check_state_machine(e: &Entity, out: &mut Vec<Diagnostic>) {
                         e.name, t.action
                     ),
                     format!("states: {list}"),
-                    format!("可用状态：{list}"),
+                    format!("可用状态：{list_zh}"),
                 ));
             }
         }

@@ -6,13 +6,7 @@
 //! the new `tests/snapshots/parse__fixture@<area>__<name>.md.snap`.
 
 use backend_pro::model::{Lang, Model};
-use backend_pro::{analyze, diag, AnalyzeOptions, Glossary};
-
-/// Reads a fixture like the CLI does: bytes, lossily decoded, so binary fixtures work too.
-fn read(path: &std::path::Path) -> String {
-    let bytes = std::fs::read(path).expect("fixture readable");
-    String::from_utf8_lossy(&bytes).into_owned()
-}
+use backend_pro::{analyze, analyze_bytes, diag, AnalyzeOptions, Glossary};
 
 /// `<fixture>.glossary.yaml` next to a fixture is passed as `--glossary`.
 fn options(path: &std::path::Path) -> AnalyzeOptions {
@@ -26,8 +20,9 @@ fn options(path: &std::path::Path) -> AnalyzeOptions {
 }
 
 fn report(path: &std::path::Path) -> String {
-    let text = read(path);
-    let analysis = analyze(&text, &options(path));
+    // Bytes, like the CLI: encodings (BOM, UTF-16, GBK, Windows-1252) and binary fixtures.
+    let bytes = std::fs::read(path).expect("fixture readable");
+    let analysis = analyze_bytes(&bytes, &options(path));
     let name = path
         .file_name()
         .and_then(|n| n.to_str())

@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 use backend_pro::model::Lang;
-use backend_pro::{diag, i18n, AnalyzeOptions, Glossary};
+use backend_pro::{diag, i18n, prd, AnalyzeOptions, Glossary};
 use clap::ValueEnum;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -37,24 +37,24 @@ pub enum Format {
     Json,
 }
 
-/// Reads the PRD (and glossary) from disk; shared by every command that takes `--prd`.
-pub fn load(prd: &Path, glossary: Option<&Path>) -> Result<(String, AnalyzeOptions)> {
+/// Reads the PRD's bytes (and the glossary) from disk; shared by every command that takes
+/// `--prd`. Decoding is the library's job ([`backend_pro::analyze_bytes`]).
+pub fn load(prd: &Path, glossary: Option<&Path>) -> Result<(Vec<u8>, AnalyzeOptions)> {
     let bytes = std::fs::read(prd).with_context(|| format!("cannot read {}", prd.display()))?;
-    // Invalid UTF-8 is analyzed lossily; the parser reports what it cannot read.
-    let text = String::from_utf8_lossy(&bytes).into_owned();
     let mut opts = AnalyzeOptions::default();
     if let Some(g) = glossary {
-        let raw =
-            std::fs::read_to_string(g).with_context(|| format!("cannot read {}", g.display()))?;
+        let raw = std::fs::read(g).with_context(|| format!("cannot read {}", g.display()))?;
+        // Same decoding as the PRD (a BOM or UTF-16 from Windows editors).
+        let raw = prd::normalize(&prd::decode(&raw).0).into_owned();
         opts.glossary = serde_yaml_ng::from_str::<Glossary>(&raw)
             .with_context(|| format!("{}: expected a YAML map of term: Identifier", g.display()))?;
     }
-    Ok((text, opts))
+    Ok((bytes, opts))
 }
 
 pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
-    let (text, opts) = load(&args.prd, args.glossary.as_deref())?;
-    let analysis = backend_pro::analyze(&text, &opts);
+    let (bytes, opts) = load(&args.prd, args.glossary.as_deref())?;
+    let analysis = backend_pro::analyze_bytes(&bytes, &opts);
     let lang = i18n::pick(
         lang_flag,
         Some(analysis.model.service.lang),
@@ -65,7 +65,7 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
     if args.explain {
         print!(
             "{}",
-            backend_pro::explain::explain(&text, &analysis, &file, lang)
+            backend_pro::explain::explain(&bytes, &analysis, &file, lang)
         );
         return Ok(if analysis.has_errors() {
             ExitCode::from(1)

@@ -408,8 +408,8 @@ pub fn add(cmd: AddCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
             let p = load(&common.project, lang_flag)?;
             let new = match from_prd {
                 Some(prd) => {
-                    let (text, opts) = super::analyze::load(&prd, None)?;
-                    let analysis = backend_pro::analyze(&text, &opts);
+                    let (bytes, opts) = super::analyze::load(&prd, None)?;
+                    let analysis = backend_pro::analyze_bytes(&bytes, &opts);
                     let Some(e) = analysis
                         .model
                         .entities
@@ -505,8 +505,8 @@ pub fn sync(args: SyncArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
     let renames = parse_renames(&args.renames)?;
     let new = match &args.prd {
         Some(prd) => {
-            let (text, opts) = super::analyze::load(prd, args.glossary.as_deref())?;
-            let analysis = backend_pro::analyze(&text, &opts);
+            let (bytes, opts) = super::analyze::load(prd, args.glossary.as_deref())?;
+            let analysis = backend_pro::analyze_bytes(&bytes, &opts);
             eprint!(
                 "{}",
                 diag::render_all(&analysis.diagnostics, &prd.display().to_string(), p.lang)

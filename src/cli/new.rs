@@ -63,8 +63,8 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
     let env = i18n::env_locale();
     let model: Model = match (&args.prd, &args.model) {
         (Some(prd), _) => {
-            let (text, opts) = super::analyze::load(prd, args.glossary.as_deref())?;
-            let analysis = backend_pro::analyze(&text, &opts);
+            let (bytes, opts) = super::analyze::load(prd, args.glossary.as_deref())?;
+            let analysis = backend_pro::analyze_bytes(&bytes, &opts);
             let lang = i18n::pick(lang_flag, Some(analysis.model.service.lang), env.as_deref());
             eprint!(
                 "{}",

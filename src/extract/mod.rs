@@ -838,7 +838,7 @@ fn merge(members: Vec<Member>, cx: &mut Ctx) -> Vec<Merged> {
         }
         if group[0].raw.name.is_none() {
             if let Some(r) = group.iter().min_by_key(|m| m.raw.pos.line).map(|m| &m.raw) {
-                cx.diags.push(no_ascii_entity(r));
+                cx.diags.push(no_ascii_entity(r, cx.glossary));
             }
             continue;
         }
@@ -898,17 +898,26 @@ fn merge(members: Vec<Member>, cx: &mut Ctx) -> Vec<Merged> {
     out
 }
 
-fn no_ascii_entity(r: &RawEntity) -> Diagnostic {
+/// E101, with a name to write suggested from the glossary (a term the label contains,
+/// `会员` in `会员档案`) or a placeholder: never a fixed name unrelated to this entity.
+fn no_ascii_entity(r: &RawEntity, glossary: &Glossary) -> Diagnostic {
     let label = &r.label;
+    let (name, table) = glossary
+        .iter()
+        .filter(|(term, _)| !term.is_empty() && label.contains(term.as_str()))
+        .max_by_key(|(term, _)| term.chars().count())
+        .map(|(_, id)| (names::pascal(id), names::plural(&names::snake(id))))
+        .filter(|(n, _)| !n.is_empty())
+        .unwrap_or_else(|| ("<EnglishName>".to_string(), "<english_names>".to_string()));
     let help_en = match r.source {
-        Source::Ddl => format!("use an ASCII table name (`CREATE TABLE members`), or map \"{label}\" in a glossary file (--glossary, `{label}: Member`)"),
-        Source::Prose | Source::Bullets => format!("write \"**{label} (Member)**\", or map it in a glossary file (--glossary, `{label}: Member`)"),
-        _ => format!("add the English name to the heading (\"### {label} (Member)\"), or map it in a glossary file (--glossary, `{label}: Member`)"),
+        Source::Ddl => format!("use an ASCII table name (`CREATE TABLE {table}`), or map \"{label}\" in a glossary file (--glossary, `{label}: {name}`)"),
+        Source::Prose | Source::Bullets => format!("write \"**{label} ({name})**\", or map it in a glossary file (--glossary, `{label}: {name}`)"),
+        _ => format!("add the English name to the heading (\"### {label} ({name})\"), or map it in a glossary file (--glossary, `{label}: {name}`)"),
     };
     let help_zh = match r.source {
-        Source::Ddl => format!("请使用英文表名（`CREATE TABLE members`），或在术语表中映射（--glossary，`{label}: Member`）"),
-        Source::Prose | Source::Bullets => format!("写成“**{label} (Member)**”，或在术语表中映射（--glossary，`{label}: Member`）"),
-        _ => format!("在标题中加上英文名（“### {label} (Member)”），或在术语表中映射（--glossary，`{label}: Member`）"),
+        Source::Ddl => format!("请使用英文表名（`CREATE TABLE {table}`），或在术语表中映射（--glossary，`{label}: {name}`）"),
+        Source::Prose | Source::Bullets => format!("写成“**{label} ({name})**”，或在术语表中映射（--glossary，`{label}: {name}`）"),
+        _ => format!("在标题中加上英文名（“### {label} ({name})”），或在术语表中映射（--glossary，`{label}: {name}`）"),
     };
     Diagnostic::error(
         "E101",

@@ -2,9 +2,15 @@
 //! items, tables, code blocks) with 1-based source positions. No domain meaning here: this
 //! stage only answers "what is written where".
 
+mod decode;
+mod prepare;
 mod text;
 
+pub use decode::{decode, normalize};
 pub use text::{fold, normalize_title, plain_inline, NarrowRegex};
+
+use crate::diag::Diagnostic;
+use prepare::Prepared;
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -19,6 +25,9 @@ pub struct Pos {
 pub struct Document {
     /// Section 0 is the preamble before the first heading (level 0, empty title).
     pub sections: Vec<Section>,
+    /// What the structure layer had to guess: `#标题` read as a heading (W221), numbered
+    /// lines of a heading-less PRD read as section titles (W225).
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 #[derive(Debug, Clone)]
@@ -117,26 +126,37 @@ impl Document {
     }
 }
 
-/// Byte offset → line/column.
-struct LineIndex {
+/// Byte offset in the text the parser reads → line/column in the source: repairs
+/// ([`prepare`]) inserted text, which is mapped back.
+struct LineIndex<'a> {
+    /// The source, line endings normalized.
+    src: &'a str,
+    /// Byte offsets where the source's lines start.
     starts: Vec<usize>,
+    prepared: &'a Prepared,
 }
 
-impl LineIndex {
-    fn new(src: &str) -> Self {
+impl<'a> LineIndex<'a> {
+    fn new(src: &'a str, prepared: &'a Prepared) -> Self {
         let mut starts = vec![0];
         starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
+        LineIndex {
+            src,
+            starts,
+            prepared,
+        }
     }
 
-    fn pos(&self, src: &str, offset: usize) -> Pos {
-        let offset = offset.min(src.len());
+    /// Position of `offset` (in the parsed text) in the source.
+    fn pos(&self, offset: usize) -> Pos {
+        let offset = self.prepared.source_offset(offset).min(self.src.len());
         let line = match self.starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
         let start = self.starts[line];
-        let col = src
+        let col = self
+            .src
             .get(start..offset)
             .map(|s| s.chars().count())
             .unwrap_or(0);
@@ -146,16 +166,19 @@ impl LineIndex {
         }
     }
 
-    /// The whole source line containing `offset`, without its newline.
-    fn line_text<'a>(&self, src: &'a str, offset: usize) -> &'a str {
-        let p = self.pos(src, offset);
-        let start = self.starts[(p.line - 1) as usize];
-        let end = self
-            .starts
-            .get(p.line as usize)
-            .map(|e| e - 1)
-            .unwrap_or(src.len());
-        src.get(start..end).unwrap_or("").trim_end_matches('\r')
+    /// The whole parsed line containing `offset`, without its newline.
+    fn line_text(&self, offset: usize) -> &'a str {
+        let text: &'a str = &self.prepared.text;
+        let offset = offset.min(text.len());
+        let start = text
+            .get(..offset)
+            .and_then(|s| s.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let end = text
+            .get(offset..)
+            .and_then(|s| s.find('\n'))
+            .map_or(text.len(), |i| offset + i);
+        text.get(start..end).unwrap_or("").trim_end_matches('\r')
     }
 }
 
@@ -194,14 +217,27 @@ impl Inline {
 enum Ctx {
     Heading(u8),
     Paragraph,
-    Item { depth: u8, ordered: bool },
+    Item {
+        depth: u8,
+        ordered: bool,
+    },
     Cell,
-    Code { lang: String, start: usize },
+    /// `lines`: each code line's text and the offset it starts at; the last may be open.
+    Code {
+        lang: String,
+        start: usize,
+        lines: Vec<(String, usize)>,
+        open: bool,
+    },
 }
 
 /// Parses PRD Markdown. Never fails: anything unrecognised is simply not a block.
 pub fn parse(src: &str) -> Document {
-    let idx = LineIndex::new(src);
+    let normalized = normalize(src);
+    let prepared = prepare::prepare(&normalized);
+    let idx = LineIndex::new(&normalized, &prepared);
+    // From here on `src` is the repaired text the Markdown parser reads.
+    let src: &str = &prepared.text;
     let opts = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
@@ -216,6 +252,7 @@ pub fn parse(src: &str) -> Document {
             parent: None,
             blocks: vec![],
         }],
+        diagnostics: prepared.diagnostics(),
     };
     let mut ctx: Vec<Ctx> = Vec::new();
     let mut inline = Inline::default();
@@ -232,37 +269,40 @@ pub fn parse(src: &str) -> Document {
     let mut html: Option<(String, usize)> = None;
 
     // Closes the current list item's own text (before nested content or at its end).
-    fn flush_item(
-        inline: &mut Inline,
-        items: &mut Vec<Item>,
-        ctx: &[Ctx],
-        src: &str,
-        idx: &LineIndex,
-    ) {
+    fn flush_item(inline: &mut Inline, items: &mut Vec<Item>, ctx: &[Ctx], idx: &LineIndex) {
         let Some(Ctx::Item { depth, ordered }) =
             ctx.iter().rev().find(|c| matches!(c, Ctx::Item { .. }))
         else {
             return;
         };
         let got = inline.take();
-        let text = got.text.trim().to_string();
+        // `•` bullets became list items ([`prepare`]): the bullet itself is not text.
+        let text = got
+            .text
+            .trim()
+            .trim_start_matches(prepare::BULLETS)
+            .trim()
+            .to_string();
         if text.is_empty() {
             return;
         }
         let start = got.start.unwrap_or(0);
-        let line = idx.line_text(src, start);
-        let raw = strip_list_marker(line).to_string();
+        let line = idx.line_text(start);
+        let raw = strip_list_marker(line)
+            .trim_start_matches(prepare::BULLETS)
+            .trim_start()
+            .to_string();
         items.push(Item {
             struck: got.is_struck(),
             text,
             raw,
-            pos: idx.pos(src, start),
+            pos: idx.pos(start),
             depth: *depth,
             ordered: *ordered,
         });
     }
 
-    fn flush_para_line(inline: &mut Inline, lines: &mut Vec<Line>, src: &str, idx: &LineIndex) {
+    fn flush_para_line(inline: &mut Inline, lines: &mut Vec<Line>, idx: &LineIndex) {
         let got = inline.take();
         let text = got.text.trim().to_string();
         if text.is_empty() {
@@ -272,8 +312,8 @@ pub fn parse(src: &str) -> Document {
         lines.push(Line {
             struck: got.is_struck(),
             text,
-            raw: idx.line_text(src, start).trim().to_string(),
-            pos: idx.pos(src, start),
+            raw: idx.line_text(start).trim().to_string(),
+            pos: idx.pos(start),
         });
     }
 
@@ -303,7 +343,7 @@ pub fn parse(src: &str) -> Document {
                     title: normalize_title(&raw_title),
                     struck: got.is_struck(),
                     raw_title,
-                    pos: idx.pos(src, range.start),
+                    pos: idx.pos(range.start),
                     parent,
                     blocks: vec![],
                 });
@@ -319,7 +359,7 @@ pub fn parse(src: &str) -> Document {
             Event::End(TagEnd::Paragraph) => {
                 if matches!(ctx.last(), Some(Ctx::Paragraph)) {
                     ctx.pop();
-                    flush_para_line(&mut inline, &mut para_lines, src, &idx);
+                    flush_para_line(&mut inline, &mut para_lines, &idx);
                     if !para_lines.is_empty() {
                         push_block(&mut doc, Block::Paragraph(std::mem::take(&mut para_lines)));
                     }
@@ -327,14 +367,14 @@ pub fn parse(src: &str) -> Document {
             }
             Event::SoftBreak | Event::HardBreak => {
                 if matches!(ctx.last(), Some(Ctx::Paragraph)) {
-                    flush_para_line(&mut inline, &mut para_lines, src, &idx);
+                    flush_para_line(&mut inline, &mut para_lines, &idx);
                 } else {
                     inline.push(" ", range.start, false);
                 }
             }
             Event::Start(Tag::List(first)) => {
                 if in_item {
-                    flush_item(&mut inline, &mut items, &ctx, src, &idx);
+                    flush_item(&mut inline, &mut items, &ctx, &idx);
                 }
                 list_stack.push(first.is_some());
             }
@@ -350,14 +390,14 @@ pub fn parse(src: &str) -> Document {
                 ctx.push(Ctx::Item { depth, ordered });
             }
             Event::End(TagEnd::Item) => {
-                flush_item(&mut inline, &mut items, &ctx, src, &idx);
+                flush_item(&mut inline, &mut items, &ctx, &idx);
                 ctx.pop();
             }
             Event::Start(Tag::Table(_)) => {
                 table = Some(Table {
                     header: vec![],
                     rows: vec![],
-                    pos: idx.pos(src, range.start),
+                    pos: idx.pos(range.start),
                 });
             }
             Event::End(TagEnd::Table) => {
@@ -382,7 +422,7 @@ pub fn parse(src: &str) -> Document {
                     t.rows.push(Row {
                         struck: row_struck && any_text,
                         cells,
-                        pos: idx.pos(src, row_start),
+                        pos: idx.pos(row_start),
                     });
                 }
             }
@@ -401,7 +441,7 @@ pub fn parse(src: &str) -> Document {
                 let start = got.start.unwrap_or(range.start);
                 row.push(Cell {
                     text,
-                    pos: idx.pos(src, start),
+                    pos: idx.pos(start),
                 });
             }
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -416,42 +456,39 @@ pub fn parse(src: &str) -> Document {
                 ctx.push(Ctx::Code {
                     lang,
                     start: range.start,
+                    lines: Vec::new(),
+                    open: false,
                 });
                 inline = Inline::default();
             }
             Event::End(TagEnd::CodeBlock) => {
-                if let Some(Ctx::Code { lang, start }) = ctx.pop() {
-                    let pos = idx.pos(src, start);
-                    // Code text starts on the line after a fence (or at the block for indented code).
-                    let first = if src[start..].trim_start().starts_with("```")
-                        || src[start..].trim_start().starts_with("~~~")
-                    {
-                        pos.line + 1
-                    } else {
-                        pos.line
-                    };
-                    let body = inline.take().text;
-                    let lines = body
-                        .lines()
-                        .enumerate()
-                        .map(|(i, l)| Line {
-                            text: l.to_string(),
-                            raw: l.to_string(),
-                            pos: Pos {
-                                line: first + i as u32,
-                                col: 1,
-                            },
-                            struck: false,
+                if let Some(Ctx::Code {
+                    lang, start, lines, ..
+                }) = ctx.pop()
+                {
+                    // Each line where its text is in the source (repairs can move a fence's
+                    // code onto a line of its own; list items indent it).
+                    let lines = lines
+                        .into_iter()
+                        .map(|(text, at)| {
+                            let text = text.trim_end_matches(['\n', '\r']).to_string();
+                            Line {
+                                raw: text.clone(),
+                                text,
+                                pos: idx.pos(at),
+                                struck: false,
+                            }
                         })
                         .collect();
+                    let pos = idx.pos(start);
                     push_block(&mut doc, Block::Code(Code { lang, lines, pos }));
                 }
             }
             Event::Start(Tag::Strikethrough) => strike += 1,
             Event::End(TagEnd::Strikethrough) => strike = strike.saturating_sub(1),
             Event::Text(t) | Event::Code(t) => {
-                if matches!(ctx.last(), Some(Ctx::Code { .. })) {
-                    inline.text.push_str(&t);
+                if let Some(Ctx::Code { lines, open, .. }) = ctx.last_mut() {
+                    push_code(lines, open, &t, range.start);
                 } else {
                     inline.push(&t, range.start, strike > 0);
                 }
@@ -459,7 +496,7 @@ pub fn parse(src: &str) -> Document {
             Event::Start(Tag::HtmlBlock) => html = Some((String::new(), range.start)),
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some((text, start)) = html.take() {
-                    for t in html_tables(&text, start, src, &idx) {
+                    for t in html_tables(&text, start, &idx) {
                         push_block(&mut doc, Block::Table(t));
                     }
                 }
@@ -492,8 +529,22 @@ pub fn parse(src: &str) -> Document {
     doc
 }
 
+/// Adds code text starting at `offset` to the lines of a code block: a piece without a
+/// newline stays open and the next piece continues it.
+fn push_code(lines: &mut Vec<(String, usize)>, open: &mut bool, text: &str, offset: usize) {
+    let mut at = offset;
+    for piece in text.split_inclusive('\n') {
+        match lines.last_mut() {
+            Some((line, _)) if *open => line.push_str(piece),
+            _ => lines.push((piece.to_string(), at)),
+        }
+        *open = !piece.ends_with('\n');
+        at += piece.len();
+    }
+}
+
 /// `<table>` elements of an HTML block → tables (first row is the header), with positions.
-fn html_tables(text: &str, base: usize, src: &str, idx: &LineIndex) -> Vec<Table> {
+fn html_tables(text: &str, base: usize, idx: &LineIndex) -> Vec<Table> {
     let lower = text.to_ascii_lowercase();
     let mut out = Vec::new();
     let mut from = 0;
@@ -546,7 +597,7 @@ fn html_tables(text: &str, base: usize, src: &str, idx: &LineIndex) -> Vec<Table
                 cells.push((
                     Cell {
                         text: html_text(raw),
-                        pos: idx.pos(src, base + content_start + lead),
+                        pos: idx.pos(base + content_start + lead),
                     },
                     struck,
                 ));
@@ -561,7 +612,7 @@ fn html_tables(text: &str, base: usize, src: &str, idx: &LineIndex) -> Vec<Table
                 rows.push(Row {
                     struck: any_text && all_struck,
                     cells: cells.into_iter().map(|(c, _)| c).collect(),
-                    pos: idx.pos(src, base + r_start),
+                    pos: idx.pos(base + r_start),
                 });
             }
             r_from = r_end;
@@ -571,7 +622,7 @@ fn html_tables(text: &str, base: usize, src: &str, idx: &LineIndex) -> Vec<Table
             out.push(Table {
                 header,
                 rows,
-                pos: idx.pos(src, base + t_start),
+                pos: idx.pos(base + t_start),
             });
         }
         from = t_end.max(t_start + 6);
