@@ -2,11 +2,16 @@
 //! bullets, Key-Entities prose bullets and entity headings — collected as [`RawEntity`]
 //! values (pass 1 of the pipeline in `extract/mod.rs`).
 
-use crate::extract::fields::{self, RawField};
+use crate::diag::{Diagnostic, Text};
+use crate::extract::fields::{self, RawField, TypeSrc};
 use crate::extract::headings::{self, is_generic, lead_in, split_name, NameParts};
 use crate::extract::roles::{role, Role};
 use crate::extract::{ddl, mermaid, ts, Ctx};
 use crate::prd::{plain_inline, Block, Document, Pos};
+use crate::names;
+use regex::Regex;
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
 
 /// Where an entity's evidence comes from; lower ranks are trusted more when sources disagree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -85,7 +90,7 @@ fn heading_entity(doc: &Document, info: &[Info], idx: usize) -> Option<(NamePart
     while let Some(i) = cur {
         let s = doc.sections.get(i)?;
         let inf = info.get(i)?;
-        if s.level <= 1 {
+        if s.level <= 1 || headings::is_topic(&s.title) {
             return None;
         }
         if inf.generic {
@@ -94,8 +99,10 @@ fn heading_entity(doc: &Document, info: &[Info], idx: usize) -> Option<(NamePart
         }
         let n = split_name(&s.title);
         let paired = n.ident.is_some() && !n.label.is_empty() && !n.label.is_ascii();
-        let nameable =
-            matches!(inf.own, Role::Entities | Role::Other) && !s.title.trim().is_empty();
+        // A heading under an NFR section names a metric group, never an entity.
+        let nameable = matches!(inf.own, Role::Entities | Role::Other)
+            && inf.role != Role::Nfr
+            && !s.title.trim().is_empty();
         if (nameable || paired) && (n.ident.is_some() || !n.label.is_empty()) {
             return Some((n, s.pos));
         }
@@ -166,6 +173,8 @@ fn context_of(doc: &Document, idx: usize) -> Option<(String, String, u32)> {
 /// Pass 1: every piece of entity evidence in the document.
 pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
     let mut out: Vec<RawEntity> = Vec::new();
+    // Indexes (into `out`) of the entities read from TypeScript blocks.
+    let mut from_ts: Vec<usize> = Vec::new();
     let info = infos(doc);
     for (idx, section) in doc.sections.iter().enumerate() {
         let inf = &info[idx];
@@ -226,6 +235,9 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
                     out.extend(got);
                 }
                 Block::Code(code) => {
+                    // A lead-in before a code block introduces the code, which names its own
+                    // entities; it must not pass on to a later table.
+                    lead = None;
                     let body: Vec<&str> = code.lines.iter().map(|l| l.text.as_str()).collect();
                     let upper = body.join("\n").to_ascii_uppercase();
                     let is_sql = matches!(
@@ -254,6 +266,7 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
                     ) {
                         let got = ts::parse(code, idx, cx);
                         found_fields |= !got.is_empty();
+                        from_ts.extend(out.len()..out.len() + got.len());
                         out.extend(got);
                     }
                 }
@@ -283,7 +296,134 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
             e.context = context.clone();
         }
     }
+    drop_value_types(&mut out, &from_ts, cx);
     out
+}
+
+/// The key two sources of one entity share: `doctors`, `Doctor` → `doctor`.
+fn entity_key(e: &RawEntity) -> Option<String> {
+    let ident = e.ident.as_deref()?;
+    Some(names::snake(&crate::extract::entity_name(ident)))
+}
+
+/// Lower-case words of every field type written in `out` (`Reader`, `Tag[]`, `ref Reader`).
+fn type_words(out: &[RawEntity]) -> BTreeSet<String> {
+    let mut words = BTreeSet::new();
+    for f in out.iter().flat_map(|e| &e.fields) {
+        let mut texts: Vec<&str> = Vec::new();
+        match &f.ty {
+            TypeSrc::Text(t) => texts.push(t),
+            TypeSrc::Spec(s) => texts.extend(s.ref_target.as_deref()),
+            TypeSrc::Missing => {}
+        }
+        texts.extend(f.mods.ref_target.as_deref());
+        for t in texts {
+            words.extend(
+                t.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                    .filter(|w| !w.is_empty())
+                    .map(|w| names::snake(w)),
+            );
+        }
+    }
+    words
+}
+
+/// True when a source declares the entity's identity: an `id`, `uuid` or `<entity>_id` field,
+/// or a primary key.
+fn has_identity(e: &RawEntity, key: &str) -> bool {
+    let own = format!("{key}_id");
+    e.fields.iter().any(|f| {
+        f.mods.primary_key
+            || f.name
+                .as_deref()
+                .is_some_and(|n| n == "id" || n == "uuid" || n == own)
+    })
+}
+
+/// TypeScript interfaces that describe values, not stored entities, decided by evidence
+/// (docs/PRD-FORMAT.md, "Value types"), when no field of a kept entity refers to them:
+/// - in a data model written as field tables or DDL, an interface that names none of its
+///   tables and that no other source describes (`TimeSlot`, computed on the fly);
+/// - among interfaces that declare an `id`, one without any identity (`LoginCredentials`,
+///   `AuthToken`, a store state): every source of it is dropped.
+///
+/// Each is reported (W252) and not generated.
+fn drop_value_types(out: &mut Vec<RawEntity>, from_ts: &[usize], cx: &mut Ctx) {
+    if from_ts.is_empty() {
+        return;
+    }
+    let keyed = |i: usize| out.get(i).and_then(|e| entity_key(e).map(|k| (i, k)));
+    let ts_keys: Vec<(usize, String)> = from_ts.iter().filter_map(|&i| keyed(i)).collect();
+    let stored: BTreeSet<String> = out
+        .iter()
+        .filter(|e| matches!(e.source, Source::Ddl | Source::Table))
+        .filter_map(entity_key)
+        .collect();
+    let described: BTreeSet<String> = out
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !from_ts.contains(i))
+        .filter_map(|(_, e)| entity_key(e))
+        .collect();
+    let identified = |k: &str| {
+        out.iter()
+            .any(|e| entity_key(e).as_deref() == Some(k) && has_identity(e, k))
+    };
+    let any_identified = ts_keys.iter().any(|(_, k)| identified(k));
+    // (key, position, name as written, has no identity)
+    let mut values: Vec<(String, Pos, String, bool)> = Vec::new();
+    for (i, key) in &ts_keys {
+        let untabled = !stored.is_empty() && !described.contains(key);
+        let anonymous = any_identified && !identified(key);
+        if (untabled || anonymous) && !values.iter().any(|v| v.0 == *key) {
+            let written = out[*i].ident.clone().unwrap_or_default();
+            values.push((key.clone(), out[*i].pos, written, anonymous));
+        }
+    }
+    // A field of a kept entity that refers to the type keeps it.
+    let kept: Vec<RawEntity> = out
+        .iter()
+        .filter(|e| {
+            entity_key(e).is_none_or(|k| !values.iter().any(|v| v.0 == k))
+        })
+        .cloned()
+        .collect();
+    let used = type_words(&kept);
+    values.retain(|(key, _, written, _)| {
+        let plural = names::snake(&names::plural(key));
+        !(used.contains(key) || used.contains(&plural) || used.contains(&names::snake(written)))
+    });
+    for (_, pos, written, anonymous) in &values {
+        cx.diags.push(value_type(written, *pos, *anonymous));
+    }
+    out.retain(|e| entity_key(e).is_none_or(|k| !values.iter().any(|v| v.0 == k)));
+}
+
+fn value_type(name: &str, pos: Pos, anonymous: bool) -> Diagnostic {
+    let (why_en, why_zh) = if anonymous {
+        (
+            "has no `id` while the other interfaces have one",
+            "没有 `id` 字段（其他接口都有）",
+        )
+    } else {
+        (
+            "matches no table of this data model",
+            "与数据模型中的表都不对应",
+        )
+    };
+    Diagnostic::warning(
+        "W252",
+        pos.line,
+        pos.col,
+        Text::new(
+            format!("interface `{name}` {why_en} and no field refers to it; it is read as a value type (DTO, credentials, computed value) and not generated"),
+            format!("接口 `{name}` {why_zh}，也没有字段引用它，按值类型（DTO、凭据、计算值）处理，不生成"),
+        ),
+    )
+    .with_help(Text::new(
+        format!("if `{name}` is stored, give it an `id` field and describe it like the other tables (a field table under \"### {name}\" or a CREATE TABLE)"),
+        format!("如果 `{name}` 需要存储，请为它加上 `id` 字段，并像其他表一样描述它（在“### {name}”下写字段表，或写 CREATE TABLE）"),
+    ))
 }
 
 /// Items of one list: Key-Entities bullets (`- **Order**: …`, with nested field bullets) or
@@ -302,7 +442,7 @@ fn list_entities(
     let parsed: Vec<Option<fields::BulletField>> = items
         .iter()
         .map(|it| {
-            if it.struck {
+            if it.struck || is_requirement_item(&it.raw) {
                 None
             } else {
                 fields::from_item(it, &mut probe)
@@ -328,7 +468,7 @@ fn list_entities(
             return out;
         };
         let mut e = RawEntity::new(parts, Source::Bullets, pos, idx);
-        for it in items.iter().filter(|it| !it.struck) {
+        for it in items.iter().filter(|it| !it.struck && !is_requirement_item(&it.raw)) {
             if let Some(b) = fields::from_item(it, cx) {
                 if b.typed || b.single_word {
                     e.fields.push(b.field);
@@ -376,6 +516,25 @@ fn list_entities(
     out
 }
 
+/// `FR-001:`, `SC-007`, `NFR-2`, `AC-1.2`: requirement identifiers label statements, never
+/// fields or entities.
+static REQ_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:FR|NFR|SC|REQ|UC|US|AC|BR|QR|DR|TR|R)[-_]?\d+(?:[-_.][A-Za-z0-9]+)*$")
+        .expect("regex")
+});
+
+/// True when a list item starts with a requirement identifier (`**FR-001**: …`).
+fn is_requirement_item(raw: &str) -> bool {
+    let plain = plain_inline(&crate::prd::fold(raw));
+    let head = plain
+        .trim()
+        .split([':', ' ', '：'])
+        .next()
+        .unwrap_or("")
+        .trim();
+    REQ_LABEL.is_match(head)
+}
+
 /// `**Order**: prose`, `**库存台账(Inventory Ledger)**: …`, `用户（User）：…` → name, prose.
 fn entity_bullet(raw: &str) -> Option<(NameParts, String)> {
     let t = crate::prd::fold(raw.trim());
@@ -397,7 +556,7 @@ fn entity_bullet(raw: &str) -> Option<(NameParts, String)> {
         }
         (a.trim().to_string(), b.trim().to_string())
     };
-    if name.chars().count() > 40 || is_generic(&name) {
+    if name.chars().count() > 40 || is_generic(&name) || headings::is_topic(&name) {
         return None;
     }
     let parts = split_name(&name);
