@@ -6,9 +6,9 @@ use crate::diag::{Diagnostic, Text};
 use crate::extract::fields::{self, RawField, TypeSrc};
 use crate::extract::headings::{self, is_generic, lead_in, split_name, NameParts};
 use crate::extract::roles::{role, Role};
-use crate::extract::{ddl, mermaid, ts, Ctx};
-use crate::prd::{plain_inline, Block, Document, Pos};
+use crate::extract::{ddl, mermaid, overview, prose, ts, Ctx};
 use crate::names;
+use crate::prd::{plain_inline, Block, Document, Pos};
 use regex::Regex;
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
@@ -216,6 +216,11 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
                     }
                 }
                 Block::Table(t) => {
+                    if let Some(got) = overview::entities(t, idx, cx) {
+                        found_fields = true;
+                        out.extend(got);
+                        continue;
+                    }
                     if !fields::is_field_table(t, in_entities) {
                         continue;
                     }
@@ -383,9 +388,7 @@ fn drop_value_types(out: &mut Vec<RawEntity>, from_ts: &[usize], cx: &mut Ctx) {
     // A field of a kept entity that refers to the type keeps it.
     let kept: Vec<RawEntity> = out
         .iter()
-        .filter(|e| {
-            entity_key(e).is_none_or(|k| !values.iter().any(|v| v.0 == k))
-        })
+        .filter(|e| entity_key(e).is_none_or(|k| !values.iter().any(|v| v.0 == k)))
         .cloned()
         .collect();
     let used = type_words(&kept);
@@ -439,10 +442,19 @@ fn list_entities(
     let mut out: Vec<RawEntity> = Vec::new();
     // Parse every item once, as a field candidate, without reporting anything yet.
     let mut probe = cx.probe();
+    // `- **Event**: id, title, capacity` or `- **Slot**: A time window …` names an entity:
+    // not a field.
+    let attr_bullet = |it: &crate::prd::Item| {
+        in_entities
+            && it.depth == 0
+            && item_entity(it).is_some_and(|(_, desc)| {
+                prose::attributes(&desc).is_some() || prose::is_sentence(&desc)
+            })
+    };
     let parsed: Vec<Option<fields::BulletField>> = items
         .iter()
         .map(|it| {
-            if it.struck || is_requirement_item(&it.raw) {
+            if it.struck || is_requirement_item(&it.raw) || attr_bullet(it) {
                 None
             } else {
                 fields::from_item(it, &mut probe)
@@ -468,7 +480,10 @@ fn list_entities(
             return out;
         };
         let mut e = RawEntity::new(parts, Source::Bullets, pos, idx);
-        for it in items.iter().filter(|it| !it.struck && !is_requirement_item(&it.raw)) {
+        for it in items
+            .iter()
+            .filter(|it| !it.struck && !is_requirement_item(&it.raw))
+        {
             if let Some(b) = fields::from_item(it, cx) {
                 if b.typed || b.single_word {
                     e.fields.push(b.field);
@@ -483,6 +498,8 @@ fn list_entities(
     }
     // Key-Entities bullets: a name (bold or `中文（Ascii）`), prose, maybe nested fields.
     let mut cur: Option<RawEntity> = None;
+    // (index into `out`, attributes its prose lists)
+    let mut listed: Vec<(usize, prose::ProseAttrs)> = Vec::new();
     for it in items {
         if it.struck {
             if it.depth == 0 {
@@ -496,8 +513,11 @@ fn list_entities(
             if let Some(e) = cur.take() {
                 out.push(e);
             }
-            if let Some((parts, desc)) = entity_bullet(&it.raw) {
+            if let Some((parts, desc)) = item_entity(it) {
                 let mut e = RawEntity::new(parts, Source::Prose, it.pos, idx);
+                if let Some(attrs) = prose::attributes(&desc) {
+                    listed.push((out.len(), attrs));
+                }
                 e.description = desc;
                 cur = Some(e);
             }
@@ -513,7 +533,111 @@ fn list_entities(
     if let Some(e) = cur.take() {
         out.push(e);
     }
+    add_prose_attrs(&mut out, listed, cx);
     out
+}
+
+/// [`entity_bullet`] of an item, its description read from the item's whole text (`raw`
+/// holds only its first source line; wrapped bullets continue on the next ones).
+fn item_entity(it: &crate::prd::Item) -> Option<(NameParts, String)> {
+    let (parts, desc) = entity_bullet(&it.raw)?;
+    let text = crate::prd::fold(&it.text);
+    let whole = text
+        .split_once(':')
+        .map(|(_, d)| d.trim().to_string())
+        .unwrap_or_default();
+    if whole.len() > desc.len() && !desc.is_empty() && whole.ends_with(desc.as_str()) {
+        return Some((parts, desc));
+    }
+    if whole.len() > desc.len() && whole.starts_with(desc.split_whitespace().next().unwrap_or("")) {
+        return Some((parts, whole));
+    }
+    Some((parts, desc))
+}
+
+/// The entity of `out` that `words` (`reserved slot`) names by its last word
+/// (`AppointmentSlot`).
+fn named_by(out: &[RawEntity], words: &str) -> Option<usize> {
+    let last = names::singular(words.split_whitespace().last()?);
+    out.iter().position(|e| {
+        e.ident
+            .as_deref()
+            .and_then(|i| names::words(i).last().cloned())
+            .is_some_and(|w| names::singular(&w) == last)
+    })
+}
+
+/// Adds the attributes read from Key-Entities prose as untyped fields (each guessed from its
+/// name later, W201). `the reserved slot's time` on `Booking`, with `Slot` in the same list,
+/// makes `time` a field of `Slot` and gives `Booking` a reference to it.
+fn add_prose_attrs(out: &mut [RawEntity], listed: Vec<(usize, prose::ProseAttrs)>, cx: &mut Ctx) {
+    for (i, attrs) in listed {
+        let Some(pos) = out.get(i).map(|e| e.pos) else {
+            continue;
+        };
+        for a in &attrs.attrs {
+            let target =
+                a.of.as_deref()
+                    .and_then(|w| named_by(out, w))
+                    .filter(|&t| t != i);
+            let mut f = RawField::new(pos);
+            f.name = Some(a.name.clone());
+            f.label = a.label.clone();
+            f.hints = a.hint.clone();
+            f.mods.unique = a.unique;
+            if a.optional {
+                f.mods.required = Some(false);
+            }
+            match target {
+                Some(t) => {
+                    push_new(&mut out[t], f);
+                    if let Some(ident) = out[t].ident.clone() {
+                        let mut r = RawField::new(pos);
+                        r.name = Some(names::snake(&ident));
+                        r.ty = TypeSrc::Text(names::pascal(&names::snake(&ident)));
+                        push_new(&mut out[i], r);
+                    }
+                }
+                None => push_new(&mut out[i], f),
+            }
+        }
+        let e = &out[i];
+        let shown: Vec<String> = e.fields.iter().filter_map(|f| f.name.clone()).collect();
+        cx.diags.push(prose_fields(e, &shown, &attrs.skipped));
+    }
+}
+
+/// Adds `f` unless a field of that name is already there.
+fn push_new(e: &mut RawEntity, f: RawField) {
+    if !e.fields.iter().any(|x| x.name == f.name) {
+        e.fields.push(f);
+    }
+}
+
+fn prose_fields(e: &RawEntity, shown: &[String], skipped: &[String]) -> Diagnostic {
+    let name = e.ident.clone().unwrap_or_else(|| e.label.clone());
+    let list = shown.join(", ");
+    let (skip_en, skip_zh) = if skipped.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (
+            format!(" (no English name, skipped: {})", skipped.join(", ")),
+            format!("（没有英文名，已跳过：{}）", skipped.join("、")),
+        )
+    };
+    Diagnostic::warning(
+        "W251",
+        e.pos.line,
+        e.pos.col,
+        Text::new(
+            format!("the fields of `{name}` are read from its description: {list}{skip_en}; names and types are guesses"),
+            format!("`{name}` 的字段取自其描述：{list}{skip_zh}；名称和类型均为推断"),
+        ),
+    )
+    .with_help(Text::new(
+        format!("list the fields under \"### {name}\" with their types (\"- email: string, required\"), or in a field table"),
+        format!("在“### {name}”下列出字段及类型（“- email: string, 必填”），或写字段表"),
+    ))
 }
 
 /// `FR-001:`, `SC-007`, `NFR-2`, `AC-1.2`: requirement identifiers label statements, never

@@ -500,8 +500,14 @@ mod tests {
         assert_eq!(sn("Order data model"), (Some("Order".into()), "".into()));
         assert_eq!(sn("x data model"), (Some("x".into()), "".into()));
         // A numbered kind is not the name: `Entity 1 — doctors`.
-        assert_eq!(sn("Entity 1 — doctors"), (Some("doctors".into()), "".into()));
-        assert_eq!(sn("Table 12: order_items"), (Some("order_items".into()), "".into()));
+        assert_eq!(
+            sn("Entity 1 — doctors"),
+            (Some("doctors".into()), "".into())
+        );
+        assert_eq!(
+            sn("Table 12: order_items"),
+            (Some("order_items".into()), "".into())
+        );
     }
 
     #[test]

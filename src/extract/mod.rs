@@ -22,6 +22,8 @@ pub mod headings;
 pub mod lexicon;
 pub mod mermaid;
 pub mod nfr;
+pub mod overview;
+pub mod prose;
 pub mod roles;
 pub mod service;
 pub mod states;
