@@ -184,6 +184,9 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
         let in_entities = inf.role == Role::Entities;
         let generic = inf.generic;
         let heading = heading_entity(doc, &info, idx);
+        // `### Validation Rules`, `## 设计原则`: their lists and tables are about the model,
+        // not fields of an entity.
+        let topic = section.level > 0 && headings::is_topic(&section.title);
         let context = context_of(doc, idx);
         let start = out.len();
         let mut lead: Option<(NameParts, Pos)> = None;
@@ -215,6 +218,7 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
                             .join(" ");
                     }
                 }
+                Block::Table(_) | Block::List(_) if topic => {}
                 Block::Table(t) => {
                     if let Some(got) = overview::entities(t, idx, cx) {
                         found_fields = true;
@@ -311,10 +315,14 @@ fn entity_key(e: &RawEntity) -> Option<String> {
     Some(names::snake(&crate::extract::entity_name(ident)))
 }
 
-/// Lower-case words of every field type written in `out` (`Reader`, `Tag[]`, `ref Reader`).
+/// snake_case words of every field type written in `out` (`Reader`, `Tag[]`, `ref Reader`),
+/// and the stems of `*_id` fields (`customerId` → `customer`).
 fn type_words(out: &[RawEntity]) -> BTreeSet<String> {
     let mut words = BTreeSet::new();
     for f in out.iter().flat_map(|e| &e.fields) {
+        if let Some(stem) = f.name.as_deref().and_then(|n| n.strip_suffix("_id")) {
+            words.insert(stem.to_string());
+        }
         let mut texts: Vec<&str> = Vec::new();
         match &f.ty {
             TypeSrc::Text(t) => texts.push(t),
@@ -326,7 +334,7 @@ fn type_words(out: &[RawEntity]) -> BTreeSet<String> {
             words.extend(
                 t.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
                     .filter(|w| !w.is_empty())
-                    .map(|w| names::snake(w)),
+                    .map(names::snake),
             );
         }
     }
@@ -359,10 +367,12 @@ fn drop_value_types(out: &mut Vec<RawEntity>, from_ts: &[usize], cx: &mut Ctx) {
     }
     let keyed = |i: usize| out.get(i).and_then(|e| entity_key(e).map(|k| (i, k)));
     let ts_keys: Vec<(usize, String)> = from_ts.iter().filter_map(|&i| keyed(i)).collect();
+    // Tables or DDL that no interface mirrors: the model is written as tables.
     let stored: BTreeSet<String> = out
         .iter()
         .filter(|e| matches!(e.source, Source::Ddl | Source::Table))
         .filter_map(entity_key)
+        .filter(|k| !ts_keys.iter().any(|(_, t)| t == k))
         .collect();
     let described: BTreeSet<String> = out
         .iter()
@@ -499,7 +509,7 @@ fn list_entities(
     // Key-Entities bullets: a name (bold or `中文（Ascii）`), prose, maybe nested fields.
     let mut cur: Option<RawEntity> = None;
     // (index into `out`, attributes its prose lists)
-    let mut listed: Vec<(usize, prose::ProseAttrs)> = Vec::new();
+    let mut listed: Vec<(usize, prose::ProseAttrs, Pos)> = Vec::new();
     for it in items {
         if it.struck {
             if it.depth == 0 {
@@ -516,17 +526,22 @@ fn list_entities(
             if let Some((parts, desc)) = item_entity(it) {
                 let mut e = RawEntity::new(parts, Source::Prose, it.pos, idx);
                 if let Some(attrs) = prose::attributes(&desc) {
-                    listed.push((out.len(), attrs));
+                    listed.push((out.len(), attrs, it.pos));
                 }
                 e.description = desc;
                 cur = Some(e);
             }
         } else if let Some(e) = cur.as_mut() {
-            if let Some(b) = fields::from_item(it, cx) {
-                if b.typed {
+            let attrs = nested_attrs(it);
+            let typed = fields::from_item(it, &mut cx.probe()).is_some_and(|b| b.typed);
+            if typed && attrs.is_none() {
+                if let Some(b) = fields::from_item(it, cx) {
                     e.fields.push(b.field);
                     e.source = Source::Bullets;
                 }
+            } else if let Some(attrs) = attrs {
+                // `- 基本字段：id、name、type(B2B/B2C)` under `- 客户（Customer）：`
+                listed.push((out.len(), attrs, it.pos));
             }
         }
     }
@@ -555,6 +570,21 @@ fn item_entity(it: &crate::prd::Item) -> Option<(NameParts, String)> {
     Some((parts, desc))
 }
 
+/// A nested bullet listing attributes of the entity above it: `基本字段：id、name`,
+/// `Contact: email, phone`, or a bare list.
+fn nested_attrs(it: &crate::prd::Item) -> Option<prose::ProseAttrs> {
+    let text = crate::prd::fold(&it.text);
+    match text.split_once(':') {
+        // A label with no identifier of its own (`基本字段`) cannot be a field itself.
+        Some((label, rest)) if label.chars().count() <= 12 => {
+            let own = split_name(label).ident.is_some();
+            prose::attributes(rest).filter(|_| !own)
+        }
+        Some(_) => None,
+        None => prose::attributes(&text),
+    }
+}
+
 /// The entity of `out` that `words` (`reserved slot`) names by its last word
 /// (`AppointmentSlot`).
 fn named_by(out: &[RawEntity], words: &str) -> Option<usize> {
@@ -570,11 +600,16 @@ fn named_by(out: &[RawEntity], words: &str) -> Option<usize> {
 /// Adds the attributes read from Key-Entities prose as untyped fields (each guessed from its
 /// name later, W201). `the reserved slot's time` on `Booking`, with `Slot` in the same list,
 /// makes `time` a field of `Slot` and gives `Booking` a reference to it.
-fn add_prose_attrs(out: &mut [RawEntity], listed: Vec<(usize, prose::ProseAttrs)>, cx: &mut Ctx) {
-    for (i, attrs) in listed {
-        let Some(pos) = out.get(i).map(|e| e.pos) else {
+fn add_prose_attrs(
+    out: &mut [RawEntity],
+    listed: Vec<(usize, prose::ProseAttrs, Pos)>,
+    cx: &mut Ctx,
+) {
+    let mut skipped: Vec<(usize, Vec<String>)> = Vec::new();
+    for (i, attrs, pos) in listed {
+        if i >= out.len() {
             continue;
-        };
+        }
         for a in &attrs.attrs {
             let target =
                 a.of.as_deref()
@@ -601,9 +636,21 @@ fn add_prose_attrs(out: &mut [RawEntity], listed: Vec<(usize, prose::ProseAttrs)
                 None => push_new(&mut out[i], f),
             }
         }
+        match skipped.iter_mut().find(|(j, _)| *j == i) {
+            Some((_, s)) => s.extend(attrs.skipped),
+            None => skipped.push((i, attrs.skipped)),
+        }
+    }
+    // One warning per entity, listing everything read for it.
+    for (i, skip) in skipped {
         let e = &out[i];
-        let shown: Vec<String> = e.fields.iter().filter_map(|f| f.name.clone()).collect();
-        cx.diags.push(prose_fields(e, &shown, &attrs.skipped));
+        let shown: Vec<String> = e
+            .fields
+            .iter()
+            .filter_map(|f| f.name.clone())
+            .filter(|n| n != "id")
+            .collect();
+        cx.diags.push(prose_fields(e, &shown, &skip));
     }
 }
 
@@ -701,4 +748,35 @@ fn entity_bullet(raw: &str) -> Option<(NameParts, String)> {
         }
     }
     Some((parts, desc.trim().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requirement_items() {
+        assert!(is_requirement_item(
+            "**FR-001**: System MUST store bookings"
+        ));
+        assert!(is_requirement_item("**SC-007**: 查询优化率>95%"));
+        assert!(is_requirement_item("FR-042-01: 系统必须…"));
+        assert!(!is_requirement_item("**Order**: id, total"));
+        assert!(!is_requirement_item("frame_id: string"));
+    }
+
+    #[test]
+    fn wrapped_entity_bullet() {
+        let it = crate::prd::Item {
+            text: "Slot: A window of one hour. Holds its start, end".into(),
+            raw: "**Slot**: A window of one hour. Holds".into(),
+            pos: Pos { line: 1, col: 3 },
+            depth: 0,
+            ordered: false,
+            struck: false,
+        };
+        let (n, desc) = item_entity(&it).expect("entity bullet");
+        assert_eq!(n.ident.as_deref(), Some("Slot"));
+        assert_eq!(desc, "A window of one hour. Holds its start, end");
+    }
 }

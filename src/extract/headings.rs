@@ -524,6 +524,32 @@ mod tests {
     }
 
     #[test]
+    fn topics() {
+        for t in [
+            "Validation Rules",
+            "ER Diagram",
+            "Indexes",
+            "Extension points",
+            "Entity Relationship Overview",
+            "Key Design Decisions",
+            "乐观锁机制",
+            "前言",
+            "设计原则",
+            "集合列",
+            "RuoYi-Vue-Pro 技术栈",
+            "TypeScript Interface",
+        ] {
+            assert!(!could_name_entity(t), "{t}");
+        }
+        // Whole words only: entities whose names contain a topic word stay nameable.
+        assert!(could_name_entity("DiscountRule"));
+        assert!(could_name_entity("Insurance Policy"));
+        assert!(could_name_entity("IndexEntry"));
+        assert!(is_generic("Key Attributes"));
+        assert!(is_generic("关键属性"));
+    }
+
+    #[test]
     fn lead_ins() {
         assert_eq!(
             lead_in("**用户表（User）**", false).and_then(|n| n.ident),
@@ -534,6 +560,8 @@ mod tests {
             Some("order".into())
         );
         assert!(lead_in("**Fields**:", false).is_none());
+        assert!(lead_in("**Key Attributes:**", false).is_none());
+        assert!(lead_in("**Validation Rules**", false).is_none());
         assert!(lead_in("字段如下：", true).is_none());
         assert!(lead_in("存储用户的基本信息。", true).is_none());
     }

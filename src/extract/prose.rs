@@ -140,6 +140,7 @@ pub fn attributes(desc: &str) -> Option<ProseAttrs> {
 
 /// `id, title, capacity, starts_at`: the whole text is a list of identifiers.
 fn bare_list(text: &str) -> Option<ProseAttrs> {
+    let text = text.trim().trim_end_matches(['.', '。']);
     let toks = split_outside(text, &[',', '、']);
     if toks.len() < 2 {
         return None;
