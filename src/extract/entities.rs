@@ -306,7 +306,101 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
         }
     }
     drop_value_types(&mut out, &from_ts, cx);
+    let described = referenced_prose(doc, &info, &out, cx);
+    out.extend(described);
     out
+}
+
+/// `*_id` fields whose target no source defines (`doctor_id` without a `Doctor`).
+fn dangling_stems(out: &[RawEntity]) -> BTreeSet<String> {
+    let defined: BTreeSet<String> = out
+        .iter()
+        .filter(|e| !e.fields.is_empty())
+        .filter_map(entity_key)
+        .collect();
+    out.iter()
+        .flat_map(|e| &e.fields)
+        .filter_map(|f| f.name.as_deref()?.strip_suffix("_id"))
+        .map(|s| names::snake(&names::singular(s)))
+        .filter(|s| !s.is_empty() && s != "parent" && !defined.contains(s))
+        .collect()
+}
+
+/// An entity that fields refer to (`doctor_id`) but that is only described in prose elsewhere,
+/// outside any data-model section: `- **Doctor**: has a name, email and specialty`, or a
+/// `### Doctor` heading whose text lists attributes. Its fields are guesses (W251, W201).
+fn referenced_prose(
+    doc: &Document,
+    info: &[Info],
+    out: &[RawEntity],
+    cx: &mut Ctx,
+) -> Vec<RawEntity> {
+    let stems = dangling_stems(out);
+    if stems.is_empty() {
+        return vec![];
+    }
+    let wanted = |parts: &NameParts| {
+        parts
+            .ident
+            .as_deref()
+            .map(|i| names::snake(&crate::extract::entity_name(i)))
+            .filter(|k| stems.contains(k))
+    };
+    let mut found: Vec<RawEntity> = Vec::new();
+    let mut listed: Vec<(usize, prose::ProseAttrs, Pos)> = Vec::new();
+    let mut add = |parts: NameParts, desc: String, attrs, pos, idx, found: &mut Vec<RawEntity>| {
+        let Some(key) = wanted(&parts) else { return };
+        if found
+            .iter()
+            .any(|e| entity_key(e).as_deref() == Some(key.as_str()))
+        {
+            return;
+        }
+        let mut e = RawEntity::new(parts, Source::Prose, pos, idx);
+        e.description = desc;
+        listed.push((found.len(), attrs, pos));
+        found.push(e);
+    };
+    for (idx, section) in doc.sections.iter().enumerate() {
+        let inf = &info[idx];
+        if inf.struck || inf.role == Role::OutOfScope {
+            continue;
+        }
+        let heading = (section.level > 1).then(|| split_name(&section.title));
+        for block in &section.blocks {
+            let lines: Vec<(Option<(NameParts, String)>, String, Pos)> = match block {
+                Block::List(items) => items
+                    .iter()
+                    .filter(|it| !it.struck && it.depth == 0)
+                    .map(|it| (item_entity(it), it.text.clone(), it.pos))
+                    .collect(),
+                Block::Paragraph(ls) => ls
+                    .iter()
+                    .filter(|l| !l.struck)
+                    .map(|l| (entity_bullet(&l.raw), l.text.clone(), l.pos))
+                    .collect(),
+                _ => vec![],
+            };
+            for (bullet, text, pos) in lines {
+                match bullet {
+                    Some((parts, desc)) => {
+                        if let Some(attrs) = prose::attributes(&desc) {
+                            add(parts, desc, attrs, pos, idx, &mut found);
+                        }
+                    }
+                    // Text under a `### Doctor` heading.
+                    None => {
+                        let Some(h) = heading.clone() else { continue };
+                        if let Some(attrs) = prose::attributes(&text) {
+                            add(h, text, attrs, section.pos, idx, &mut found);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    add_prose_attrs(&mut found, listed, cx);
+    found
 }
 
 /// The key two sources of one entity share: `doctors`, `Doctor` → `doctor`.
@@ -714,6 +808,8 @@ fn entity_bullet(raw: &str) -> Option<(NameParts, String)> {
         let name = &after[..end];
         let rest = after[end + 2..].trim_start();
         let rest = rest.strip_prefix(':').unwrap_or(rest);
+        // `**Order** — has an id, …`
+        let rest = rest.trim_start_matches(['—', '–', '-', ' ']);
         // `**Order** (订单): …`
         (
             name.trim().trim_end_matches(':').to_string(),

@@ -8,7 +8,7 @@ use crate::diag::{Diagnostic, Text};
 use crate::extract::entities::{RawEntity, Source};
 use crate::extract::fields::{RawField, TypeSrc};
 use crate::extract::headings::{clean_label, split_name};
-use crate::extract::Ctx;
+use crate::extract::{types, Ctx};
 use crate::names;
 use crate::prd::{fold, plain_inline, Cell, Pos, Table};
 
@@ -231,13 +231,27 @@ fn row_fields(cell: &str, pos: Pos) -> Vec<RawField> {
         let mut f = RawField::new(pos);
         f.name = Some(name);
         f.label = label;
-        f.ty = TypeSrc::Missing;
-        if !hint.is_empty() {
-            f.hints = format!("({hint})");
-        }
+        // `id(uuid)`, `total（decimal）`: a type word in the parenthesis is the type.
+        f.ty = if is_type_word(&hint) {
+            TypeSrc::Text(hint)
+        } else {
+            if !hint.is_empty() {
+                f.hints = format!("({hint})");
+            }
+            TypeSrc::Missing
+        };
         out.push(f);
     }
     out
+}
+
+/// True when `text` is a type and nothing more (`uuid`, `varchar(50)`, `decimal`).
+fn is_type_word(text: &str) -> bool {
+    !text.trim().is_empty()
+        && matches!(
+            types::parse_type(text, &types::NoEntities),
+            types::Parsed::Type(_, rest) if rest.trim().is_empty()
+        )
 }
 
 fn summary_table(pos: Pos, n: usize) -> Diagnostic {
@@ -246,8 +260,8 @@ fn summary_table(pos: Pos, n: usize) -> Diagnostic {
         pos.line,
         pos.col,
         Text::new(
-            format!("this summary table is read as {n} entities, one per row; it lists field names only, so every field's type is guessed from its name"),
-            format!("此汇总表按每行一个实体读取（共 {n} 个）；表中只列出字段名，每个字段的类型都根据名称推断"),
+            format!("this summary table is read as {n} entities, one per row; the types it does not write are guessed from the field names"),
+            format!("此汇总表按每行一个实体读取（共 {n} 个）；未写明的类型根据字段名推断"),
         ),
     )
     .with_help(Text::new(
@@ -285,6 +299,23 @@ mod tests {
         );
         assert_eq!(field_name("容量"), None);
         assert_eq!(field_name("a long phrase here"), None);
+    }
+
+    #[test]
+    fn typed_tokens() {
+        let f = row_fields(
+            "id(uuid), total(decimal), status(pending/paid)",
+            Pos::default(),
+        );
+        let tys: Vec<TypeSrc> = f.iter().map(|f| f.ty.clone()).collect();
+        assert_eq!(
+            tys,
+            vec![
+                TypeSrc::Text("uuid".into()),
+                TypeSrc::Text("decimal".into()),
+                TypeSrc::Missing
+            ]
+        );
     }
 
     #[test]

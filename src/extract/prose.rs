@@ -35,6 +35,11 @@ static LEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:[\w']+\s+){0,3}?(?:holds|has|have|contains|includes|stores|records|tracks|captures|keeps|consists of|fields?\s*:|attributes?\s*:|columns?\s*:|with fields|with attributes)\s+|^(?:包含|包括|含有|记录|存储|保存|字段\s*[:：]|属性\s*[:：]|主要字段\s*[:：])\s*")
         .expect("regex")
 });
+/// The same in the middle of a Chinese sentence, after a comma: `下单记录，包含订单号(order_no)、…`.
+static LEAD_ZH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[,，]\s*(?:包含|包括|含有|主要字段|字段|属性)\s*(?:有|如下)?\s*[:：]?\s*")
+        .expect("regex")
+});
 
 /// Words that turn a segment into a clause, not a name (`when the booking was made`).
 const CLAUSE: &[&str] = &[
@@ -126,7 +131,7 @@ pub fn attributes(desc: &str) -> Option<ProseAttrs> {
         return Some(list);
     }
     for sentence in split_outside(text, &['.', '。', ';', '；']) {
-        let Some(m) = LEAD.find(&sentence) else {
+        let Some(m) = LEAD.find(&sentence).or_else(|| LEAD_ZH.find(&sentence)) else {
             continue;
         };
         let rest = &sentence[m.end()..];
@@ -390,5 +395,13 @@ mod tests {
             ]
         );
         assert!(attributes("A time window within opening hours.").is_none());
+        assert_eq!(
+            names_of("顾客的一次借阅，包含借阅号(loan_no)、到期日(due_date)、状态(status)"),
+            vec!["loan_no", "due_date", "status"]
+        );
+        assert_eq!(
+            names_of("A shelf in the store. Key fields: code, floor, capacity"),
+            vec!["code", "floor", "capacity"]
+        );
     }
 }
