@@ -311,6 +311,10 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
     out
 }
 
+/// A line that may describe an entity: (its bold name and description, if any; its whole
+/// text; where it is).
+type ProseLine = (Option<(NameParts, String)>, String, Pos);
+
 /// `*_id` fields whose target no source defines (`doctor_id` without a `Doctor`).
 fn dangling_stems(out: &[RawEntity]) -> BTreeSet<String> {
     let defined: BTreeSet<String> = out
@@ -368,7 +372,7 @@ fn referenced_prose(
         }
         let heading = (section.level > 1).then(|| split_name(&section.title));
         for block in &section.blocks {
-            let lines: Vec<(Option<(NameParts, String)>, String, Pos)> = match block {
+            let lines: Vec<ProseLine> = match block {
                 Block::List(items) => items
                     .iter()
                     .filter(|it| !it.struck && it.depth == 0)
