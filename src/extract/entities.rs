@@ -451,12 +451,51 @@ fn has_identity(e: &RawEntity, key: &str) -> bool {
     })
 }
 
+/// Last words of type names that say the type carries data to or from somewhere
+/// (`AccountFormDto`, `LoginCredentials`, `AuthState`, `SearchFilters`).
+const VALUE_WORDS: &[&str] = &[
+    "dto",
+    "request",
+    "response",
+    "payload",
+    "form",
+    "input",
+    "output",
+    "params",
+    "parameters",
+    "args",
+    "credential",
+    "credentials",
+    "token",
+    "state",
+    "store",
+    "props",
+    "config",
+    "options",
+    "filter",
+    "filters",
+    "query",
+    "result",
+    "error",
+    "vo",
+    "view",
+    "stats",
+];
+
+/// True when an entity key's last word is one of [`VALUE_WORDS`].
+fn value_word(key: &str) -> bool {
+    key.rsplit('_')
+        .next()
+        .is_some_and(|w| VALUE_WORDS.contains(&w))
+}
+
 /// TypeScript interfaces that describe values, not stored entities, decided by evidence
 /// (docs/PRD-FORMAT.md, "Value types"), when no field of a kept entity refers to them:
 /// - in a data model written as field tables or DDL, an interface that names none of its
 ///   tables and that no other source describes (`TimeSlot`, computed on the fly);
-/// - among interfaces that declare an `id`, one without any identity (`LoginCredentials`,
-///   `AuthToken`, a store state): every source of it is dropped.
+/// - among interfaces that declare an `id`, one without any identity whose name says it
+///   carries data (`LoginCredentials`, `AuthToken`, `AuthState`, `…Dto`): every source of it
+///   is dropped.
 ///
 /// Each is reported (W252) and not generated.
 fn drop_value_types(out: &mut Vec<RawEntity>, from_ts: &[usize], cx: &mut Ctx) {
@@ -487,7 +526,7 @@ fn drop_value_types(out: &mut Vec<RawEntity>, from_ts: &[usize], cx: &mut Ctx) {
     let mut values: Vec<(String, Pos, String, bool)> = Vec::new();
     for (i, key) in &ts_keys {
         let untabled = !stored.is_empty() && !described.contains(key);
-        let anonymous = any_identified && !identified(key);
+        let anonymous = any_identified && !identified(key) && value_word(key);
         if (untabled || anonymous) && !values.iter().any(|v| v.0 == *key) {
             let written = out[*i].ident.clone().unwrap_or_default();
             values.push((key.clone(), out[*i].pos, written, anonymous));
@@ -513,8 +552,8 @@ fn drop_value_types(out: &mut Vec<RawEntity>, from_ts: &[usize], cx: &mut Ctx) {
 fn value_type(name: &str, pos: Pos, anonymous: bool) -> Diagnostic {
     let (why_en, why_zh) = if anonymous {
         (
-            "has no `id` while the other interfaces have one",
-            "没有 `id` 字段（其他接口都有）",
+            "has no `id` (the other interfaces have one) and is named like a transfer type",
+            "没有 `id` 字段（其他接口都有），且名称像传输类型",
         )
     } else {
         (
