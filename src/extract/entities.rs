@@ -566,7 +566,7 @@ fn value_type(name: &str, pos: Pos, anonymous: bool) -> Diagnostic {
         pos.line,
         pos.col,
         Text::new(
-            format!("interface `{name}` {why_en} and no field refers to it; it is read as a value type (DTO, credentials, computed value) and not generated"),
+            format!("interface `{name}` {why_en}; no field refers to it, so it is read as a value type (DTO, credentials, computed value) and not generated"),
             format!("接口 `{name}` {why_zh}，也没有字段引用它，按值类型（DTO、凭据、计算值）处理，不生成"),
         ),
     )
