@@ -245,6 +245,10 @@ const FILLER: &[&str] = &[
     "properties",
     "overview",
     "summary",
+    "models",
+    "collections",
+    "schemas",
+    "types",
     "relationships",
     "relations",
     "er diagram",
@@ -286,6 +290,10 @@ const FILLER: &[&str] = &[
     "主要",
     "概述",
     "总览",
+    "概览",
+    "一览",
+    "概要",
+    "汇总",
     "关系",
     "关联",
     "索引",
@@ -566,6 +574,8 @@ mod tests {
         assert!(could_name_entity("IndexEntry"));
         assert!(is_generic("Key Attributes"));
         assert!(is_generic("关键属性"));
+        assert!(is_generic("数据库设计概览"));
+        assert!(is_generic("Models"));
     }
 
     #[test]

@@ -116,7 +116,10 @@ fn clean_token(raw: &str) -> Option<String> {
 /// Splits a field-name cell on list separators, keeping parentheses whole
 /// (`status(pending/paid)` is one token).
 fn tokens(cell: &str) -> Vec<String> {
-    let text = fold(cell);
+    let text = fold(cell)
+        .replace("<br/>", ",")
+        .replace("<br />", ",")
+        .replace("<br>", ",");
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut depth = 0i32;
