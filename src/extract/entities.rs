@@ -866,7 +866,11 @@ fn entity_bullet(raw: &str) -> Option<(NameParts, String)> {
         }
         (a.trim().to_string(), b.trim().to_string())
     };
-    if name.chars().count() > 40 || is_generic(&name) || headings::is_topic(&name) {
+    if name.chars().count() > 40
+        || is_generic(&name)
+        || headings::is_topic(&name)
+        || REQ_LABEL.is_match(name.trim())
+    {
         return None;
     }
     let parts = split_name(&name);

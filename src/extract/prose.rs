@@ -32,7 +32,7 @@ pub struct ProseAttrs {
 
 /// A verb or label that starts an attribute list, near the start of a sentence.
 static LEAD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:[\w']+\s+){0,3}?(?:holds|has|have|contains|includes|stores|records|tracks|captures|keeps|consists of|fields?\s*:|attributes?\s*:|columns?\s*:|with fields|with attributes)\s+|^(?:包含|包括|含有|记录|存储|保存|字段\s*[:：]|属性\s*[:：]|主要字段\s*[:：])\s*")
+    Regex::new(r"(?i)^(?:[\w']+\s+){0,3}?(?:holds?|has|have|contains?|includes?|stores?|records?|tracks?|captures?|keeps?|consists of|consisting of|comprises|comprising|fields?\s*:|attributes?\s*:|columns?\s*:|with fields|with attributes)\s+|^(?:包含|包括|含有|记录|存储|保存|字段\s*[:：]|属性\s*[:：]|主要字段\s*[:：])\s*")
         .expect("regex")
 });
 /// The same in the middle of a Chinese sentence, after a comma: `下单记录，包含订单号(order_no)、…`.
@@ -46,6 +46,11 @@ const CLAUSE: &[&str] = &[
     "when", "where", "which", "that", "who", "whom", "how", "whether", "if", "was", "is", "are",
     "were", "be", "been", "being", "by", "to", "for", "from", "can", "will", "may", "must",
     "should", "it", "they",
+];
+/// Leading words that make a segment name related things, not an attribute
+/// (`many orders`, `several addresses`).
+const QUANTIFIERS: &[&str] = &[
+    "many", "multiple", "several", "some", "more", "zero", "no", "all", "other", "various",
 ];
 /// Leading words dropped from a segment.
 const DETERMINERS: &[&str] = &[
@@ -275,6 +280,9 @@ fn segment(part: &str) -> Segment {
         .into_iter()
         .skip_while(|w| DETERMINERS.contains(w))
         .collect();
+    if words.first().is_some_and(|w| QUANTIFIERS.contains(w)) {
+        return Segment::Skip(String::new());
+    }
     if words.is_empty() {
         return if unique {
             Segment::Modifier { unique }
@@ -398,6 +406,11 @@ mod tests {
         assert_eq!(
             names_of("顾客的一次借阅，包含借阅号(loan_no)、到期日(due_date)、状态(status)"),
             vec!["loan_no", "due_date", "status"]
+        );
+        assert!(names_of("A customer has many orders and several addresses.").is_empty());
+        assert_eq!(
+            names_of("A task. Key attributes include title, due date and priority (low/high)."),
+            vec!["title", "due_date", "priority"]
         );
         assert_eq!(
             names_of("A shelf in the store. Key fields: code, floor, capacity"),
