@@ -201,14 +201,17 @@ pub fn entities(t: &Table, section: usize, cx: &mut Ctx) -> Option<Vec<RawEntity
             .and_then(|i| row.cells.get(i))
             .map(|c| plain_inline(&c.text).trim().to_string())
             .unwrap_or_default();
+        // A short Chinese purpose is the label; a longer one describes the table.
+        let mut description = purpose.clone();
         if parts.label.is_empty() && !purpose.is_ascii() && purpose.chars().count() <= 16 {
             parts.label = clean_label(&purpose);
+            description.clear();
         }
         if parts.ident.is_none() && parts.label.is_empty() {
             continue;
         }
         let mut e = RawEntity::new(parts, Source::Table, name.pos, section);
-        e.description = purpose;
+        e.description = description;
         e.fields = row_fields(&fields.text, fields.pos);
         if !e.fields.is_empty() {
             out.push(e);
