@@ -1,16 +1,18 @@
-//! Summary tables where each ROW is one entity: `| 表名 | 用途 | 主要字段 |`,
-//! `| Table | Purpose | Key columns |`, with a cell listing field names (`id、name、phone`,
-//! `id, name, cuisine`). No types are written: each field's type is guessed from its name
-//! when fields are resolved (W201), and the table is reported once (W250) so the reader
-//! knows the model is a sketch.
+//! Tables that cover several entities at once, keyed by a table-name column:
+//! - summary tables where each ROW is one entity: `| 表名 | 用途 | 主要字段 |`,
+//!   `| Table | Purpose | Key columns |`, with a cell listing field names (`id、name、phone`,
+//!   `id, name, cuisine`). No types are written: each field's type is guessed from its name
+//!   when fields are resolved (W201), and the table is reported once (W250) so the reader
+//!   knows the model is a sketch;
+//! - field tables with a table-name column (`| 表名 | 字段 | 类型 |`), one row per field.
 
 use crate::diag::{Diagnostic, Text};
 use crate::extract::entities::{RawEntity, Source};
-use crate::extract::fields::{RawField, TypeSrc};
+use crate::extract::fields::{self, RawField, TypeSrc};
 use crate::extract::headings::{clean_label, split_name};
 use crate::extract::{types, Ctx};
 use crate::names;
-use crate::prd::{fold, plain_inline, Cell, Pos, Table};
+use crate::prd::{fold, plain_inline, Cell, Pos, Row, Table};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Col {
@@ -185,11 +187,66 @@ fn lists_field_names(t: &Table, col: usize) -> bool {
 pub fn entities(t: &Table, section: usize, cx: &mut Ctx) -> Option<Vec<RawEntity>> {
     let cols: Vec<Col> = t.header.iter().map(|c| classify(&c.text)).collect();
     let name_col = cols.iter().position(|c| *c == Col::Name)?;
-    let fields_col = cols.iter().position(|c| *c == Col::Fields)?;
-    let purpose_col = cols.iter().position(|c| *c == Col::Purpose);
-    if !lists_field_names(t, fields_col) {
+    match cols.iter().position(|c| *c == Col::Fields) {
+        Some(fields_col) if lists_field_names(t, fields_col) => {
+            let purpose_col = cols.iter().position(|c| *c == Col::Purpose);
+            rows_as_entities(t, name_col, fields_col, purpose_col, section, cx)
+        }
+        _ => grouped(t, name_col, section, cx),
+    }
+}
+
+/// `| 表名 | 字段 | 类型 | 说明 |`: a field table covering several tables, one row per field,
+/// grouped by the table-name cell (an empty cell continues the table above it).
+fn grouped(t: &Table, name_col: usize, section: usize, cx: &mut Ctx) -> Option<Vec<RawEntity>> {
+    if !fields::is_field_table(t, true) {
         return None;
     }
+    let mut groups: Vec<(Cell, Vec<Row>)> = Vec::new();
+    for row in t.rows.iter().filter(|r| !r.struck) {
+        let name = row
+            .cells
+            .get(name_col)
+            .map(|c| plain_inline(&c.text).trim().to_string())
+            .unwrap_or_default();
+        let same = |g: &(Cell, Vec<Row>)| plain_inline(&g.0.text).trim() == name;
+        if name.is_empty() || matches!(name.as_str(), "-" | "〃" | "\"" | "同上") {
+            if let Some(g) = groups.last_mut() {
+                g.1.push(row.clone());
+            }
+        } else if let Some(g) = groups.iter_mut().find(|g| same(g)) {
+            g.1.push(row.clone());
+        } else if let Some(cell) = row.cells.get(name_col) {
+            groups.push((cell.clone(), vec![row.clone()]));
+        }
+    }
+    let mut out = Vec::new();
+    for (cell, rows) in groups {
+        let parts = split_name(&cell.text);
+        if parts.ident.is_none() && parts.label.is_empty() {
+            continue;
+        }
+        let sub = Table {
+            header: t.header.clone(),
+            rows,
+            pos: t.pos,
+        };
+        let mut e = RawEntity::new(parts, Source::Table, cell.pos, section);
+        e.fields = fields::from_table(&sub, cx);
+        out.push(e);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// One entity per row: name cell, field-name cell, purpose cell.
+fn rows_as_entities(
+    t: &Table,
+    name_col: usize,
+    fields_col: usize,
+    purpose_col: Option<usize>,
+    section: usize,
+    cx: &mut Ctx,
+) -> Option<Vec<RawEntity>> {
     let mut out = Vec::new();
     for row in t.rows.iter().filter(|r| !r.struck) {
         let (Some(name), Some(fields)) = (row.cells.get(name_col), row.cells.get(fields_col))
