@@ -173,6 +173,8 @@ fn context_of(doc: &Document, idx: usize) -> Option<(String, String, u32)> {
 /// Pass 1: every piece of entity evidence in the document.
 pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
     let mut out: Vec<RawEntity> = Vec::new();
+    // Reference fields guessed from relation bullets, kept when their target is an entity.
+    let mut relations: Vec<RawEntity> = Vec::new();
     // Indexes (into `out`) of the entities read from TypeScript blocks.
     let mut from_ts: Vec<usize> = Vec::new();
     let info = infos(doc);
@@ -187,6 +189,9 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
         // `### Validation Rules`, `## 设计原则`: their lists and tables are about the model,
         // not fields of an entity.
         let topic = section.level > 0 && headings::is_topic(&section.title);
+        // `**Relationships:**` before a list, or a `#### Relationships` heading.
+        let mut relations_next = false;
+        let relations_section = section.level > 1 && is_relations_label(&section.title);
         let context = context_of(doc, idx);
         let start = out.len();
         let mut lead: Option<(NameParts, Pos)> = None;
@@ -196,6 +201,7 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
             match block {
                 Block::Paragraph(lines) => {
                     let mut any_lead = false;
+                    relations_next = lines.iter().any(|l| is_relations_label(&l.text));
                     for l in lines {
                         if l.struck {
                             continue;
@@ -237,6 +243,11 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
                     e.fields = fields::from_table(t, cx);
                     found_fields = true;
                     out.push(e);
+                }
+                Block::List(items) if relations_next || relations_section => {
+                    relations_next = false;
+                    let known: Vec<&RawEntity> = out[start..].iter().collect();
+                    relations.extend(relation_bullets(items, &heading, &known, idx));
                 }
                 Block::List(items) => {
                     let got = list_entities(items, in_entities, &mut lead, &heading, idx, cx);
@@ -308,7 +319,103 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
     drop_value_types(&mut out, &from_ts, cx);
     let described = referenced_prose(doc, &info, &out, cx);
     out.extend(described);
+    keep_relations(&mut out, relations, cx);
     out
+}
+
+/// Adds the reference fields of relation bullets whose target is an entity with fields
+/// (W253 each); the others name things this PRD does not model.
+fn keep_relations(out: &mut Vec<RawEntity>, relations: Vec<RawEntity>, cx: &mut Ctx) {
+    let defined: BTreeSet<String> = out
+        .iter()
+        .filter(|e| !e.fields.is_empty())
+        .filter_map(entity_key)
+        .collect();
+    for mut e in relations {
+        e.fields.retain(|f| match &f.ty {
+            TypeSrc::Text(t) => defined.contains(&names::snake(&crate::extract::entity_name(t))),
+            _ => false,
+        });
+        for f in &e.fields {
+            if let (Some(name), TypeSrc::Text(t)) = (&f.name, &f.ty) {
+                cx.diags.push(relation_field(t, name, f.pos));
+            }
+        }
+        if !e.fields.is_empty() {
+            out.push(e);
+        }
+    }
+}
+
+/// `Relationships:`, `**Relations**`, `关系：`: a label introducing relation bullets.
+fn is_relations_label(text: &str) -> bool {
+    let t = crate::prd::fold(&plain_inline(text)).to_lowercase();
+    matches!(
+        t.trim().trim_end_matches(':').trim(),
+        "relationships" | "relations" | "relationship" | "关系" | "关联关系" | "实体关系" | "关联"
+    )
+}
+
+/// `Belongs to one BusinessAccount`, `References LegoPartCatalog for part details`,
+/// `属于 Tenant`: the entity named by a relation bullet, when it is owned or referenced.
+static BELONGS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:belongs\s+to|references?|is\s+owned\s+by|owned\s+by|is\s+part\s+of|part\s+of|属于|关联)\s*(?:one|a|an|the|its|their|exactly\s+one|a\s+specific|one\s+specific|specific|一个)?\s*`?([A-Z][A-Za-z0-9]*)`?")
+        .expect("regex")
+});
+
+/// Relation bullets under an entity: each `Belongs to X` / `References X` that no field of
+/// the entity already covers becomes a reference field `x_id` (W253, a guess, reported by
+/// [`keep_relations`]).
+fn relation_bullets(
+    items: &[crate::prd::Item],
+    heading: &Option<(NameParts, Pos)>,
+    known: &[&RawEntity],
+    idx: usize,
+) -> Option<RawEntity> {
+    let (parts, pos) = heading.clone()?;
+    let mut e = RawEntity::new(parts, Source::Prose, pos, idx);
+    for it in items.iter().filter(|it| !it.struck && it.depth == 0) {
+        let text = crate::prd::fold(&it.text);
+        let Some(target) = BELONGS.captures(text.trim()).and_then(|c| c.get(1)) else {
+            continue;
+        };
+        let target = target.as_str();
+        // `References MarketplaceOrders`: a collection, not one reference.
+        let field = names::snake(target);
+        if names::singular(&field) != field {
+            continue;
+        }
+        let covered = known
+            .iter()
+            .chain(std::iter::once(&&e))
+            .flat_map(|k| &k.fields)
+            .filter_map(|f| f.name.as_deref())
+            .any(|n| n == field || n == format!("{field}_id"));
+        if covered {
+            continue;
+        }
+        let mut f = RawField::new(it.pos);
+        f.name = Some(field.clone());
+        f.ty = TypeSrc::Text(target.to_string());
+        e.fields.push(f);
+    }
+    (!e.fields.is_empty()).then_some(e)
+}
+
+fn relation_field(target: &str, field: &str, pos: Pos) -> Diagnostic {
+    Diagnostic::warning(
+        "W253",
+        pos.line,
+        pos.col,
+        Text::new(
+            format!("this relation names `{target}` but no field refers to it; a reference field `{field}_id` is added"),
+            format!("此关系提到 `{target}`，但没有字段引用它；已添加引用字段 `{field}_id`"),
+        ),
+    )
+    .with_help(Text::new(
+        format!("list the reference among the fields (\"- {field}_id: ref {target}\")"),
+        format!("在字段中写出该引用（“- {field}_id: ref {target}”）"),
+    ))
 }
 
 /// A line that may describe an entity: (its bold name and description, if any; its whole
