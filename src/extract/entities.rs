@@ -821,7 +821,7 @@ fn nested_attrs(it: &crate::prd::Item) -> Option<prose::ProseAttrs> {
     match text.split_once(':') {
         // A label with no identifier of its own (`基本字段`) cannot be a field itself.
         Some((label, rest)) if label.chars().count() <= 12 => {
-            let own = split_name(label).ident.is_some();
+            let own = split_name(label).ident.is_some() && !is_generic(label);
             prose::attributes(rest).filter(|_| !own)
         }
         Some(_) => None,

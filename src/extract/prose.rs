@@ -145,7 +145,25 @@ pub fn attributes(desc: &str) -> Option<ProseAttrs> {
             return Some(got);
         }
     }
-    None
+    parenthesized(text)
+}
+
+/// `A person using the app (email, display name, role)`: a parenthesis listing names.
+fn parenthesized(text: &str) -> Option<ProseAttrs> {
+    let open = text.rfind('(')?;
+    let inner = text[open + 1..].split(')').next()?;
+    let inner = inner
+        .trim()
+        .trim_start_matches("e.g.")
+        .trim_start_matches("attributes:")
+        .trim_start_matches("fields:");
+    if !inner.contains(',') && !inner.contains('、') {
+        return None;
+    }
+    let got = listed(inner);
+    let parts = split_outside(inner, &[',', '、']).len();
+    // Every part must have read as a name: a parenthesis of prose is not a list.
+    (got.attrs.len() >= 2 && got.attrs.len() + got.skipped.len() >= parts).then_some(got)
 }
 
 /// `id, title, capacity, starts_at`: the whole text is a list of identifiers.
@@ -293,7 +311,8 @@ fn segment(part: &str) -> Segment {
     let plain = words
         .iter()
         .all(|w| w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
-    if !plain || words.len() > 4 {
+    let lettered = words[0].starts_with(|c: char| c.is_ascii_alphabetic());
+    if !plain || !lettered || words.len() > 4 {
         return Segment::Skip(String::new());
     }
     // `unguessable cancellation token` → `cancellation_token`; `date of birth` stays whole.
@@ -408,6 +427,11 @@ mod tests {
             vec!["loan_no", "due_date", "status"]
         );
         assert!(names_of("A customer has many orders and several addresses.").is_empty());
+        assert_eq!(
+            names_of("A person using the app (email, display name, role)"),
+            vec!["email", "display_name", "role"]
+        );
+        assert!(names_of("A slot (30 minutes, fixed) in the calendar").is_empty());
         assert_eq!(
             names_of("A task. Key attributes include title, due date and priority (low/high)."),
             vec!["title", "due_date", "priority"]
