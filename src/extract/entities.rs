@@ -1,12 +1,15 @@
-//! Entity evidence from every source — SQL DDL, field tables, TypeScript interfaces, field
-//! bullets, Key-Entities prose bullets and entity headings — collected as [`RawEntity`]
-//! values (pass 1 of the pipeline in `extract/mod.rs`).
+//! Entity evidence from every source — SQL DDL, field tables, summary tables (`overview`),
+//! TypeScript interfaces, field bullets, Key-Entities prose bullets and the attributes they
+//! list (`prose`), relation bullets and entity headings — collected as [`RawEntity`] values
+//! (pass 1 of the pipeline in `extract/mod.rs`). Headings and labels that name topics rather
+//! than entities are context only (`headings::is_topic`); TypeScript value types are dropped
+//! (`value_types`).
 
 use crate::diag::{Diagnostic, Text};
 use crate::extract::fields::{self, RawField, TypeSrc};
 use crate::extract::headings::{self, is_generic, lead_in, split_name, NameParts};
 use crate::extract::roles::{role, Role};
-use crate::extract::{ddl, mermaid, overview, prose, ts, Ctx};
+use crate::extract::{ddl, mermaid, overview, prose, relation_bullets, ts, value_types, Ctx};
 use crate::names;
 use crate::prd::{plain_inline, Block, Document, Pos};
 use regex::Regex;
@@ -191,7 +194,8 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
         let topic = section.level > 0 && headings::is_topic(&section.title);
         // `**Relationships:**` before a list, or a `#### Relationships` heading.
         let mut relations_next = false;
-        let relations_section = section.level > 1 && is_relations_label(&section.title);
+        let relations_section =
+            section.level > 1 && relation_bullets::is_relations_label(&section.title);
         let context = context_of(doc, idx);
         let start = out.len();
         let mut lead: Option<(NameParts, Pos)> = None;
@@ -201,7 +205,9 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
             match block {
                 Block::Paragraph(lines) => {
                     let mut any_lead = false;
-                    relations_next = lines.iter().any(|l| is_relations_label(&l.text));
+                    relations_next = lines
+                        .iter()
+                        .any(|l| relation_bullets::is_relations_label(&l.text));
                     for l in lines {
                         if l.struck {
                             continue;
@@ -247,7 +253,7 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
                 Block::List(items) if relations_next || relations_section => {
                     relations_next = false;
                     let known: Vec<&RawEntity> = out[start..].iter().collect();
-                    relations.extend(relation_bullets(items, &heading, &known, idx));
+                    relations.extend(relation_bullets::read(items, &heading, &known, idx));
                 }
                 Block::List(items) => {
                     let got = list_entities(items, in_entities, &mut lead, &heading, idx, cx);
@@ -316,106 +322,17 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
             e.context = context.clone();
         }
     }
-    drop_value_types(&mut out, &from_ts, cx);
+    value_types::drop_value_types(&mut out, &from_ts, cx);
     let described = referenced_prose(doc, &info, &out, cx);
     out.extend(described);
-    keep_relations(&mut out, relations, cx);
+    relation_bullets::keep_relations(&mut out, relations, cx);
     out
 }
 
-/// Adds the reference fields of relation bullets whose target is an entity with fields
-/// (W253 each); the others name things this PRD does not model.
-fn keep_relations(out: &mut Vec<RawEntity>, relations: Vec<RawEntity>, cx: &mut Ctx) {
-    let defined: BTreeSet<String> = out
-        .iter()
-        .filter(|e| !e.fields.is_empty())
-        .filter_map(entity_key)
-        .collect();
-    for mut e in relations {
-        e.fields.retain(|f| match &f.ty {
-            TypeSrc::Text(t) => defined.contains(&names::snake(&crate::extract::entity_name(t))),
-            _ => false,
-        });
-        for f in &e.fields {
-            if let (Some(name), TypeSrc::Text(t)) = (&f.name, &f.ty) {
-                cx.diags.push(relation_field(t, name, f.pos));
-            }
-        }
-        if !e.fields.is_empty() {
-            out.push(e);
-        }
-    }
-}
-
-/// `Relationships:`, `**Relations**`, `关系：`: a label introducing relation bullets.
-fn is_relations_label(text: &str) -> bool {
-    let t = crate::prd::fold(&plain_inline(text)).to_lowercase();
-    matches!(
-        t.trim().trim_end_matches(':').trim(),
-        "relationships" | "relations" | "relationship" | "关系" | "关联关系" | "实体关系" | "关联"
-    )
-}
-
-/// `Belongs to one BusinessAccount`, `References LegoPartCatalog for part details`,
-/// `属于 Tenant`: the entity named by a relation bullet, when it is owned or referenced.
-static BELONGS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:belongs\s+to|references?|is\s+owned\s+by|owned\s+by|is\s+part\s+of|part\s+of|属于|关联)\s*(?:one|a|an|the|its|their|exactly\s+one|a\s+specific|one\s+specific|specific|一个)?\s*`?([A-Z][A-Za-z0-9]*)`?")
-        .expect("regex")
-});
-
-/// Relation bullets under an entity: each `Belongs to X` / `References X` that no field of
-/// the entity already covers becomes a reference field `x_id` (W253, a guess, reported by
-/// [`keep_relations`]).
-fn relation_bullets(
-    items: &[crate::prd::Item],
-    heading: &Option<(NameParts, Pos)>,
-    known: &[&RawEntity],
-    idx: usize,
-) -> Option<RawEntity> {
-    let (parts, pos) = heading.clone()?;
-    let mut e = RawEntity::new(parts, Source::Prose, pos, idx);
-    for it in items.iter().filter(|it| !it.struck && it.depth == 0) {
-        let text = crate::prd::fold(&it.text);
-        let Some(target) = BELONGS.captures(text.trim()).and_then(|c| c.get(1)) else {
-            continue;
-        };
-        let target = target.as_str();
-        // `References MarketplaceOrders`: a collection, not one reference.
-        let field = names::snake(target);
-        if names::singular(&field) != field {
-            continue;
-        }
-        let covered = known
-            .iter()
-            .chain(std::iter::once(&&e))
-            .flat_map(|k| &k.fields)
-            .filter_map(|f| f.name.as_deref())
-            .any(|n| n == field || n == format!("{field}_id"));
-        if covered {
-            continue;
-        }
-        let mut f = RawField::new(it.pos);
-        f.name = Some(field.clone());
-        f.ty = TypeSrc::Text(target.to_string());
-        e.fields.push(f);
-    }
-    (!e.fields.is_empty()).then_some(e)
-}
-
-fn relation_field(target: &str, field: &str, pos: Pos) -> Diagnostic {
-    Diagnostic::warning(
-        "W253",
-        pos.line,
-        pos.col,
-        Text::new(
-            format!("this relation names `{target}` but no field refers to it; a reference field `{field}_id` is added"),
-            format!("此关系提到 `{target}`，但没有字段引用它；已添加引用字段 `{field}_id`"),
-        ),
-    )
-    .with_help(Text::new(
-        format!("list the reference among the fields (\"- {field}_id: ref {target}\")"),
-        format!("在字段中写出该引用（“- {field}_id: ref {target}”）"),
-    ))
+/// The key two sources of one entity share: `doctors`, `Doctor` → `doctor`.
+pub(crate) fn entity_key(e: &RawEntity) -> Option<String> {
+    let ident = e.ident.as_deref()?;
+    Some(names::snake(&crate::extract::entity_name(ident)))
 }
 
 /// A line that may describe an entity: (its bold name and description, if any; its whole
@@ -512,175 +429,6 @@ fn referenced_prose(
     }
     add_prose_attrs(&mut found, listed, cx);
     found
-}
-
-/// The key two sources of one entity share: `doctors`, `Doctor` → `doctor`.
-fn entity_key(e: &RawEntity) -> Option<String> {
-    let ident = e.ident.as_deref()?;
-    Some(names::snake(&crate::extract::entity_name(ident)))
-}
-
-/// snake_case words of every field type written in `out` (`Reader`, `Tag[]`, `ref Reader`),
-/// and the stems of `*_id` fields (`customerId` → `customer`).
-fn type_words(out: &[RawEntity]) -> BTreeSet<String> {
-    let mut words = BTreeSet::new();
-    for f in out.iter().flat_map(|e| &e.fields) {
-        if let Some(stem) = f.name.as_deref().and_then(|n| n.strip_suffix("_id")) {
-            words.insert(stem.to_string());
-        }
-        let mut texts: Vec<&str> = Vec::new();
-        match &f.ty {
-            TypeSrc::Text(t) => texts.push(t),
-            TypeSrc::Spec(s) => texts.extend(s.ref_target.as_deref()),
-            TypeSrc::Missing => {}
-        }
-        texts.extend(f.mods.ref_target.as_deref());
-        for t in texts {
-            words.extend(
-                t.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-                    .filter(|w| !w.is_empty())
-                    .map(names::snake),
-            );
-        }
-    }
-    words
-}
-
-/// True when a source declares the entity's identity: an `id`, `uuid` or `<entity>_id` field,
-/// or a primary key.
-fn has_identity(e: &RawEntity, key: &str) -> bool {
-    let own = format!("{key}_id");
-    e.fields.iter().any(|f| {
-        f.mods.primary_key
-            || f.name
-                .as_deref()
-                .is_some_and(|n| n == "id" || n == "uuid" || n == own)
-    })
-}
-
-/// Last words of type names that say the type carries data to or from somewhere
-/// (`AccountFormDto`, `LoginCredentials`, `AuthState`, `SearchFilters`).
-const VALUE_WORDS: &[&str] = &[
-    "dto",
-    "request",
-    "response",
-    "payload",
-    "form",
-    "input",
-    "output",
-    "params",
-    "parameters",
-    "args",
-    "credential",
-    "credentials",
-    "token",
-    "state",
-    "store",
-    "props",
-    "config",
-    "options",
-    "filter",
-    "filters",
-    "query",
-    "result",
-    "error",
-    "vo",
-    "view",
-    "stats",
-];
-
-/// True when an entity key's last word is one of [`VALUE_WORDS`].
-fn value_word(key: &str) -> bool {
-    key.rsplit('_')
-        .next()
-        .is_some_and(|w| VALUE_WORDS.contains(&w))
-}
-
-/// TypeScript interfaces that describe values, not stored entities, decided by evidence
-/// (docs/PRD-FORMAT.md, "Value types"), when no field of a kept entity refers to them:
-/// - in a data model written as field tables or DDL, an interface that names none of its
-///   tables and that no other source describes (`TimeSlot`, computed on the fly);
-/// - among interfaces that declare an `id`, one without any identity whose name says it
-///   carries data (`LoginCredentials`, `AuthToken`, `AuthState`, `…Dto`): every source of it
-///   is dropped.
-///
-/// Each is reported (W252) and not generated.
-fn drop_value_types(out: &mut Vec<RawEntity>, from_ts: &[usize], cx: &mut Ctx) {
-    if from_ts.is_empty() {
-        return;
-    }
-    let keyed = |i: usize| out.get(i).and_then(|e| entity_key(e).map(|k| (i, k)));
-    let ts_keys: Vec<(usize, String)> = from_ts.iter().filter_map(|&i| keyed(i)).collect();
-    // Tables or DDL that no interface mirrors: the model is written as tables.
-    let stored: BTreeSet<String> = out
-        .iter()
-        .filter(|e| matches!(e.source, Source::Ddl | Source::Table))
-        .filter_map(entity_key)
-        .filter(|k| !ts_keys.iter().any(|(_, t)| t == k))
-        .collect();
-    let described: BTreeSet<String> = out
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !from_ts.contains(i))
-        .filter_map(|(_, e)| entity_key(e))
-        .collect();
-    let identified = |k: &str| {
-        out.iter()
-            .any(|e| entity_key(e).as_deref() == Some(k) && has_identity(e, k))
-    };
-    let any_identified = ts_keys.iter().any(|(_, k)| identified(k));
-    // (key, position, name as written, has no identity)
-    let mut values: Vec<(String, Pos, String, bool)> = Vec::new();
-    for (i, key) in &ts_keys {
-        let untabled = !stored.is_empty() && !described.contains(key);
-        let anonymous = any_identified && !identified(key) && value_word(key);
-        if (untabled || anonymous) && !values.iter().any(|v| v.0 == *key) {
-            let written = out[*i].ident.clone().unwrap_or_default();
-            values.push((key.clone(), out[*i].pos, written, anonymous));
-        }
-    }
-    // A field of a kept entity that refers to the type keeps it.
-    let kept: Vec<RawEntity> = out
-        .iter()
-        .filter(|e| entity_key(e).is_none_or(|k| !values.iter().any(|v| v.0 == k)))
-        .cloned()
-        .collect();
-    let used = type_words(&kept);
-    values.retain(|(key, _, written, _)| {
-        let plural = names::snake(&names::plural(key));
-        !(used.contains(key) || used.contains(&plural) || used.contains(&names::snake(written)))
-    });
-    for (_, pos, written, anonymous) in &values {
-        cx.diags.push(value_type(written, *pos, *anonymous));
-    }
-    out.retain(|e| entity_key(e).is_none_or(|k| !values.iter().any(|v| v.0 == k)));
-}
-
-fn value_type(name: &str, pos: Pos, anonymous: bool) -> Diagnostic {
-    let (why_en, why_zh) = if anonymous {
-        (
-            "has no `id` (the other interfaces have one) and is named like a transfer type",
-            "没有 `id` 字段（其他接口都有），且名称像传输类型",
-        )
-    } else {
-        (
-            "matches no table of this data model",
-            "与数据模型中的表都不对应",
-        )
-    };
-    Diagnostic::warning(
-        "W252",
-        pos.line,
-        pos.col,
-        Text::new(
-            format!("interface `{name}` {why_en}; no field refers to it, so it is read as a value type (DTO, credentials, computed value) and not generated"),
-            format!("接口 `{name}` {why_zh}，也没有字段引用它，按值类型（DTO、凭据、计算值）处理，不生成"),
-        ),
-    )
-    .with_help(Text::new(
-        format!("if `{name}` is stored, give it an `id` field and describe it like the other tables (a field table under \"### {name}\" or a CREATE TABLE)"),
-        format!("如果 `{name}` 需要存储，请为它加上 `id` 字段，并像其他表一样描述它（在“### {name}”下写字段表，或写 CREATE TABLE）"),
-    ))
 }
 
 /// Items of one list: Key-Entities bullets (`- **Order**: …`, with nested field bullets) or

@@ -24,12 +24,14 @@ pub mod mermaid;
 pub mod nfr;
 pub mod overview;
 pub mod prose;
+pub mod relation_bullets;
 pub mod roles;
 pub mod service;
 pub mod states;
 pub mod ts;
 pub mod types;
 pub mod usecases;
+pub mod value_types;
 
 use crate::analyze::Glossary;
 use crate::diag::{Diagnostic, Text};
