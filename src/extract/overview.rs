@@ -98,6 +98,15 @@ fn classify(header: &str) -> Col {
     }
 }
 
+/// `Unique`, `Index name`, `索引`: the columns of an index table, whose rows list the
+/// columns of an index, not the fields of a table.
+fn is_index_header(header: &str) -> bool {
+    let h = fold(&plain_inline(header)).to_lowercase();
+    ["unique", "index", "唯一", "索引"]
+        .iter()
+        .any(|w| h.contains(w))
+}
+
 /// One name of a field-name list, cleaned: `` `user_id` `` → `user_id`, `标题(title)` kept
 /// whole for [`split_name`], `等` / `etc.` / `...` dropped.
 fn clean_token(raw: &str) -> Option<String> {
@@ -187,6 +196,9 @@ fn lists_field_names(t: &Table, col: usize) -> bool {
 pub fn entities(t: &Table, section: usize, cx: &mut Ctx) -> Option<Vec<RawEntity>> {
     let cols: Vec<Col> = t.header.iter().map(|c| classify(&c.text)).collect();
     let name_col = cols.iter().position(|c| *c == Col::Name)?;
+    if t.header.iter().any(|c| is_index_header(&c.text)) {
+        return None;
+    }
     match cols.iter().position(|c| *c == Col::Fields) {
         Some(fields_col) if lists_field_names(t, fields_col) => {
             let purpose_col = cols.iter().position(|c| *c == Col::Purpose);
