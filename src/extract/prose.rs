@@ -32,12 +32,12 @@ pub struct ProseAttrs {
 
 /// A verb or label that starts an attribute list, near the start of a sentence.
 static LEAD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:[\w']+\s+){0,3}?(?:holds?|has|have|contains?|includes?|stores?|records?|tracks?|captures?|keeps?|consists of|consisting of|comprises|comprising|fields?\s*:|attributes?\s*:|columns?\s*:|with fields|with attributes)\s+|^(?:包含|包括|含有|记录|存储|保存|字段\s*[:：]|属性\s*[:：]|主要字段\s*[:：])\s*")
+    Regex::new(r"(?i)^(?:[\w']+\s+){0,3}?(?:holds?|has|have|contains?|includes?|stores?|records?|tracks?|captures?|keeps?|consists of|consisting of|comprises|comprising|fields?\s*:|attributes?\s*:|columns?\s*:|with fields|with attributes)\s+|^(?:(?:包含|包括|含有|记录|存储|保存)(?:以下)?(?:字段|属性|信息)?(?:有|如下)?\s*[:：]?|(?:主要)?(?:字段|属性)\s*[:：])\s*")
         .expect("regex")
 });
 /// The same in the middle of a Chinese sentence, after a comma: `下单记录，包含订单号(order_no)、…`.
 static LEAD_ZH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[,，]\s*(?:包含|包括|含有|主要字段|字段|属性)\s*(?:有|如下)?\s*[:：]?\s*")
+    Regex::new(r"[,，]\s*(?:(?:包含|包括|含有)(?:以下)?(?:字段|属性|信息)?|主要字段|字段|属性)\s*(?:有|如下)?\s*[:：]?\s*")
         .expect("regex")
 });
 
@@ -311,7 +311,9 @@ fn segment(part: &str) -> Segment {
     let plain = words
         .iter()
         .all(|w| w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
-    let lettered = words[0].starts_with(|c: char| c.is_ascii_alphabetic());
+    let lettered = words
+        .first()
+        .is_some_and(|w| w.starts_with(|c: char| c.is_ascii_alphabetic()));
     if !plain || !lettered || words.len() > 4 {
         return Segment::Skip(String::new());
     }
@@ -389,6 +391,14 @@ mod tests {
             vec!["id", "title"]
         );
         assert_eq!(a.skipped, vec!["容量"]);
+        assert_eq!(
+            names_of("包含字段 loan_no、due_date、status"),
+            vec!["loan_no", "due_date", "status"]
+        );
+        assert_eq!(
+            names_of("读者的借阅记录。字段：loan_no、due_date"),
+            vec!["loan_no", "due_date"]
+        );
     }
 
     #[test]
