@@ -1,12 +1,20 @@
-//! Entity evidence from every source — SQL DDL, field tables, TypeScript interfaces, field
-//! bullets, Key-Entities prose bullets and entity headings — collected as [`RawEntity`]
-//! values (pass 1 of the pipeline in `extract/mod.rs`).
+//! Entity evidence from every source — SQL DDL, field tables, summary tables (`overview`),
+//! TypeScript interfaces, field bullets, Key-Entities prose bullets and the attributes they
+//! list (`prose`), relation bullets and entity headings — collected as [`RawEntity`] values
+//! (pass 1 of the pipeline in `extract/mod.rs`). Headings and labels that name topics rather
+//! than entities are context only (`headings::is_topic`); TypeScript value types are dropped
+//! (`value_types`).
 
-use crate::extract::fields::{self, RawField};
+use crate::diag::{Diagnostic, Text};
+use crate::extract::fields::{self, RawField, TypeSrc};
 use crate::extract::headings::{self, is_generic, lead_in, split_name, NameParts};
 use crate::extract::roles::{role, Role};
-use crate::extract::{ddl, mermaid, ts, Ctx};
+use crate::extract::{ddl, mermaid, overview, prose, relation_bullets, ts, value_types, Ctx};
+use crate::names;
 use crate::prd::{plain_inline, Block, Document, Pos};
+use regex::Regex;
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
 
 /// Where an entity's evidence comes from; lower ranks are trusted more when sources disagree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -85,7 +93,7 @@ fn heading_entity(doc: &Document, info: &[Info], idx: usize) -> Option<(NamePart
     while let Some(i) = cur {
         let s = doc.sections.get(i)?;
         let inf = info.get(i)?;
-        if s.level <= 1 {
+        if s.level <= 1 || headings::is_topic(&s.title) {
             return None;
         }
         if inf.generic {
@@ -94,8 +102,10 @@ fn heading_entity(doc: &Document, info: &[Info], idx: usize) -> Option<(NamePart
         }
         let n = split_name(&s.title);
         let paired = n.ident.is_some() && !n.label.is_empty() && !n.label.is_ascii();
-        let nameable =
-            matches!(inf.own, Role::Entities | Role::Other) && !s.title.trim().is_empty();
+        // A heading under an NFR section names a metric group, never an entity.
+        let nameable = matches!(inf.own, Role::Entities | Role::Other)
+            && inf.role != Role::Nfr
+            && !s.title.trim().is_empty();
         if (nameable || paired) && (n.ident.is_some() || !n.label.is_empty()) {
             return Some((n, s.pos));
         }
@@ -166,6 +176,10 @@ fn context_of(doc: &Document, idx: usize) -> Option<(String, String, u32)> {
 /// Pass 1: every piece of entity evidence in the document.
 pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
     let mut out: Vec<RawEntity> = Vec::new();
+    // Reference fields guessed from relation bullets, kept when their target is an entity.
+    let mut relations: Vec<RawEntity> = Vec::new();
+    // Indexes (into `out`) of the entities read from TypeScript blocks.
+    let mut from_ts: Vec<usize> = Vec::new();
     let info = infos(doc);
     for (idx, section) in doc.sections.iter().enumerate() {
         let inf = &info[idx];
@@ -175,6 +189,13 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
         let in_entities = inf.role == Role::Entities;
         let generic = inf.generic;
         let heading = heading_entity(doc, &info, idx);
+        // `### Validation Rules`, `## 设计原则`: their lists and tables are about the model,
+        // not fields of an entity.
+        let topic = section.level > 0 && headings::is_topic(&section.title);
+        // `**Relationships:**` before a list, or a `#### Relationships` heading.
+        let mut relations_next = false;
+        let relations_section =
+            section.level > 1 && relation_bullets::is_relations_label(&section.title);
         let context = context_of(doc, idx);
         let start = out.len();
         let mut lead: Option<(NameParts, Pos)> = None;
@@ -184,6 +205,9 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
             match block {
                 Block::Paragraph(lines) => {
                     let mut any_lead = false;
+                    relations_next = lines
+                        .iter()
+                        .any(|l| relation_bullets::is_relations_label(&l.text));
                     for l in lines {
                         if l.struck {
                             continue;
@@ -206,7 +230,13 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
                             .join(" ");
                     }
                 }
+                Block::Table(_) | Block::List(_) if topic => {}
                 Block::Table(t) => {
+                    if let Some(got) = overview::entities(t, idx, cx) {
+                        found_fields = true;
+                        out.extend(got);
+                        continue;
+                    }
                     if !fields::is_field_table(t, in_entities) {
                         continue;
                     }
@@ -220,12 +250,20 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
                     found_fields = true;
                     out.push(e);
                 }
+                Block::List(items) if relations_next || relations_section => {
+                    relations_next = false;
+                    let known: Vec<&RawEntity> = out[start..].iter().collect();
+                    relations.extend(relation_bullets::read(items, &heading, &known, idx));
+                }
                 Block::List(items) => {
                     let got = list_entities(items, in_entities, &mut lead, &heading, idx, cx);
                     found_fields |= got.iter().any(|e| !e.fields.is_empty());
                     out.extend(got);
                 }
                 Block::Code(code) => {
+                    // A lead-in before a code block introduces the code, which names its own
+                    // entities; it must not pass on to a later table.
+                    lead = None;
                     let body: Vec<&str> = code.lines.iter().map(|l| l.text.as_str()).collect();
                     let upper = body.join("\n").to_ascii_uppercase();
                     let is_sql = matches!(
@@ -254,6 +292,7 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
                     ) {
                         let got = ts::parse(code, idx, cx);
                         found_fields |= !got.is_empty();
+                        from_ts.extend(out.len()..out.len() + got.len());
                         out.extend(got);
                     }
                 }
@@ -283,7 +322,113 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
             e.context = context.clone();
         }
     }
+    value_types::drop_value_types(&mut out, &from_ts, cx);
+    let described = referenced_prose(doc, &info, &out, cx);
+    out.extend(described);
+    relation_bullets::keep_relations(&mut out, relations, cx);
     out
+}
+
+/// The key two sources of one entity share: `doctors`, `Doctor` → `doctor`.
+pub(crate) fn entity_key(e: &RawEntity) -> Option<String> {
+    let ident = e.ident.as_deref()?;
+    Some(names::snake(&crate::extract::entity_name(ident)))
+}
+
+/// A line that may describe an entity: (its bold name and description, if any; its whole
+/// text; where it is).
+type ProseLine = (Option<(NameParts, String)>, String, Pos);
+
+/// `*_id` fields whose target no source defines (`doctor_id` without a `Doctor`).
+fn dangling_stems(out: &[RawEntity]) -> BTreeSet<String> {
+    let defined: BTreeSet<String> = out
+        .iter()
+        .filter(|e| !e.fields.is_empty())
+        .filter_map(entity_key)
+        .collect();
+    out.iter()
+        .flat_map(|e| &e.fields)
+        .filter_map(|f| f.name.as_deref()?.strip_suffix("_id"))
+        .map(|s| names::snake(&names::singular(s)))
+        .filter(|s| !s.is_empty() && s != "parent" && !defined.contains(s))
+        .collect()
+}
+
+/// An entity that fields refer to (`doctor_id`) but that is only described in prose elsewhere,
+/// outside any data-model section: `- **Doctor**: has a name, email and specialty`, or a
+/// `### Doctor` heading whose text lists attributes. Its fields are guesses (W251, W201).
+fn referenced_prose(
+    doc: &Document,
+    info: &[Info],
+    out: &[RawEntity],
+    cx: &mut Ctx,
+) -> Vec<RawEntity> {
+    let stems = dangling_stems(out);
+    if stems.is_empty() {
+        return vec![];
+    }
+    let wanted = |parts: &NameParts| {
+        parts
+            .ident
+            .as_deref()
+            .map(|i| names::snake(&crate::extract::entity_name(i)))
+            .filter(|k| stems.contains(k))
+    };
+    let mut found: Vec<RawEntity> = Vec::new();
+    let mut listed: Vec<(usize, prose::ProseAttrs, Pos)> = Vec::new();
+    let mut add = |parts: NameParts, desc: String, attrs, pos, idx, found: &mut Vec<RawEntity>| {
+        let Some(key) = wanted(&parts) else { return };
+        if found
+            .iter()
+            .any(|e| entity_key(e).as_deref() == Some(key.as_str()))
+        {
+            return;
+        }
+        let mut e = RawEntity::new(parts, Source::Prose, pos, idx);
+        e.description = desc;
+        listed.push((found.len(), attrs, pos));
+        found.push(e);
+    };
+    for (idx, section) in doc.sections.iter().enumerate() {
+        let inf = &info[idx];
+        if inf.struck || inf.role == Role::OutOfScope {
+            continue;
+        }
+        let heading = (section.level > 1).then(|| split_name(&section.title));
+        for block in &section.blocks {
+            let lines: Vec<ProseLine> = match block {
+                Block::List(items) => items
+                    .iter()
+                    .filter(|it| !it.struck && it.depth == 0)
+                    .map(|it| (item_entity(it), it.text.clone(), it.pos))
+                    .collect(),
+                Block::Paragraph(ls) => ls
+                    .iter()
+                    .filter(|l| !l.struck)
+                    .map(|l| (entity_bullet(&l.raw), l.text.clone(), l.pos))
+                    .collect(),
+                _ => vec![],
+            };
+            for (bullet, text, pos) in lines {
+                match bullet {
+                    Some((parts, desc)) => {
+                        if let Some(attrs) = prose::attributes(&desc) {
+                            add(parts, desc, attrs, pos, idx, &mut found);
+                        }
+                    }
+                    // Text under a `### Doctor` heading.
+                    None => {
+                        let Some(h) = heading.clone() else { continue };
+                        if let Some(attrs) = prose::attributes(&text) {
+                            add(h, text, attrs, section.pos, idx, &mut found);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    add_prose_attrs(&mut found, listed, cx);
+    found
 }
 
 /// Items of one list: Key-Entities bullets (`- **Order**: …`, with nested field bullets) or
@@ -299,10 +444,19 @@ fn list_entities(
     let mut out: Vec<RawEntity> = Vec::new();
     // Parse every item once, as a field candidate, without reporting anything yet.
     let mut probe = cx.probe();
+    // `- **Event**: id, title, capacity` or `- **Slot**: A time window …` names an entity:
+    // not a field.
+    let attr_bullet = |it: &crate::prd::Item| {
+        in_entities
+            && it.depth == 0
+            && item_entity(it).is_some_and(|(_, desc)| {
+                prose::attributes(&desc).is_some() || prose::is_sentence(&desc)
+            })
+    };
     let parsed: Vec<Option<fields::BulletField>> = items
         .iter()
         .map(|it| {
-            if it.struck {
+            if it.struck || is_requirement_item(&it.raw) || attr_bullet(it) {
                 None
             } else {
                 fields::from_item(it, &mut probe)
@@ -328,7 +482,10 @@ fn list_entities(
             return out;
         };
         let mut e = RawEntity::new(parts, Source::Bullets, pos, idx);
-        for it in items.iter().filter(|it| !it.struck) {
+        for it in items
+            .iter()
+            .filter(|it| !it.struck && !is_requirement_item(&it.raw))
+        {
             if let Some(b) = fields::from_item(it, cx) {
                 if b.typed || b.single_word {
                     e.fields.push(b.field);
@@ -343,6 +500,8 @@ fn list_entities(
     }
     // Key-Entities bullets: a name (bold or `中文（Ascii）`), prose, maybe nested fields.
     let mut cur: Option<RawEntity> = None;
+    // (index into `out`, attributes its prose lists)
+    let mut listed: Vec<(usize, prose::ProseAttrs, Pos)> = Vec::new();
     for it in items {
         if it.struck {
             if it.depth == 0 {
@@ -356,24 +515,187 @@ fn list_entities(
             if let Some(e) = cur.take() {
                 out.push(e);
             }
-            if let Some((parts, desc)) = entity_bullet(&it.raw) {
+            if let Some((parts, desc)) = item_entity(it) {
                 let mut e = RawEntity::new(parts, Source::Prose, it.pos, idx);
+                if let Some(attrs) = prose::attributes(&desc) {
+                    listed.push((out.len(), attrs, it.pos));
+                }
                 e.description = desc;
                 cur = Some(e);
             }
         } else if let Some(e) = cur.as_mut() {
-            if let Some(b) = fields::from_item(it, cx) {
-                if b.typed {
+            let attrs = nested_attrs(it);
+            let typed = fields::from_item(it, &mut cx.probe()).is_some_and(|b| b.typed);
+            if typed && attrs.is_none() {
+                if let Some(b) = fields::from_item(it, cx) {
                     e.fields.push(b.field);
                     e.source = Source::Bullets;
                 }
+            } else if let Some(attrs) = attrs {
+                // `- 基本字段：id、name、type(B2B/B2C)` under `- 客户（Customer）：`
+                listed.push((out.len(), attrs, it.pos));
             }
         }
     }
     if let Some(e) = cur.take() {
         out.push(e);
     }
+    add_prose_attrs(&mut out, listed, cx);
     out
+}
+
+/// [`entity_bullet`] of an item, its description read from the item's whole text (`raw`
+/// holds only its first source line; wrapped bullets continue on the next ones).
+fn item_entity(it: &crate::prd::Item) -> Option<(NameParts, String)> {
+    let (parts, desc) = entity_bullet(&it.raw)?;
+    let text = crate::prd::fold(&it.text);
+    let whole = text
+        .split_once(':')
+        .map(|(_, d)| d.trim().to_string())
+        .unwrap_or_default();
+    if whole.len() > desc.len() && !desc.is_empty() && whole.ends_with(desc.as_str()) {
+        return Some((parts, desc));
+    }
+    if whole.len() > desc.len() && whole.starts_with(desc.split_whitespace().next().unwrap_or("")) {
+        return Some((parts, whole));
+    }
+    Some((parts, desc))
+}
+
+/// A nested bullet listing attributes of the entity above it: `基本字段：id、name`,
+/// `Contact: email, phone`, or a bare list.
+fn nested_attrs(it: &crate::prd::Item) -> Option<prose::ProseAttrs> {
+    let text = crate::prd::fold(&it.text);
+    match text.split_once(':') {
+        // A label with no identifier of its own (`基本字段`) cannot be a field itself.
+        Some((label, rest)) if label.chars().count() <= 12 => {
+            let own = split_name(label).ident.is_some() && !is_generic(label);
+            prose::attributes(rest).filter(|_| !own)
+        }
+        Some(_) => None,
+        None => prose::attributes(&text),
+    }
+}
+
+/// The entity of `out` that `words` (`reserved slot`) names by its last word
+/// (`AppointmentSlot`).
+fn named_by(out: &[RawEntity], words: &str) -> Option<usize> {
+    let last = names::singular(words.split_whitespace().last()?);
+    out.iter().position(|e| {
+        e.ident
+            .as_deref()
+            .and_then(|i| names::words(i).last().cloned())
+            .is_some_and(|w| names::singular(&w) == last)
+    })
+}
+
+/// Adds the attributes read from Key-Entities prose as untyped fields (each guessed from its
+/// name later, W201). `the reserved slot's time` on `Booking`, with `Slot` in the same list,
+/// makes `time` a field of `Slot` and gives `Booking` a reference to it.
+fn add_prose_attrs(
+    out: &mut [RawEntity],
+    listed: Vec<(usize, prose::ProseAttrs, Pos)>,
+    cx: &mut Ctx,
+) {
+    let mut skipped: Vec<(usize, Vec<String>)> = Vec::new();
+    for (i, attrs, pos) in listed {
+        if i >= out.len() {
+            continue;
+        }
+        for a in &attrs.attrs {
+            let target =
+                a.of.as_deref()
+                    .and_then(|w| named_by(out, w))
+                    .filter(|&t| t != i);
+            let mut f = RawField::new(pos);
+            f.name = Some(a.name.clone());
+            f.label = a.label.clone();
+            f.hints = a.hint.clone();
+            f.mods.unique = a.unique;
+            if a.optional {
+                f.mods.required = Some(false);
+            }
+            match target {
+                Some(t) => {
+                    push_new(&mut out[t], f);
+                    if let Some(ident) = out[t].ident.clone() {
+                        let mut r = RawField::new(pos);
+                        r.name = Some(names::snake(&ident));
+                        r.ty = TypeSrc::Text(names::pascal(&names::snake(&ident)));
+                        push_new(&mut out[i], r);
+                    }
+                }
+                None => push_new(&mut out[i], f),
+            }
+        }
+        match skipped.iter_mut().find(|(j, _)| *j == i) {
+            Some((_, s)) => s.extend(attrs.skipped),
+            None => skipped.push((i, attrs.skipped)),
+        }
+    }
+    // One warning per entity, listing everything read for it.
+    for (i, skip) in skipped {
+        let e = &out[i];
+        let shown: Vec<String> = e
+            .fields
+            .iter()
+            .filter_map(|f| f.name.clone())
+            .filter(|n| n != "id")
+            .collect();
+        cx.diags.push(prose_fields(e, &shown, &skip));
+    }
+}
+
+/// Adds `f` unless a field of that name is already there.
+fn push_new(e: &mut RawEntity, f: RawField) {
+    if !e.fields.iter().any(|x| x.name == f.name) {
+        e.fields.push(f);
+    }
+}
+
+fn prose_fields(e: &RawEntity, shown: &[String], skipped: &[String]) -> Diagnostic {
+    let name = e.ident.clone().unwrap_or_else(|| e.label.clone());
+    let list = shown.join(", ");
+    let (skip_en, skip_zh) = if skipped.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (
+            format!(" (no English name, skipped: {})", skipped.join(", ")),
+            format!("（没有英文名，已跳过：{}）", skipped.join("、")),
+        )
+    };
+    Diagnostic::warning(
+        "W251",
+        e.pos.line,
+        e.pos.col,
+        Text::new(
+            format!("the fields of `{name}` are read from its description: {list}{skip_en}; names and types are guesses"),
+            format!("`{name}` 的字段取自其描述：{list}{skip_zh}；名称和类型均为推断"),
+        ),
+    )
+    .with_help(Text::new(
+        format!("list the fields under \"### {name}\" with their types (\"- email: string, required\"), or in a field table"),
+        format!("在“### {name}”下列出字段及类型（“- email: string, 必填”），或写字段表"),
+    ))
+}
+
+/// `FR-001:`, `SC-007`, `NFR-2`, `AC-1.2`: requirement identifiers label statements, never
+/// fields or entities.
+static REQ_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:FR|NFR|SC|REQ|UC|US|AC|BR|QR|DR|TR|R)[-_]?\d+(?:[-_.][A-Za-z0-9]+)*$")
+        .expect("regex")
+});
+
+/// True when a list item starts with a requirement identifier (`**FR-001**: …`).
+fn is_requirement_item(raw: &str) -> bool {
+    let plain = plain_inline(&crate::prd::fold(raw));
+    let head = plain
+        .trim()
+        .split([':', ' ', '：'])
+        .next()
+        .unwrap_or("")
+        .trim();
+    REQ_LABEL.is_match(head)
 }
 
 /// `**Order**: prose`, `**库存台账(Inventory Ledger)**: …`, `用户（User）：…` → name, prose.
@@ -384,6 +706,8 @@ fn entity_bullet(raw: &str) -> Option<(NameParts, String)> {
         let name = &after[..end];
         let rest = after[end + 2..].trim_start();
         let rest = rest.strip_prefix(':').unwrap_or(rest);
+        // `**Order** — has an id, …`
+        let rest = rest.trim_start_matches(['—', '–', '-', ' ']);
         // `**Order** (订单): …`
         (
             name.trim().trim_end_matches(':').to_string(),
@@ -397,7 +721,11 @@ fn entity_bullet(raw: &str) -> Option<(NameParts, String)> {
         }
         (a.trim().to_string(), b.trim().to_string())
     };
-    if name.chars().count() > 40 || is_generic(&name) {
+    if name.chars().count() > 40
+        || is_generic(&name)
+        || headings::is_topic(&name)
+        || REQ_LABEL.is_match(name.trim())
+    {
         return None;
     }
     let parts = split_name(&name);
@@ -418,4 +746,35 @@ fn entity_bullet(raw: &str) -> Option<(NameParts, String)> {
         }
     }
     Some((parts, desc.trim().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requirement_items() {
+        assert!(is_requirement_item(
+            "**FR-001**: System MUST store bookings"
+        ));
+        assert!(is_requirement_item("**SC-007**: 查询优化率>95%"));
+        assert!(is_requirement_item("FR-042-01: 系统必须…"));
+        assert!(!is_requirement_item("**Order**: id, total"));
+        assert!(!is_requirement_item("frame_id: string"));
+    }
+
+    #[test]
+    fn wrapped_entity_bullet() {
+        let it = crate::prd::Item {
+            text: "Slot: A window of one hour. Holds its start, end".into(),
+            raw: "**Slot**: A window of one hour. Holds".into(),
+            pos: Pos { line: 1, col: 3 },
+            depth: 0,
+            ordered: false,
+            struck: false,
+        };
+        let (n, desc) = item_entity(&it).expect("entity bullet");
+        assert_eq!(n.ident.as_deref(), Some("Slot"));
+        assert_eq!(desc, "A window of one hour. Holds its start, end");
+    }
 }

@@ -147,10 +147,19 @@ fn split_runs(t: &str) -> NameParts {
     let label = clean_label(&other.join(""));
     let ident = ascii
         .into_iter()
-        .filter(|a| names::is_ascii_ident(a))
+        .filter(|a| names::is_ascii_ident(a) && !is_kind_ordinal(a))
         .max_by_key(|a| a.len())
         .map(|a| strip_ascii_suffix(&a));
     NameParts { ident, label }
+}
+
+/// `Entity 1`, `Table 3`, `Model`: a numbering of the kind, not a name
+/// (`## Entity 1 — doctors` is named `doctors`).
+fn is_kind_ordinal(s: &str) -> bool {
+    s.split_whitespace().all(|w| {
+        w.chars().all(|c| c.is_ascii_digit() || c == '.')
+            || ASCII_SUFFIXES.contains(&w.to_ascii_lowercase().as_str())
+    })
 }
 
 fn strip_ascii_suffix(s: &str) -> String {
@@ -203,6 +212,18 @@ pub fn clean_label(s: &str) -> String {
 /// entity a heading is (`数据模型`, `Entities`, `字段说明`, `ER 图`).
 const FILLER: &[&str] = &[
     "key entities",
+    "key attributes",
+    "key fields",
+    "key columns",
+    "main fields",
+    "relationship",
+    "关键属性",
+    "主要属性",
+    "基本属性",
+    "核心属性",
+    "主要字段",
+    "关键字段",
+    "基本字段",
     "entities",
     "entity",
     "data models",
@@ -224,6 +245,10 @@ const FILLER: &[&str] = &[
     "properties",
     "overview",
     "summary",
+    "models",
+    "collections",
+    "schemas",
+    "types",
     "relationships",
     "relations",
     "er diagram",
@@ -265,6 +290,10 @@ const FILLER: &[&str] = &[
     "主要",
     "概述",
     "总览",
+    "概览",
+    "一览",
+    "概要",
+    "汇总",
     "关系",
     "关联",
     "索引",
@@ -294,10 +323,151 @@ pub fn is_generic(title: &str) -> bool {
     rest.chars().all(|c| !c.is_alphanumeric())
 }
 
-/// True when a heading could name an entity: not generic, and not itself a use-case, state,
-/// NFR, actor or out-of-scope heading.
+/// Topics that sit next to entities in data-model sections but are not entities themselves
+/// (`Validation Rules`, `ER Diagram`, `设计原则`); whole phrases, so `DiscountRule` or
+/// `Policy` stay nameable. Matched on whole ASCII words, or as substrings for Chinese.
+const TOPICS: &[&str] = &[
+    "validation rules",
+    "validation",
+    "business rules",
+    "er diagram",
+    "entity relationship",
+    "entity relationships",
+    "indexes",
+    "indices",
+    "index design",
+    "index strategy",
+    "indexing",
+    "indexing strategy",
+    "extension points",
+    "extension point",
+    "design decisions",
+    "key design decisions",
+    "design principles",
+    "design notes",
+    "purpose",
+    "migration",
+    "migrations",
+    "migration files",
+    "tech stack",
+    "technology stack",
+    "technical stack",
+    "system architecture",
+    "technical architecture",
+    "assumptions",
+    "clarifications",
+    "edge cases",
+    "changelog",
+    "change log",
+    "appendix",
+    "rls policies",
+    "access policies",
+    "slot generation logic",
+    "optimistic locking",
+    "soft delete",
+    "naming conventions",
+    "conventions",
+    "enums",
+    "enumerations",
+    "enum types",
+    "enum definitions",
+    "data relationships",
+    "data flow",
+    "access patterns",
+    "query patterns",
+    "seed data",
+    "seed script",
+    "caching",
+    "cache strategy",
+    "open questions",
+    "frontend",
+    "backend",
+    "framework",
+    "frameworks",
+    "orm",
+    "runtime",
+    "hosting",
+    "deployment",
+    "tooling",
+    "libraries",
+    "dependencies",
+    "typescript interface",
+    "typescript interfaces",
+    "typescript types",
+    "typescript domain types",
+    "domain types",
+    "zod",
+    "validation schema",
+    "sample data",
+    "example",
+    "examples",
+    "api endpoints",
+    "endpoints",
+    "前言",
+    "引言",
+    "背景",
+    "设计原则",
+    "设计决策",
+    "关键决策",
+    "扩展点",
+    "扩展性",
+    "校验规则",
+    "验证规则",
+    "业务规则",
+    "乐观锁",
+    "悲观锁",
+    "软删除",
+    "集合列",
+    "技术栈",
+    "技术选型",
+    "技术架构",
+    "系统架构",
+    "架构设计",
+    "更新记录",
+    "变更记录",
+    "修订记录",
+    "附录",
+    "注意事项",
+    "命名规范",
+    "约定",
+    "枚举定义",
+    "枚举值",
+    "枚举类型",
+    "数据流",
+    "缓存策略",
+    "前端",
+    "后端",
+    "框架",
+    "部署",
+    "中间件",
+    "初始化数据",
+    "示例",
+    "样例",
+    "接口定义",
+];
+
+/// True when a heading or label names one of the [`TOPICS`] (context, never an entity).
+pub fn is_topic(title: &str) -> bool {
+    let t = fold(title).to_lowercase();
+    let t = t.trim().trim_end_matches(':').trim();
+    let words: Vec<&str> = t
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let joined = format!(" {} ", words.join(" "));
+    TOPICS.iter().any(|topic| {
+        if topic.is_ascii() {
+            joined.contains(&format!(" {topic} "))
+        } else {
+            t.replace(' ', "").contains(topic)
+        }
+    })
+}
+
+/// True when a heading could name an entity: not generic, not a topic, and not itself a
+/// use-case, state, NFR, actor or out-of-scope heading.
 pub fn could_name_entity(title: &str) -> bool {
-    if title.trim().is_empty() || is_generic(title) {
+    if title.trim().is_empty() || is_generic(title) || is_topic(title) {
         return false;
     }
     matches!(role(title), Role::Entities | Role::Other)
@@ -375,6 +545,15 @@ mod tests {
         // Found by fuzzing: two suffixes in a row (`… data model`, then `model`).
         assert_eq!(sn("Order data model"), (Some("Order".into()), "".into()));
         assert_eq!(sn("x data model"), (Some("x".into()), "".into()));
+        // A numbered kind is not the name: `Entity 1 — doctors`.
+        assert_eq!(
+            sn("Entity 1 — doctors"),
+            (Some("doctors".into()), "".into())
+        );
+        assert_eq!(
+            sn("Table 12: order_items"),
+            (Some("order_items".into()), "".into())
+        );
     }
 
     #[test]
@@ -391,6 +570,36 @@ mod tests {
     }
 
     #[test]
+    fn topics() {
+        for t in [
+            "Validation Rules",
+            "ER Diagram",
+            "Indexes",
+            "Extension points",
+            "Entity Relationship Overview",
+            "Key Design Decisions",
+            "乐观锁机制",
+            "前言",
+            "设计原则",
+            "集合列",
+            "RuoYi-Vue-Pro 技术栈",
+            "TypeScript Interface",
+            "Backend",
+            "前端框架",
+        ] {
+            assert!(!could_name_entity(t), "{t}");
+        }
+        // Whole words only: entities whose names contain a topic word stay nameable.
+        assert!(could_name_entity("DiscountRule"));
+        assert!(could_name_entity("Insurance Policy"));
+        assert!(could_name_entity("IndexEntry"));
+        assert!(is_generic("Key Attributes"));
+        assert!(is_generic("关键属性"));
+        assert!(is_generic("数据库设计概览"));
+        assert!(is_generic("Models"));
+    }
+
+    #[test]
     fn lead_ins() {
         assert_eq!(
             lead_in("**用户表（User）**", false).and_then(|n| n.ident),
@@ -401,6 +610,8 @@ mod tests {
             Some("order".into())
         );
         assert!(lead_in("**Fields**:", false).is_none());
+        assert!(lead_in("**Key Attributes:**", false).is_none());
+        assert!(lead_in("**Validation Rules**", false).is_none());
         assert!(lead_in("字段如下：", true).is_none());
         assert!(lead_in("存储用户的基本信息。", true).is_none());
     }

@@ -22,6 +22,9 @@ pub mod headings;
 pub mod lexicon;
 pub mod mermaid;
 pub mod nfr;
+pub mod overview;
+pub mod prose;
+pub mod relation_bullets;
 pub mod repair;
 pub mod roles;
 pub mod rules;
@@ -30,6 +33,7 @@ pub mod states;
 pub mod ts;
 pub mod types;
 pub mod usecases;
+pub mod value_types;
 
 use crate::analyze::Glossary;
 use crate::diag::{Diagnostic, Text};
@@ -258,6 +262,27 @@ impl EntityIndex {
     pub fn names(&self) -> &[String] {
         &self.names
     }
+
+    /// `binding_id` → `ExternalCrmBinding`, `order_id` → `MarketplaceOrder`: the last word of
+    /// a multi-word entity name refers to it when no other entity ends in that word and no
+    /// entity is named by the word itself.
+    fn add_tail_aliases(&mut self) {
+        let mut tails: HashMap<String, Vec<String>> = HashMap::new();
+        for n in &self.names {
+            let words = names::words(n);
+            if let (true, Some(last)) = (words.len() > 1, words.last()) {
+                tails.entry(last.clone()).or_default().push(n.clone());
+            }
+        }
+        for (tail, owners) in tails {
+            if let [only] = owners.as_slice() {
+                if !self.map.contains_key(&tail) {
+                    let only = only.clone();
+                    self.add(&tail, &only);
+                }
+            }
+        }
+    }
 }
 
 impl Lookup for EntityIndex {
@@ -340,6 +365,7 @@ fn build_entities(doc: &Document, cx: &mut Ctx) -> Vec<(Entity, ContextRef)> {
             index.declare(n, r);
         }
     }
+    index.add_tail_aliases();
     // Pass 3: resolve fields against the declared entities.
     let mut members: Vec<Member> = Vec::new();
     for mut raw in raws {
