@@ -258,6 +258,9 @@ pub fn parse(src: &str) -> Document {
     let mut inline = Inline::default();
     let mut strike = 0usize;
     let mut list_stack: Vec<bool> = Vec::new(); // ordered?
+                                                // A heading inside a list item (`- …` then an indented `  #### 数据字典`) starts a section;
+                                                // the items after it belong to that section, counted from the heading's list depth.
+    let mut depth_base: u8 = 0;
     let mut para_lines: Vec<Line> = Vec::new();
     let mut items: Vec<Item> = Vec::new();
     let mut table: Option<Table> = None;
@@ -324,6 +327,13 @@ pub fn parse(src: &str) -> Document {
             Event::End(TagEnd::MetadataBlock(_)) => in_metadata = false,
             _ if in_metadata => {}
             Event::Start(Tag::Heading { level, .. }) => {
+                if in_item {
+                    flush_item(&mut inline, &mut items, &ctx, &idx);
+                    if !items.is_empty() {
+                        push_block(&mut doc, Block::List(std::mem::take(&mut items)));
+                    }
+                    depth_base = list_stack.len().min(u8::MAX as usize) as u8;
+                }
                 ctx.push(Ctx::Heading(heading_level(level)));
                 inline = Inline {
                     start: Some(range.start),
@@ -380,12 +390,16 @@ pub fn parse(src: &str) -> Document {
             }
             Event::End(TagEnd::List(_)) => {
                 list_stack.pop();
-                if list_stack.is_empty() && !items.is_empty() {
-                    push_block(&mut doc, Block::List(std::mem::take(&mut items)));
+                if list_stack.is_empty() {
+                    depth_base = 0;
+                    if !items.is_empty() {
+                        push_block(&mut doc, Block::List(std::mem::take(&mut items)));
+                    }
                 }
             }
             Event::Start(Tag::Item) => {
                 let depth = list_stack.len().saturating_sub(1).min(u8::MAX as usize) as u8;
+                let depth = depth.saturating_sub(depth_base);
                 let ordered = list_stack.last().copied().unwrap_or(false);
                 ctx.push(Ctx::Item { depth, ordered });
             }
