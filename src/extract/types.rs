@@ -285,7 +285,7 @@ static ENUM_WORD: LazyLock<Regex> = LazyLock::new(|| {
 });
 static REF_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:ref|reference|references|fk|foreign key|关联|外键|belongs to|→|->)\s*(?:to|[:→>-])*\s*(.+)$",
+        r"(?i)^(?:references\b|reference\b|ref\b|fk\b|foreign key\b|关联|外键|belongs to\b|→|->)\s*(?:to\b\s*|[:→>-]\s*)*(.+)$",
     )
     .expect("regex")
 });
@@ -833,6 +833,10 @@ mod tests {
         assert!(ty("字符串数组").list);
         assert_eq!(ty("int unsigned").ty, Some(FieldType::Int));
         assert!(ty("varchar(20)[]").list);
+        // `to` is a word of its own: `ref Tool` is Tool, not `ol`.
+        assert_eq!(ty("ref Tool").ref_target.as_deref(), Some("Tool"));
+        assert_eq!(ty("references to Order").ref_target.as_deref(), Some("Order"));
+        assert_eq!(ty("ref: Topic").ref_target.as_deref(), Some("Topic"));
     }
 
     #[test]
