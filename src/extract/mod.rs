@@ -22,6 +22,7 @@ pub mod headings;
 pub mod lexicon;
 pub mod mermaid;
 pub mod nfr;
+pub mod operations;
 pub mod roles;
 pub mod service;
 pub mod states;

@@ -5,11 +5,17 @@
 //! Given/When/Then scenarios. Each is classified command or query by its verbs
 //! ([`super::lexicon`]), given a target entity and an action.
 //!
+//! Design documents without stories give their operations instead: service method
+//! signatures and REST endpoints ([`super::operations`]); those use cases are kept only where
+//! no story already covers the same entity and action.
+//!
 //! Codes: W401 `manage X` expanded to CRUD, W402 no actor (defaulted to `user`),
-//! W403 no recognisable action (not extracted), W404 unknown actor name in a table.
+//! W403 no recognisable action (not extracted), W404 unknown actor name in a table,
+//! W410 use cases read from method signatures, W411 use cases read from REST endpoints.
 
 use super::actors;
 use super::lexicon::{self, EN_COMMAND_VERBS, EN_QUERY_VERBS, ZH_COMMAND_VERBS, ZH_QUERY_VERBS};
+use super::operations;
 use super::roles::{section_roles, Role};
 use crate::diag::{Diagnostic, Text};
 use crate::model::{Actor, Entity, UseCase, UseCaseKind};
@@ -109,7 +115,13 @@ struct Raw {
     need_actor: bool,
     line: u32,
     col: u32,
+    /// Index in [`Groups`] when read from a signature block or an endpoint list: reported
+    /// once per group, not once per use case.
+    group: Option<usize>,
 }
+
+/// Where operation-sourced use cases came from: (signatures?, owner or "", line, col).
+type Groups = Vec<(bool, String, u32, u32)>;
 
 /// Extracts the use cases in document order.
 pub fn extract(
@@ -118,17 +130,90 @@ pub fn extract(
     actors: &[Actor],
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<UseCase> {
-    let raws = collect(doc);
+    let mut groups: Groups = Vec::new();
+    let raws = collect(doc, &mut groups);
     let mut out: Vec<UseCase> = Vec::new();
+    let mut from: Vec<Option<usize>> = Vec::new();
     let ix = Index::new(entities);
     for raw in raws {
+        let group = raw.group;
         build(raw, &ix, actors, diags, &mut out);
+        from.resize(out.len(), group);
     }
+    let out = drop_covered(out, &from, &groups, diags);
+    let mut out = out;
     assign_ids(&mut out);
     out
 }
 
-fn collect(doc: &Document) -> Vec<Raw> {
+/// Keeps an operation-sourced use case only when no other use case has its entity and
+/// action; reports each group that gave at least one (W410 signatures, W411 endpoints).
+fn drop_covered(
+    ucs: Vec<UseCase>,
+    from: &[Option<usize>],
+    groups: &Groups,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<UseCase> {
+    let key = |u: &UseCase| (u.entity.clone(), u.action.clone());
+    let stated: BTreeSet<(Option<String>, Option<String>)> = ucs
+        .iter()
+        .zip(from)
+        .filter(|(u, g)| g.is_none() && u.entity.is_some())
+        .map(|(u, _)| key(u))
+        .collect();
+    let mut seen = BTreeSet::new();
+    let mut kept_per_group = vec![0usize; groups.len()];
+    let mut out = Vec::new();
+    for (u, g) in ucs.into_iter().zip(from) {
+        if let Some(g) = g {
+            if u.entity.is_some() && (stated.contains(&key(&u)) || !seen.insert(key(&u))) {
+                continue;
+            }
+            if let Some(n) = kept_per_group.get_mut(*g) {
+                *n += 1;
+            }
+        }
+        out.push(u);
+    }
+    for ((signatures, owner, line, col), n) in groups.iter().zip(kept_per_group) {
+        if n == 0 {
+            continue;
+        }
+        let d = if *signatures {
+            Diagnostic::warning(
+                "W410",
+                *line,
+                *col,
+                Text::new(
+                    format!("{n} use cases read from the method signatures of {owner}; actor `user` assumed"),
+                    format!("从 {owner} 的方法签名中读取了 {n} 个用例，执行角色按 `user` 处理"),
+                ),
+            )
+            .with_help(Text::new(
+                "check them in the model; user stories (\"As a clerk, I want …\") name the actor",
+                "请在模型中核对；用户故事（“作为馆员，我希望…”）可写明执行角色",
+            ))
+        } else {
+            Diagnostic::warning(
+                "W411",
+                *line,
+                *col,
+                Text::new(
+                    format!("{n} use cases read from REST endpoints; actor `user` assumed"),
+                    format!("从 REST 接口列表中读取了 {n} 个用例，执行角色按 `user` 处理"),
+                ),
+            )
+            .with_help(Text::new(
+                "check them in the model; user stories (\"As a clerk, I want …\") name the actor",
+                "请在模型中核对；用户故事（“作为馆员，我希望…”）可写明执行角色",
+            ))
+        };
+        diags.push(d);
+    }
+    out
+}
+
+fn collect(doc: &Document, groups: &mut Groups) -> Vec<Raw> {
     let mut out = Vec::new();
     // Sections that are a story (and their subsections, e.g. "Acceptance Criteria").
     let story_of = |si: usize| -> Option<usize> {
@@ -165,10 +250,22 @@ fn collect(doc: &Document) -> Vec<Raw> {
         let in_uc = role == Role::UseCases;
         let before = out.len();
         let mut gwt = Vec::new();
+        let mut lead: Option<&str> = None;
+        let mut endpoints: Option<usize> = None;
         for b in &sec.blocks {
             match b {
                 Block::Paragraph(lines) => {
                     for l in lines.iter().filter(|l| !l.struck) {
+                        if endpoint_raw(
+                            &l.text,
+                            l.pos.line,
+                            l.pos.col,
+                            &mut endpoints,
+                            groups,
+                            &mut out,
+                        ) {
+                            continue;
+                        }
                         line_raw(&l.text, l.pos.line, l.pos.col, in_uc, 0, &mut out, &mut gwt);
                     }
                 }
@@ -178,6 +275,16 @@ fn collect(doc: &Document) -> Vec<Raw> {
                         let n = out.len();
                         if it.depth > 0 && parent_story && is_gwt(&it.text) {
                             continue; // acceptance scenario of the story above
+                        }
+                        if endpoint_raw(
+                            &it.text,
+                            it.pos.line,
+                            it.pos.col,
+                            &mut endpoints,
+                            groups,
+                            &mut out,
+                        ) {
+                            continue;
                         }
                         line_raw(
                             &it.text,
@@ -193,9 +300,34 @@ fn collect(doc: &Document) -> Vec<Raw> {
                         }
                     }
                 }
-                Block::Table(t) => feature_table(t, &mut out),
-                Block::Code(_) => {}
+                Block::Table(t) => {
+                    let n = out.len();
+                    for row in t.rows.iter().filter(|r| !r.struck) {
+                        let text: Vec<&str> = row.cells.iter().map(|c| c.text.as_str()).collect();
+                        endpoint_raw(
+                            &text.join(" "),
+                            row.pos.line,
+                            1,
+                            &mut endpoints,
+                            groups,
+                            &mut out,
+                        );
+                    }
+                    if out.len() == n {
+                        feature_table(t, &mut out);
+                    }
+                }
+                Block::Code(code) => {
+                    let context = [sec.title.as_str(), lead.unwrap_or("")];
+                    if operations::is_service_block(code, &context) {
+                        signature_raws(code, &sec.title, groups, &mut out);
+                    }
+                }
             }
+            lead = match b {
+                Block::Paragraph(lines) => lines.last().map(|l| l.text.as_str()),
+                _ => None,
+            };
         }
         // Given/When/Then scenarios are use cases only when nothing else in the section is.
         if out.len() == before {
@@ -203,6 +335,68 @@ fn collect(doc: &Document) -> Vec<Raw> {
         }
     }
     out
+}
+
+/// A REST endpoint line becomes a use case of the section's endpoint group.
+fn endpoint_raw(
+    text: &str,
+    line: u32,
+    col: u32,
+    group: &mut Option<usize>,
+    groups: &mut Groups,
+    out: &mut Vec<Raw>,
+) -> bool {
+    let Some((title, texts)) = operations::endpoint(text) else {
+        return false;
+    };
+    let g = *group.get_or_insert_with(|| {
+        groups.push((false, String::new(), line, col));
+        groups.len() - 1
+    });
+    out.push(Raw {
+        id: None,
+        title,
+        texts,
+        actor_text: None,
+        need_actor: false,
+        line,
+        col,
+        group: Some(g),
+    });
+    true
+}
+
+/// The public methods of a service code block, one use case each.
+fn signature_raws(code: &crate::prd::Code, title: &str, groups: &mut Groups, out: &mut Vec<Raw>) {
+    let ops = operations::methods(code, title);
+    if ops.is_empty() {
+        return;
+    }
+    let owner = code
+        .lines
+        .iter()
+        .find_map(|l| {
+            let t = l.text.trim();
+            t.split_whitespace()
+                .skip_while(|w| !matches!(*w, "class" | "interface" | "trait" | "struct"))
+                .nth(1)
+                .map(|w| format!("`{}`", w.trim_end_matches('{')))
+        })
+        .unwrap_or_else(|| format!("\"{title}\""));
+    groups.push((true, owner, code.pos.line, code.pos.col));
+    let g = groups.len() - 1;
+    for op in ops {
+        out.push(Raw {
+            id: None,
+            title: op.title,
+            texts: op.texts,
+            actor_text: None,
+            need_actor: false,
+            line: op.line,
+            col: op.col,
+            group: Some(g),
+        });
+    }
 }
 
 fn story_heading(title: &str) -> Option<(String, String)> {
@@ -288,6 +482,7 @@ fn story_raw(doc: &Document, si: usize) -> Raw {
         line: sec.pos.line,
         col: sec.pos.col,
         need_actor: false,
+        group: None,
     }
 }
 
@@ -354,6 +549,7 @@ fn line_raw(
             line,
             col,
             need_actor: false,
+            group: None,
         });
         return;
     }
@@ -366,6 +562,7 @@ fn line_raw(
             line,
             col,
             need_actor: false,
+            group: None,
         });
         return;
     }
@@ -383,6 +580,7 @@ fn line_raw(
                 line,
                 col,
                 need_actor: false,
+                group: None,
             });
         }
         return;
@@ -409,6 +607,7 @@ fn line_raw(
             line,
             col,
             need_actor: false,
+            group: None,
         });
         if let Some(last) = out.last_mut() {
             last.need_actor = true;
@@ -486,6 +685,7 @@ fn feature_table(t: &Table, out: &mut Vec<Raw>) {
             line: row.pos.line,
             col: row.cells.get(fi).map(|c| c.pos.col).unwrap_or(1),
             need_actor: false,
+            group: None,
         });
     }
 }
@@ -526,8 +726,10 @@ fn build(
         return;
     }
     let actor = found_actor.clone().unwrap_or_else(|| "user".to_string());
+    // Operations are reported once per group (W410/W411), not one by one.
+    let quiet = raw.group.is_some();
     let warn_actor = |diags: &mut Vec<Diagnostic>| {
-        if found_actor.is_none() {
+        if found_actor.is_none() && !quiet {
             diags.push(
                 Diagnostic::warning(
                     "W402",
@@ -605,6 +807,9 @@ fn build(
             .find_map(|text| classify(text, entities, &actor, participles))
     });
     let Some((kind, action, mut entity)) = found else {
+        if quiet {
+            return;
+        }
         diags.push(
             Diagnostic::warning(
                 "W403",
@@ -1119,7 +1324,8 @@ fn classify(
                 "history", "list", "all ", "记录", "列表", "所有", "统计", "全部",
             ]
             .iter()
-            .any(|w| lower.contains(w));
+            .any(|w| lower.contains(w))
+            || toks.iter().any(|t| t.2 == "all");
         if many {
             action = "list".into();
         }
