@@ -17,6 +17,7 @@
 pub mod actors;
 pub mod ddl;
 pub mod entities;
+pub mod enum_decls;
 pub mod fields;
 pub mod headings;
 pub mod lexicon;
@@ -26,6 +27,7 @@ pub mod operations;
 pub mod roles;
 pub mod service;
 pub mod states;
+pub mod states_prose;
 pub mod ts;
 pub mod types;
 pub mod usecases;

@@ -51,6 +51,12 @@ static PERCENT_OF_REQUESTS: LazyLock<NarrowRegex> = LazyLock::new(|| {
         r"(?i)\b(9[059])\s*%\s*(?:of\s+)?(?:the\s+)?(?:api\s+)?(?:requests|请求|调用)[^\d\n]{{0,40}}?{NUM}\s*(ms|毫秒|s|秒)"
     ))
 });
+/// `respond within 200 ms at P95`: the percentile after the number.
+static PERCENTILE_AFTER: LazyLock<NarrowRegex> = LazyLock::new(|| {
+    NarrowRegex::digits(&format!(
+        r"(?i){NUM}\s*(ms|毫秒|s|秒|sec|seconds?)\s*(?:at|@|for|in)?\s*(?:the\s+)?(?:tp|p)(9[059])\b"
+    ))
+});
 /// `95% of searches return in under 1 second`, `95% 的查询在 1 秒内返回`.
 static PERCENT_WITHIN: LazyLock<NarrowRegex> = LazyLock::new(|| {
     NarrowRegex::digits(&format!(
@@ -388,9 +394,9 @@ impl Acc {
 fn visit(text: &str, line: u32, rank: u8, acc: &mut Acc) {
     let before = acc.values();
     scan(text, line, rank, acc);
-    let folded = fold(text);
-    let id = STATEMENT_ID.captures(&folded);
-    let has_number = folded.chars().any(|c| c.is_ascii_digit());
+    // Kept as written (Chinese punctuation included); ids are ASCII anyway.
+    let id = STATEMENT_ID.captures(text);
+    let has_number = text.chars().any(|c| c.is_ascii_digit());
     let keep = acc.values() > before || (has_number && (rank == 0 || id.is_some()));
     if !keep {
         return;
@@ -400,7 +406,7 @@ fn visit(text: &str, line: u32, rank: u8, acc: &mut Acc) {
             c.get(1).map(|m| m.as_str().to_string()).unwrap_or_default(),
             c.get(2).map(|m| m.as_str()).unwrap_or(""),
         ),
-        None => (String::new(), folded.as_str()),
+        None => (String::new(), text),
     };
     let text = body.replace("**", "").trim().to_string();
     if text.is_empty() || acc.statements.iter().any(|s| s.line == line) {
@@ -459,6 +465,25 @@ fn scan(text: &str, line: u32, rank: u8, acc: &mut Acc) {
                 rank,
                 line,
             }),
+            _ => {}
+        }
+    }
+    for c in PERCENTILE_AFTER.captures_iter(&t) {
+        let (Some(n), Some(u), Some(p)) = (c.get(1), c.get(2), c.get(3)) else {
+            continue;
+        };
+        let Some(ms) = millis(n.as_str(), u.as_str()) else {
+            continue;
+        };
+        any_percentile = true;
+        let found = Found {
+            value: ms,
+            rank,
+            line,
+        };
+        match p.as_str() {
+            "95" => acc.p95.push(found),
+            "99" => acc.p99.push(found),
             _ => {}
         }
     }
