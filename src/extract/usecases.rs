@@ -77,6 +77,11 @@ const FEATURE_HEADERS: &[&str] = &[
     "user story",
     "用户故事",
     "requirement",
+    "i want",
+    "i want to",
+    "我希望",
+    "我想要",
+    "希望",
 ];
 const ID_HEADERS: &[&str] = &[
     "编号",
@@ -96,7 +101,18 @@ const DESC_HEADERS: &[&str] = &[
     "details",
     "notes",
 ];
-const ACTOR_HEADERS: &[&str] = &["角色", "参与者", "执行者", "用户", "actor", "role", "user"];
+const ACTOR_HEADERS: &[&str] = &[
+    "角色",
+    "参与者",
+    "执行者",
+    "用户",
+    "actor",
+    "role",
+    "user",
+    "as a",
+    "as an",
+    "作为",
+];
 
 /// Generic verbs that yield to a more specific one in the same sentence (`办理还书` → return).
 const WEAK_VERBS: &[&str] = &["办理", "生成", "mark", "record", "set", "登记", "维护"];
@@ -423,6 +439,7 @@ fn story_raw(doc: &Document, si: usize) -> Raw {
     let mut want = None;
     let mut actor_text = None;
     let mut first_para = None;
+    let mut criteria: Vec<String> = Vec::new();
     let mut stack = vec![si];
     let mut order = Vec::new();
     while let Some(i) = stack.pop() {
@@ -455,6 +472,13 @@ fn story_raw(doc: &Document, si: usize) -> Raw {
                         actor_text = actors::subject(l);
                     }
                 }
+                // Acceptance criteria (`当…时，系统应…`, `WHEN … THE system SHALL …`): what
+                // the system does, a fallback when the story's own words have no verb.
+                if matches!(b, Block::List(_)) {
+                    if let Some(c) = ears_consequence(l) {
+                        criteria.push(c);
+                    }
+                }
                 if first_para.is_none()
                     && matches!(b, Block::Paragraph(_))
                     && !l.starts_with("Why")
@@ -469,6 +493,7 @@ fn story_raw(doc: &Document, si: usize) -> Raw {
     texts.extend(want.clone());
     texts.push(title.clone());
     texts.extend(first_para.clone());
+    texts.extend(criteria);
     let title = if title.is_empty() {
         want.unwrap_or_default()
     } else {
@@ -497,6 +522,21 @@ fn want_part(text: &str) -> Option<String> {
             .trim_end_matches(['.', '。'])
             .to_string(),
     )
+}
+
+/// EARS requirement lines, English and Chinese: `WHEN x THEN THE system SHALL y`,
+/// `IF x THEN … SHALL y`, `THE system SHALL y`, `当x时，系统应y`, `如果x，那么系统应当y`,
+/// `系统应当y`. Returns `y`, what the system does.
+static EARS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:\d+[.)]\s*)?(?:(?:when|if|while|where)\b.*?\b(?:then\s+)?|当.+?(?:时|后)[，,]?\s*|如果.+?[，,]\s*(?:那么|则)?\s*|在.+?(?:时|后)[，,]\s*)?(?:the\s+)?[\p{Han}A-Za-z_ ]{0,40}?(?:\bshall\b|应当|应该|应|必须|须)\s*(.+)$")
+        .expect("ears regex")
+});
+
+fn ears_consequence(text: &str) -> Option<String> {
+    let t = fold(text);
+    let c = EARS.captures(t.trim())?;
+    let y = c.get(1)?.as_str().trim().trim_end_matches(['.', '。']);
+    (!y.is_empty()).then(|| y.to_string())
 }
 
 fn is_gwt(text: &str) -> bool {
@@ -584,6 +624,34 @@ fn line_raw(
             });
         }
         return;
+    }
+    // Kiro EARS criteria outside a story: scenarios, like Given/When/Then.
+    let lower = t.to_lowercase();
+    let ears_start = [
+        "when ",
+        "if ",
+        "while ",
+        "the system",
+        "当",
+        "如果",
+        "系统应",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p));
+    if ears_start {
+        if let Some(y) = ears_consequence(t) {
+            gwt.push(Raw {
+                id: None,
+                title: t.to_string(),
+                texts: vec![y],
+                actor_text: None,
+                line,
+                col,
+                need_actor: false,
+                group: None,
+            });
+            return;
+        }
     }
     if depth > 0 {
         return;
@@ -853,15 +921,98 @@ fn build(
     if action == "record" {
         action = "create".into();
     }
+    // `新增、编辑、停用会议室`: one use case per listed verb.
+    let listed = raw
+        .texts
+        .iter()
+        .find(|t| !verb_hits(t).is_empty())
+        .map(|t| listed_verbs(t))
+        .unwrap_or_default();
+    let mut extra = Vec::new();
+    for v in listed.iter().skip(1) {
+        let mut a = v.action.clone();
+        if let Some(ei) = entity {
+            a = refine_action(&a, &raw.texts, &entities[ei]);
+        }
+        if a == "record" {
+            a = "create".into();
+        }
+        if a != action && !extra.iter().any(|(x, _): &(String, bool)| *x == a) {
+            extra.push((a, v.command));
+        }
+    }
+    let entity_name = entity.map(|i| entities[i].name.clone());
+    let n_extra = extra.len();
     out.push(UseCase {
-        id: raw.id.unwrap_or_default(),
-        title: raw.title,
-        actor,
+        id: raw.id.clone().unwrap_or_default(),
+        title: if n_extra > 0 {
+            format!("{} ({action})", raw.title)
+        } else {
+            raw.title.clone()
+        },
+        actor: actor.clone(),
         kind,
-        entity: entity.map(|i| entities[i].name.clone()),
+        entity: entity_name.clone(),
         action: Some(action),
         line: raw.line,
     });
+    for (i, (a, command)) in extra.into_iter().enumerate() {
+        out.push(UseCase {
+            id: raw
+                .id
+                .as_ref()
+                .map(|id| format!("{id}.{}", i + 2))
+                .unwrap_or_default(),
+            title: format!("{} ({a})", raw.title),
+            actor: actor.clone(),
+            kind: if command {
+                UseCaseKind::Command
+            } else {
+                UseCaseKind::Query
+            },
+            entity: entity_name.clone(),
+            action: Some(a),
+            line: raw.line,
+        });
+    }
+}
+
+/// The first run of two or more verbs written as a list (`新增、编辑、停用`, `create, edit
+/// and disable`): only separators between them.
+fn listed_verbs(text: &str) -> Vec<VerbHit> {
+    let t = fold(text);
+    let verbs = verb_hits(&t);
+    // `提交审核` (submit for review) is one action: a list needs a separator.
+    let is_sep = |gap: &str| {
+        let g = gap.trim().to_lowercase();
+        let words: Vec<&str> = g
+            .split(|c: char| c.is_whitespace() || matches!(c, ',' | '、' | '/' | '&'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let sep_char = g.contains([',', '、', '/', '&']);
+        let all_seps = words
+            .iter()
+            .all(|w| matches!(*w, "和" | "及" | "与" | "或" | "and" | "or"));
+        all_seps && (sep_char || !words.is_empty())
+    };
+    let mut run: Vec<VerbHit> = Vec::new();
+    for v in verbs {
+        let joined = run
+            .last()
+            .is_some_and(|p| t.get(p.end..v.pos).is_some_and(is_sep));
+        if !joined {
+            if run.len() >= 2 {
+                return run;
+            }
+            run.clear();
+        }
+        run.push(v);
+    }
+    if run.len() >= 2 {
+        run
+    } else {
+        Vec::new()
+    }
 }
 
 fn actor_of(subject: &str, actors_: &[Actor]) -> Option<String> {
@@ -1241,8 +1392,13 @@ fn classify(
         .filter(|v| {
             !hits.iter().any(|h| {
                 let inside = v.pos >= h.pos && v.end <= h.end;
-                let same = v.pos == h.pos && v.end == h.end && v.word.is_ascii();
-                inside && !(same && verb_slot(&toks, v.pos))
+                let same = v.pos == h.pos && v.end == h.end;
+                let slot = if v.word.is_ascii() {
+                    verb_slot(&toks, v.pos)
+                } else {
+                    zh_verb_slot(text, v.pos)
+                };
+                inside && !(same && slot)
             })
         })
         .collect();
@@ -1266,12 +1422,15 @@ fn classify(
     let actor_entity = entities.snakes.iter().position(|s| s == actor);
     let mut entity = machine_entity(&action, &hits, entities)
         .filter(|_| machine_actions.contains(action.as_str()));
-    // `comment on a ticket`: the verb names the entity it creates.
-    if entity.is_none() && action == "create" {
+    // `comment on a ticket`, `我希望预约会议室`, `签到`: the verb names the entity it creates.
+    if entity.is_none() && command {
         entity = hits
             .iter()
             .find(|h| h.pos == verb.pos && h.end == verb.end)
             .map(|h| h.entity);
+        if entity.is_some() {
+            action = "create".into();
+        }
     }
     // `book a class` books a Booking, not the class.
     if entity.is_none() {
@@ -1336,6 +1495,18 @@ fn classify(
         UseCaseKind::Query
     };
     Some((kind, action, entity))
+}
+
+/// True when the Chinese word at byte `pos` stands where a verb goes: first, or after a
+/// modal (`希望`, `可以`), `我`, or a list separator.
+fn zh_verb_slot(text: &str, pos: usize) -> bool {
+    let before = text.get(..pos).unwrap_or("").trim_end();
+    before.is_empty()
+        || [
+            "希望", "想", "要", "能", "能够", "可以", "需要", "我", "、", "，", ",", "和", "并",
+        ]
+        .iter()
+        .any(|w| before.ends_with(w))
 }
 
 /// True when the word at byte `pos` stands where a verb goes: first word, or after `to`,
@@ -1593,6 +1764,28 @@ mod tests {
             ]
         );
         assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn verb_lists_and_verbs_that_name_entities() {
+        let (u, _) = run("## 用户故事\n\n- 作为管理员，我希望新增、编辑、删除商品。\n- 作为顾客，我希望提交审核申请。\n");
+        assert_eq!(
+            u,
+            [
+                "UC-001 admin Command Product create",
+                "UC-002 admin Command Product update",
+                "UC-003 admin Command Product delete",
+                "UC-004 customer Command - submit",
+            ]
+        );
+    }
+
+    #[test]
+    fn ears_criteria() {
+        let (u, _) = run("## 验收标准\n\n- 当顾客取消订单时，系统应删除该订单项\n");
+        assert_eq!(u, ["UC-001 user Command OrderItem delete"]);
+        let (u, _) = run("## Requirements\n\n### Requirement 1: Checkout\n\n**User Story:** As a customer, I want a smooth checkout.\n\n#### Acceptance Criteria\n\n1. WHEN the cart is full THE Shop System SHALL allow customers to pay for the order\n");
+        assert_eq!(u, ["REQ-1 customer Command Order pay"]);
     }
 
     #[test]
