@@ -225,6 +225,10 @@ fn collect(doc: &Document) -> Vec<Candidate> {
                     for l in lines.iter().filter(|l| !l.struck) {
                         if let Some(ts) = arrow_line(&l.text, l.pos.line, l.pos.col) {
                             push_all(&mut cand, ts);
+                        } else if let Some(c) =
+                            labelled_arrows(&l.text, l.pos.line, l.pos.col, &titles)
+                        {
+                            out.push(c);
                         } else {
                             out.extend(prose_candidates(&l.text, l.pos.line, l.pos.col, &titles));
                         }
@@ -234,6 +238,10 @@ fn collect(doc: &Document) -> Vec<Candidate> {
                     for it in items.iter().filter(|i| !i.struck) {
                         if let Some(ts) = arrow_line(&it.text, it.pos.line, it.pos.col) {
                             push_all(&mut cand, ts);
+                        } else if let Some(c) =
+                            labelled_arrows(&it.text, it.pos.line, it.pos.col, &titles)
+                        {
+                            out.push(c);
                         } else {
                             out.extend(prose_candidates(
                                 &it.text,
@@ -328,6 +336,30 @@ fn prose_candidates(text: &str, line: u32, col: u32, titles: &[String]) -> Vec<C
         .collect()
 }
 
+/// `状态：待支付 → 已支付 → 已完成`, `**Booking statuses** — pending → approved | rejected`:
+/// arrows after a label that says they are states; the label names the entity.
+fn labelled_arrows(text: &str, line: u32, col: u32, titles: &[String]) -> Option<Candidate> {
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*(?:\d+[.)]\s*)?([^:：—–]{0,30}?(?:状态|status(?:es)?|states?|lifecycle|流转|生命周期)[^:：—–]{0,12}?)\s*(?:[:：]|—|–|\s-\s)\s*(.+)$")
+            .expect("label regex")
+    });
+    let c = LABEL.captures(text)?;
+    let (label, rest) = (c.get(1)?.as_str().trim(), c.get(2)?.as_str());
+    let ts = arrow_line(rest, line, col)?;
+    let mut cand = Candidate {
+        explicit: true,
+        line,
+        ..Candidate::default()
+    };
+    push_all(&mut cand, ts);
+    if cand.transitions.is_empty() {
+        return None;
+    }
+    cand.hints.push(label.to_string());
+    cand.hints.extend(titles.iter().cloned());
+    Some(cand)
+}
+
 /// `getStats(tenantId) -> Stats`: a function signature, not a transition.
 fn is_signature(text: &str) -> bool {
     static SIG: LazyLock<Regex> = LazyLock::new(|| {
@@ -397,15 +429,27 @@ fn arrow_line(text: &str, line: u32, col: u32) -> Option<Vec<RawTransition>> {
         let c = STATE_LABEL.captures(s.trim())?;
         chain.push(vec![c.get(1)?.as_str().to_string()]);
     }
-    let lc = LAST.captures(tail)?;
-    let target = lc.get(1)?.as_str().to_string();
-    let paren = lc.get(2).map(|m| m.as_str().trim().to_string());
-    let colon = lc.get(3).map(|m| m.as_str().trim().to_string());
-    let tail_event = colon
-        .filter(|c| !c.is_empty())
-        .or(paren)
-        .unwrap_or_default();
-    chain.push(vec![target]);
+    // `approved | rejected (+ cancelled later)`: several targets, a trailing note dropped.
+    let tail = tail.split("(+").next().unwrap_or(tail).trim();
+    let tail_event = if tail.contains(['|', '/']) {
+        let mut targets = Vec::new();
+        for part in tail.split(['|', '/']) {
+            let c = STATE_LABEL.captures(part.trim())?;
+            targets.push(c.get(1)?.as_str().to_string());
+        }
+        chain.push(targets);
+        String::new()
+    } else {
+        let lc = LAST.captures(tail)?;
+        let target = lc.get(1)?.as_str().to_string();
+        let paren = lc.get(2).map(|m| m.as_str().trim().to_string());
+        let colon = lc.get(3).map(|m| m.as_str().trim().to_string());
+        chain.push(vec![target]);
+        colon
+            .filter(|c| !c.is_empty())
+            .or(paren)
+            .unwrap_or_default()
+    };
     if chain.iter().flatten().any(|s| !STATE_RE.is_match(s)) {
         return None;
     }
