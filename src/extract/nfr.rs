@@ -66,7 +66,7 @@ static PERCENT_WITHIN: LazyLock<NarrowRegex> = LazyLock::new(|| {
 /// `THE system SHALL respond within 200 ms at P95`, `2 秒内响应`, `页面加载 < 2s`.
 static WITHIN_LATENCY: LazyLock<NarrowRegex> = LazyLock::new(|| {
     NarrowRegex::digits(&format!(
-        r"(?i)(?:respond|return|load|render|complete)s?(?:ed)?\s+(?:with)?in\s+(?:under\s+|less\s+than\s+)?{NUM}\s*(ms|毫秒|s|秒|sec|seconds?)\b|(?:响应|返回|加载)[^\d\n]{{0,8}}?(?:<|≤|<=|小于|不超过|低于)?\s*{NUM}\s*(ms|毫秒|s|秒)|{NUM}\s*(ms|毫秒|s|秒)\s*(?:内|以内|之内)\s*(?:完成|响应|返回|加载)"
+        r"(?i)(?:respond|return|load|render|complete)s?(?:ed)?\s+(?:with)?in\s+(?:under\s+|less\s+than\s+)?{NUM}\s*(ms|毫秒|s|秒|sec|seconds?)\b|(?:响应|返回|加载)[^\d\n]{{0,8}}?(?:<|≤|<=|小于|不超过|低于)?\s*{NUM}\s*(ms|毫秒|s|秒)|{NUM}\s*(ms|毫秒|s|秒)\s*(?:内|以内|之内)\s*(?:完成|响应|返回|加载|打开|显示|展示|处理)"
     ))
 });
 static PLAIN_LATENCY: LazyLock<NarrowRegex> = LazyLock::new(|| {

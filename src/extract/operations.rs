@@ -305,9 +305,13 @@ fn path_operation(method: &str, path: &str) -> Option<String> {
         s.starts_with(':') || s.starts_with('{') || s.starts_with('<') || s.starts_with('[')
     };
     let fixed = |s: &str| {
-        !is_param(s)
-            && !matches!(s.to_ascii_lowercase().as_str(), "api" | "admin" | "rest")
-            && !(s.len() <= 3 && s.starts_with('v') && s[1..].chars().all(|c| c.is_ascii_digit()))
+        // `v1`, `v2`: an API version.
+        let version = s.strip_prefix('v').is_some_and(|n| {
+            !n.is_empty() && n.len() <= 2 && n.chars().all(|c| c.is_ascii_digit())
+        });
+        !(is_param(s)
+            || version
+            || matches!(s.to_ascii_lowercase().as_str(), "api" | "admin" | "rest"))
     };
     let last_is_param = segs.last().is_some_and(|s| is_param(s));
     let statics: Vec<&str> = segs.iter().copied().filter(|s| fixed(s)).collect();
