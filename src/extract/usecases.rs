@@ -136,8 +136,16 @@ struct Raw {
     group: Option<usize>,
 }
 
-/// Where operation-sourced use cases came from: (signatures?, owner or "", line, col).
-type Groups = Vec<(bool, String, u32, u32)>;
+/// Where grouped use cases came from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Source {
+    Signatures,
+    Endpoints,
+    Features,
+}
+
+/// Grouped use cases: (source, owner or "", line, col), reported once per group.
+type Groups = Vec<(Source, String, u32, u32)>;
 
 /// Extracts the use cases in document order.
 pub fn extract(
@@ -191,11 +199,25 @@ fn drop_covered(
         }
         out.push(u);
     }
-    for ((signatures, owner, line, col), n) in groups.iter().zip(kept_per_group) {
+    for ((source, owner, line, col), n) in groups.iter().zip(kept_per_group) {
         if n == 0 {
             continue;
         }
-        let d = if *signatures {
+        let d = if *source == Source::Features {
+            Diagnostic::warning(
+                "W412",
+                *line,
+                *col,
+                Text::new(
+                    format!("{n} use cases read from feature bullets (`**Feature** — …`); actor `user` assumed"),
+                    format!("从功能条目（`**功能** — …`）中读取了 {n} 个用例，执行角色按 `user` 处理"),
+                ),
+            )
+            .with_help(Text::new(
+                "check them in the model; user stories (\"As a clerk, I want …\") name the actor",
+                "请在模型中核对；用户故事（“作为馆员，我希望…”）可写明执行角色",
+            ))
+        } else if *source == Source::Signatures {
             Diagnostic::warning(
                 "W410",
                 *line,
@@ -268,6 +290,7 @@ fn collect(doc: &Document, groups: &mut Groups) -> Vec<Raw> {
         let mut gwt = Vec::new();
         let mut lead: Option<&str> = None;
         let mut endpoints: Option<usize> = None;
+        let mut features: Option<usize> = None;
         for b in &sec.blocks {
             match b {
                 Block::Paragraph(lines) => {
@@ -300,6 +323,12 @@ fn collect(doc: &Document, groups: &mut Groups) -> Vec<Raw> {
                             groups,
                             &mut out,
                         ) {
+                            continue;
+                        }
+                        if in_uc
+                            && it.depth == 0
+                            && feature_raw(it, &mut features, groups, &mut out)
+                        {
                             continue;
                         }
                         line_raw(
@@ -366,7 +395,7 @@ fn endpoint_raw(
         return false;
     };
     let g = *group.get_or_insert_with(|| {
-        groups.push((false, String::new(), line, col));
+        groups.push((Source::Endpoints, String::new(), line, col));
         groups.len() - 1
     });
     out.push(Raw {
@@ -377,6 +406,56 @@ fn endpoint_raw(
         need_actor: false,
         line,
         col,
+        group: Some(g),
+    });
+    true
+}
+
+/// `**Admin dashboard** — list bookings, approve/reject`: a feature bullet in a use-case
+/// section (not a story, requirement or scenario) becomes a use case of the section's feature
+/// group when it has a verb.
+fn feature_raw(
+    it: &crate::prd::Item,
+    group: &mut Option<usize>,
+    groups: &mut Groups,
+    out: &mut Vec<Raw>,
+) -> bool {
+    static BULLET: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*\*\*([^*]{1,60})\*\*\s*(?:[—–:：]|--|-\s|——)\s*(.+)$")
+            .expect("feature bullet regex")
+    });
+    let t = fold(&it.text);
+    if REQ_ID.is_match(t.trim()) || want_part(&t).is_some() || is_gwt(&t) {
+        return false;
+    }
+    let Some(c) = BULLET.captures(&it.raw) else {
+        return false;
+    };
+    let (Some(label), Some(desc)) = (c.get(1), c.get(2)) else {
+        return false;
+    };
+    let label = label
+        .as_str()
+        .trim()
+        .trim_end_matches([':', '：'])
+        .to_string();
+    let desc = desc.as_str().replace("**", "").replace('`', "");
+    // `**Statuses** — pending → approved`: a lifecycle, read by the state machines.
+    if ["→", "->", "⇒", "=>"].iter().any(|a| desc.contains(a)) {
+        return false;
+    }
+    let g = *group.get_or_insert_with(|| {
+        groups.push((Source::Features, String::new(), it.pos.line, it.pos.col));
+        groups.len() - 1
+    });
+    out.push(Raw {
+        id: None,
+        title: label.clone(),
+        texts: vec![label, desc],
+        actor_text: None,
+        need_actor: false,
+        line: it.pos.line,
+        col: it.pos.col,
         group: Some(g),
     });
     true
@@ -399,7 +478,7 @@ fn signature_raws(code: &crate::prd::Code, title: &str, groups: &mut Groups, out
                 .map(|w| format!("`{}`", w.trim_end_matches('{')))
         })
         .unwrap_or_else(|| format!("\"{title}\""));
-    groups.push((true, owner, code.pos.line, code.pos.col));
+    groups.push((Source::Signatures, owner, code.pos.line, code.pos.col));
     let g = groups.len() - 1;
     for op in ops {
         out.push(Raw {
