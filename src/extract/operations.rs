@@ -39,7 +39,7 @@ static DECLARATION: LazyLock<Regex> = LazyLock::new(|| {
 
 /// `GET /api/orders/{id}`: an HTTP method followed by a path.
 static ENDPOINT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[\s`|(])(GET|POST|PUT|PATCH|DELETE)\s+`?(/[^\s`|]*)`?")
+    Regex::new(r"(?:^|[\s`|(:：])(GET|POST|PUT|PATCH|DELETE)\s+`?(/[^\s`|]*)`?")
         .expect("endpoint regex")
 });
 
@@ -281,6 +281,16 @@ pub fn endpoint(text: &str) -> Option<(String, Vec<String>)> {
         .replace(" | ", " ")
         .trim()
         .to_string();
+    // `用户头像：POST /upload/avatar`: the description may come first.
+    let desc = if desc.is_empty() {
+        t.get(..whole.start())
+            .unwrap_or("")
+            .trim()
+            .trim_matches(|c: char| c.is_whitespace() || matches!(c, '-' | ':' | '|' | '`'))
+            .to_string()
+    } else {
+        desc
+    };
     let op = path_operation(&method, path)?;
     let mut texts = vec![op.clone()];
     if !desc.is_empty() {
@@ -422,5 +432,9 @@ mod tests {
             Some("delete ticket".into())
         );
         assert_eq!(e("we GET paid"), None);
+        assert_eq!(
+            e("会员头像：POST /api/v1/upload/avatar"),
+            Some(("会员头像".into(), "create avatar".into()))
+        );
     }
 }

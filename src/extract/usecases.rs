@@ -209,8 +209,8 @@ fn drop_covered(
                 *line,
                 *col,
                 Text::new(
-                    format!("{n} use cases read from feature bullets (`**Feature** — …`); actor `user` assumed"),
-                    format!("从功能条目（`**功能** — …`）中读取了 {n} 个用例，执行角色按 `user` 处理"),
+                    format!("{n} use cases read from feature bullets (`**Feature** — …`, `包含：` lists); actor `user` assumed"),
+                    format!("从功能条目（`**功能** — …`、“包含：”列表）中读取了 {n} 个用例，执行角色按 `user` 处理"),
                 ),
             )
             .with_help(Text::new(
@@ -310,6 +310,7 @@ fn collect(doc: &Document, groups: &mut Groups) -> Vec<Raw> {
                 }
                 Block::List(items) => {
                     let mut parent_story = false;
+                    let capabilities = lead.is_some_and(is_capability_lead);
                     for it in items.iter().filter(|i| !i.struck) {
                         let n = out.len();
                         if it.depth > 0 && parent_story && is_gwt(&it.text) {
@@ -328,6 +329,12 @@ fn collect(doc: &Document, groups: &mut Groups) -> Vec<Raw> {
                         if in_uc
                             && it.depth == 0
                             && feature_raw(it, &mut features, groups, &mut out)
+                        {
+                            continue;
+                        }
+                        if capabilities
+                            && it.depth == 0
+                            && capability_raw(it, &mut features, groups, &mut out)
                         {
                             continue;
                         }
@@ -452,6 +459,52 @@ fn feature_raw(
         id: None,
         title: label.clone(),
         texts: vec![label, desc],
+        actor_text: None,
+        need_actor: false,
+        line: it.pos.line,
+        col: it.pos.col,
+        group: Some(g),
+    });
+    true
+}
+
+/// `包含：`, `功能包括：`, `Features:`: the list after it names capabilities (not fields).
+fn is_capability_lead(line: &str) -> bool {
+    static LEAD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*(?:包含|包括|支持|提供|主要功能|功能包括|功能|能力|features?|capabilities|includes?|supports?)[^，。,.]{0,10}[:：]\s*$")
+            .expect("capability lead regex")
+    });
+    let l = line.to_lowercase();
+    LEAD.is_match(line)
+        && !["字段", "属性", "表", "field", "attribute", "column"]
+            .iter()
+            .any(|w| l.contains(w))
+}
+
+/// A plain item of a capability list (`- 修改密码`, `- 管理端景点 CRUD`) with a verb: a use
+/// case of the section's feature group.
+fn capability_raw(
+    it: &crate::prd::Item,
+    group: &mut Option<usize>,
+    groups: &mut Groups,
+    out: &mut Vec<Raw>,
+) -> bool {
+    let t = fold(&it.text);
+    let t = t.trim();
+    if t.is_empty() || REQ_ID.is_match(t) || want_part(t).is_some() || is_gwt(t) {
+        return false;
+    }
+    if verb_hits(t).is_empty() {
+        return false;
+    }
+    let g = *group.get_or_insert_with(|| {
+        groups.push((Source::Features, String::new(), it.pos.line, it.pos.col));
+        groups.len() - 1
+    });
+    out.push(Raw {
+        id: None,
+        title: t.to_string(),
+        texts: vec![t.to_string()],
         actor_text: None,
         need_actor: false,
         line: it.pos.line,
@@ -719,11 +772,19 @@ fn line_raw(
     .any(|p| lower.starts_with(p));
     if ears_start {
         if let Some(y) = ears_consequence(t) {
+            // `当员工取消预约时`: the condition's subject acts.
+            let cond = ["当", "如果", "when ", "if ", "while "]
+                .iter()
+                .find_map(|p| {
+                    lower
+                        .starts_with(p)
+                        .then(|| t.get(p.len()..).unwrap_or("").to_string())
+                });
             gwt.push(Raw {
                 id: None,
                 title: t.to_string(),
                 texts: vec![y],
-                actor_text: None,
+                actor_text: cond.and_then(|c| leading_subject(&c)),
                 line,
                 col,
                 need_actor: false,
@@ -1422,7 +1483,12 @@ fn manage_target(text: &str, entities: &Index) -> Option<usize> {
             lower
                 .match_indices("管理")
                 .find(|(i, _)| {
-                    !lower[*i..].starts_with("管理员") || lower[*i..].starts_with("管理员工")
+                    // `管理员` is a role, `管理端/管理后台` a place: neither manages.
+                    let rest = &lower[*i..];
+                    let place = ["管理端", "管理后台", "管理平台", "管理系统"]
+                        .iter()
+                        .any(|p| rest.starts_with(p));
+                    (!rest.starts_with("管理员") || rest.starts_with("管理员工")) && !place
                 })
                 .map(|(i, _)| i)
         })?;
