@@ -389,15 +389,23 @@ impl Acc {
     }
 }
 
-/// Scans one line for values, and keeps it as a statement when it is measurable: a value was
-/// read from it, or it holds a number in an NFR section, or it is a numbered NFR (`SC-001:`).
+/// Scans one line for values, and keeps it as a statement when it is measurable: it holds a
+/// number and a value was read from it, or it is in an NFR section, or it is numbered (`SC-001:`).
 fn visit(text: &str, line: u32, rank: u8, acc: &mut Acc) {
     let before = acc.values();
     scan(text, line, rank, acc);
     // Kept as written (Chinese punctuation included); ids are ASCII anyway.
     let id = STATEMENT_ID.captures(text);
-    let has_number = text.chars().any(|c| c.is_ascii_digit());
-    let keep = acc.values() > before || (has_number && (rank == 0 || id.is_some()));
+    // The digits of a leading requirement id (`FR-011:`) are not a measure.
+    static LEADING_ID: LazyLock<NarrowRegex> =
+        LazyLock::new(|| NarrowRegex::digits(r"^\W*[A-Za-z]{1,5}[-_]?\d+(?:\.\d+)*"));
+    let has_number = LEADING_ID
+        .replace(text, "")
+        .chars()
+        .any(|c| c.is_ascii_digit())
+        || id.is_some();
+    // A measurable statement holds a number (tenancy lines are kept as a value, not here).
+    let keep = has_number && (acc.values() > before || rank == 0 || id.is_some());
     if !keep {
         return;
     }
