@@ -1304,9 +1304,13 @@ fn adopt_declared(decls: &[EnumDecl], entities: &mut [Entity], diags: &mut Vec<D
             let Some(d) = decls.iter().find(|d| names::snake(&d.name) == want) else {
                 continue;
             };
+            let Some(default) = usable(&d.values, f.default.as_deref()) else {
+                continue;
+            };
             f.ty = FieldType::Enum;
             f.max_length = None;
             f.enum_values = d.values.clone();
+            f.default = default;
             diags.push(
                 Diagnostic::warning(
                     "W310",
@@ -1329,6 +1333,27 @@ fn adopt_declared(decls: &[EnumDecl], entities: &mut [Entity], diags: &mut Vec<D
                 )),
             );
         }
+    }
+}
+
+/// Whether `values` can become a field's enum (ASCII identifiers, no repeats) with its
+/// `default` among them: `Some(default as a value)`, else `None` (the field stays as written).
+fn usable(values: &[EnumValue], default: Option<&str>) -> Option<Option<String>> {
+    let ident = |v: &str| {
+        !v.is_empty()
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    };
+    let distinct: BTreeSet<&str> = values.iter().map(|v| v.value.as_str()).collect();
+    if distinct.len() != values.len() || !values.iter().all(|v| ident(&v.value)) {
+        return None;
+    }
+    match default {
+        None => Some(None),
+        Some(d) => values
+            .iter()
+            .find(|v| v.value == d || (!v.label.is_empty() && v.label == d))
+            .map(|v| Some(v.value.clone())),
     }
 }
 
@@ -1375,9 +1400,13 @@ fn promote(
             values.push(EnumValue { value, label });
         }
     }
+    let Some(default) = usable(&values, f.default.as_deref()) else {
+        return false;
+    };
     f.ty = FieldType::Enum;
     f.max_length = None;
     f.enum_values = values;
+    f.default = default;
     let shown: Vec<&str> = f.enum_values.iter().map(|v| v.value.as_str()).collect();
     diags.push(
         Diagnostic::warning(
