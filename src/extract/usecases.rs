@@ -1928,7 +1928,7 @@ mod tests {
     #[test]
     fn ears_criteria() {
         let (u, _) = run("## 验收标准\n\n- 当顾客取消订单时，系统应删除该订单项\n");
-        assert_eq!(u, ["UC-001 user Command OrderItem delete"]);
+        assert_eq!(u, ["UC-001 customer Command OrderItem delete"]);
         let (u, _) = run("## Requirements\n\n### Requirement 1: Checkout\n\n**User Story:** As a customer, I want a smooth checkout.\n\n#### Acceptance Criteria\n\n1. WHEN the cart is full THE Shop System SHALL allow customers to pay for the order\n");
         assert_eq!(u, ["REQ-1 customer Command Order pay"]);
     }
