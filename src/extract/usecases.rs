@@ -142,6 +142,7 @@ enum Source {
     Signatures,
     Endpoints,
     Features,
+    Criteria,
 }
 
 /// Grouped use cases: (source, owner or "", line, col), reported once per group.
@@ -193,6 +194,11 @@ fn drop_covered(
             if u.entity.is_some() && (stated.contains(&key(&u)) || !seen.insert(key(&u))) {
                 continue;
             }
+            // A criterion that names no entity is a rule, not an operation.
+            let criterion = groups.get(*g).is_some_and(|x| x.0 == Source::Criteria);
+            if criterion && u.entity.is_none() {
+                continue;
+            }
             if let Some(n) = kept_per_group.get_mut(*g) {
                 *n += 1;
             }
@@ -203,7 +209,21 @@ fn drop_covered(
         if n == 0 {
             continue;
         }
-        let d = if *source == Source::Features {
+        let d = if *source == Source::Criteria {
+            Diagnostic::warning(
+                "W413",
+                *line,
+                *col,
+                Text::new(
+                    format!("{n} more use cases read from acceptance criteria (`WHEN … SHALL …`, `当…时，系统应…`); check their entity and action"),
+                    format!("从验收标准（`WHEN … SHALL …`、`当…时，系统应…`）中另外读取了 {n} 个用例；请核对其实体与动作"),
+                ),
+            )
+            .with_help(Text::new(
+                "each criterion that names an entity and an operation the stories do not cover becomes a use case (`REQ-1.2`)",
+                "每条点明了实体、且操作未被用户故事覆盖的验收标准都会成为一个用例（`REQ-1.2`）",
+            ))
+        } else if *source == Source::Features {
             Diagnostic::warning(
                 "W412",
                 *line,
@@ -267,6 +287,7 @@ fn collect(doc: &Document, groups: &mut Groups) -> Vec<Raw> {
             })
     };
     let mut done_story = BTreeSet::new();
+    let mut criteria_group: Option<usize> = None;
     let roles = section_roles(doc);
     for (si, sec) in doc.sections.iter().enumerate() {
         if doc.ancestry(si).iter().any(|s| s.struck) {
@@ -281,7 +302,12 @@ fn collect(doc: &Document, groups: &mut Groups) -> Vec<Raw> {
         }
         if let Some(story) = story_of(si) {
             if done_story.insert(story) {
-                out.push(story_raw(doc, story));
+                let (raw, criteria) = story_raw(doc, story);
+                let story_id = raw.id.clone().unwrap_or_default();
+                let actor = raw.actor_text.clone();
+                out.push(raw);
+                let story = (story_id.as_str(), actor);
+                criteria_raws(story, criteria, &mut criteria_group, groups, &mut out);
             }
             continue;
         }
@@ -389,6 +415,33 @@ fn collect(doc: &Document, groups: &mut Groups) -> Vec<Raw> {
     out
 }
 
+/// Each acceptance criterion of a story is a use case too (`REQ-1.2`), kept only when it
+/// names an entity and an operation no other use case has (one W413 for the document).
+fn criteria_raws(
+    (story_id, actor): (&str, Option<String>),
+    criteria: Vec<Criterion>,
+    group: &mut Option<usize>,
+    groups: &mut Groups,
+    out: &mut Vec<Raw>,
+) {
+    for (k, (what, whole, line, col)) in criteria.into_iter().enumerate() {
+        let g = *group.get_or_insert_with(|| {
+            groups.push((Source::Criteria, String::new(), line, col));
+            groups.len() - 1
+        });
+        out.push(Raw {
+            id: (!story_id.is_empty()).then(|| format!("{story_id}.{}", k + 1)),
+            title: whole,
+            texts: vec![what],
+            actor_text: actor.clone(),
+            need_actor: false,
+            line,
+            col,
+            group: Some(g),
+        });
+    }
+}
+
 /// A REST endpoint line becomes a use case of the section's endpoint group.
 fn endpoint_raw(
     text: &str,
@@ -451,12 +504,22 @@ fn feature_raw(
     if ["→", "->", "⇒", "=>"].iter().any(|a| desc.contains(a)) {
         return false;
     }
+    // `**FR-040-PL**: …`: the label is an id, the description the title.
+    let is_id = label.is_ascii()
+        && !label.contains(' ')
+        && label.chars().any(|c| c.is_ascii_digit())
+        && label.contains(['-', '_', '.']);
+    let (id, label) = if is_id {
+        (Some(label), desc.trim().to_string())
+    } else {
+        (None, label)
+    };
     let g = *group.get_or_insert_with(|| {
         groups.push((Source::Features, String::new(), it.pos.line, it.pos.col));
         groups.len() - 1
     });
     out.push(Raw {
-        id: None,
+        id,
         title: label.clone(),
         texts: vec![label, desc],
         actor_text: None,
@@ -565,13 +628,16 @@ fn story_heading(title: &str) -> Option<(String, String)> {
 
 /// One use case for a story section: the heading's title, classified on the "I want" part,
 /// then the title, then the first paragraph.
-fn story_raw(doc: &Document, si: usize) -> Raw {
+/// An acceptance criterion: (what the system does, the whole line, line, col).
+type Criterion = (String, String, u32, u32);
+
+fn story_raw(doc: &Document, si: usize) -> (Raw, Vec<Criterion>) {
     let sec = &doc.sections[si];
     let (id, title) = story_heading(&sec.title).unwrap_or_default();
     let mut want = None;
     let mut actor_text = None;
     let mut first_para = None;
-    let mut criteria: Vec<String> = Vec::new();
+    let mut criteria: Vec<Criterion> = Vec::new();
     let mut stack = vec![si];
     let mut order = Vec::new();
     while let Some(i) = stack.pop() {
@@ -584,20 +650,20 @@ fn story_raw(doc: &Document, si: usize) -> Raw {
     }
     for i in order {
         for b in &doc.sections[i].blocks {
-            let lines: Vec<&str> = match b {
+            let lines: Vec<(&str, u32, u32)> = match b {
                 Block::Paragraph(ls) => ls
                     .iter()
                     .filter(|l| !l.struck)
-                    .map(|l| l.text.as_str())
+                    .map(|l| (l.text.as_str(), l.pos.line, l.pos.col))
                     .collect(),
                 Block::List(items) => items
                     .iter()
                     .filter(|i| !i.struck)
-                    .map(|i| i.text.as_str())
+                    .map(|i| (i.text.as_str(), i.pos.line, i.pos.col))
                     .collect(),
                 _ => vec![],
             };
-            for l in lines {
+            for (l, line, col) in lines {
                 if want.is_none() {
                     if let Some(w) = want_part(l) {
                         want = Some(w);
@@ -608,7 +674,7 @@ fn story_raw(doc: &Document, si: usize) -> Raw {
                 // the system does, a fallback when the story's own words have no verb.
                 if matches!(b, Block::List(_)) {
                     if let Some(c) = ears_consequence(l) {
-                        criteria.push(c);
+                        criteria.push((c, l.to_string(), line, col));
                     }
                 }
                 if first_para.is_none()
@@ -625,13 +691,13 @@ fn story_raw(doc: &Document, si: usize) -> Raw {
     texts.extend(want.clone());
     texts.push(title.clone());
     texts.extend(first_para.clone());
-    texts.extend(criteria);
+    texts.extend(criteria.iter().map(|c| c.0.clone()));
     let title = if title.is_empty() {
         want.unwrap_or_default()
     } else {
         title
     };
-    Raw {
+    let raw = Raw {
         id: Some(id),
         title,
         texts,
@@ -640,7 +706,8 @@ fn story_raw(doc: &Document, si: usize) -> Raw {
         col: sec.pos.col,
         need_actor: false,
         group: None,
-    }
+    };
+    (raw, criteria)
 }
 
 fn want_part(text: &str) -> Option<String> {
