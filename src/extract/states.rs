@@ -176,6 +176,7 @@ const START_MARKERS: &[&str] = &[
 /// Finds the state machines in `doc` and attaches each to the entity enum field it governs.
 pub fn extract(doc: &Document, entities: &mut [Entity], diags: &mut Vec<Diagnostic>) {
     adopt_declared(&enum_decls::collect(doc), entities, diags);
+    adopt_listed(entities, diags);
     let candidates = collect(doc);
     let aliases: Vec<Vec<String>> = entities.iter().map(entity_aliases).collect();
     for cand in candidates {
@@ -1291,6 +1292,18 @@ fn untyped_status(f: &Field) -> bool {
         && is_status_field(&f.name, &f.label)
 }
 
+/// A `type`/`kind`/`role`/`level`/`gender`… field typed as a plain string.
+fn untyped_kind(f: &Field) -> bool {
+    let n = f.name.as_str();
+    matches!(f.ty, FieldType::String | FieldType::Text)
+        && f.enum_values.is_empty()
+        && [
+            "type", "kind", "role", "level", "gender", "category", "priority", "stage",
+        ]
+        .iter()
+        .any(|w| n == *w || n.ends_with(&format!("_{w}")))
+}
+
 /// W310: `Order.status varchar` + `enum OrderStatus { … }` declared elsewhere: the field
 /// takes the declared values (and labels).
 fn adopt_declared(decls: &[EnumDecl], entities: &mut [Entity], diags: &mut Vec<Diagnostic>) {
@@ -1299,9 +1312,22 @@ fn adopt_declared(decls: &[EnumDecl], entities: &mut [Entity], diags: &mut Vec<D
     }
     for e in entities.iter_mut() {
         let entity_snake = names::snake(&e.name);
-        for f in e.fields.iter_mut().filter(|f| untyped_status(f)) {
-            let want = format!("{entity_snake}_{}", f.name);
-            let Some(d) = decls.iter().find(|d| names::snake(&d.name) == want) else {
+        for f in e
+            .fields
+            .iter_mut()
+            .filter(|f| untyped_status(f) || untyped_kind(f))
+        {
+            // `OrderStatus` for Order.status; `user_role` for UserProfile.role.
+            let named = |d: &&EnumDecl| {
+                let ds = names::snake(&d.name);
+                ds == format!("{entity_snake}_{}", f.name)
+                    || ds
+                        .strip_suffix(&format!("_{}", f.name))
+                        .is_some_and(|head| {
+                            !head.is_empty() && entity_snake.split('_').any(|w| w == head)
+                        })
+            };
+            let Some(d) = decls.iter().find(named) else {
                 continue;
             };
             let Some(default) = usable(&d.values, f.default.as_deref()) else {
@@ -1354,6 +1380,77 @@ fn usable(values: &[EnumValue], default: Option<&str>) -> Option<Option<String>>
             .iter()
             .find(|v| v.value == d || (!v.label.is_empty() && v.label == d))
             .map(|v| Some(v.value.clone())),
+    }
+}
+
+/// A field whose values a description lists: `sent | failed | retried`,
+/// `pending/contacted/booked` (a code comment), and nothing else.
+fn listed_values(description: &str) -> Option<Vec<EnumValue>> {
+    static LIST: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*[a-z][a-z0-9_-]*(?:\s*[/|,、，;；]\s*[a-z][a-z0-9_-]*)+\s*$")
+            .expect("list regex")
+    });
+    static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*(?:enum|one of|values?|取值|可选值|枚举)\s*[:：]?\s*")
+            .expect("prefix regex")
+    });
+    // `Enum: 'provider' or 'admin'` → `provider|admin`.
+    let d = description
+        .replace(['`', '\'', '"'], "")
+        .replace("\\|", "|")
+        .replace(" or ", "|")
+        .replace(" and ", "|")
+        .replace('或', "|");
+    let d = PREFIX.replace(&d, "").to_string();
+    if !LIST.is_match(&d) {
+        return None;
+    }
+    let values: Vec<EnumValue> = d
+        .split(['/', '|', ',', '、', '，', ';', '；'])
+        .map(|v| EnumValue {
+            value: v.trim().to_string(),
+            label: String::new(),
+        })
+        .collect();
+    (values.len() >= 2).then_some(values)
+}
+
+/// W313: a status, type or role field typed as a string whose description (or code comment)
+/// is just a list of values takes them as its enum.
+fn adopt_listed(entities: &mut [Entity], diags: &mut Vec<Diagnostic>) {
+    for e in entities.iter_mut() {
+        for f in e.fields.iter_mut() {
+            if !untyped_status(f) && !untyped_kind(f) {
+                continue;
+            }
+            let Some(values) = listed_values(&f.description) else {
+                continue;
+            };
+            let Some(default) = usable(&values, f.default.as_deref()) else {
+                continue;
+            };
+            let shown: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
+            let shown = shown.join(", ");
+            f.ty = FieldType::Enum;
+            f.max_length = None;
+            f.enum_values = values;
+            f.default = default;
+            diags.push(
+                Diagnostic::warning(
+                    "W313",
+                    f.line,
+                    1,
+                    Text::new(
+                        format!("{}.{} is typed as a string; its description lists values, read as an enum: {shown}", e.name, f.name),
+                        format!("{}.{} 写成了字符串类型；其说明列出了取值，按枚举读取：{shown}", e.name, f.name),
+                    ),
+                )
+                .with_help(Text::new(
+                    format!("write the type as `enum({shown})`"),
+                    format!("把类型写成 `enum({shown})`"),
+                )),
+            );
+        }
     }
 }
 
@@ -1704,6 +1801,24 @@ mod tests {
         // prose flows outside state sections are not machines
         let (_, d) = run("## 业务流程\n\n浏览 → 下单 → 结算\n", vec![]);
         assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn value_lists_in_descriptions() {
+        let v =
+            |d: &str| listed_values(d).map(|v| v.into_iter().map(|e| e.value).collect::<Vec<_>>());
+        assert_eq!(
+            v("draft、published"),
+            Some(vec!["draft".into(), "published".into()])
+        );
+        assert_eq!(v("Enum: 'provider' or 'admin'").map(|x| x.len()), Some(2));
+        assert_eq!(
+            v("`sent` \\| `failed` \\| `retried`").map(|x| x.len()),
+            Some(3)
+        );
+        assert_eq!(v("pending/contacted/no_show").map(|x| x.len()), Some(3));
+        assert_eq!(v("Enum — see below"), None);
+        assert_eq!(v("the order status"), None);
     }
 
     #[test]
