@@ -1317,10 +1317,12 @@ fn adopt_declared(decls: &[EnumDecl], entities: &mut [Entity], diags: &mut Vec<D
             .iter_mut()
             .filter(|f| untyped_status(f) || untyped_kind(f))
         {
-            // `OrderStatus` for Order.status; `user_role` for UserProfile.role.
+            // `OrderStatus` for Order.status; `user_role` for UserProfile.role; `RoleLevel`
+            // for role_level.
             let named = |d: &&EnumDecl| {
                 let ds = names::snake(&d.name);
-                ds == format!("{entity_snake}_{}", f.name)
+                ds == f.name
+                    || ds == format!("{entity_snake}_{}", f.name)
                     || ds
                         .strip_suffix(&format!("_{}", f.name))
                         .is_some_and(|head| {
