@@ -188,6 +188,7 @@ fn drop_covered(
         .collect();
     let mut seen = BTreeSet::new();
     let mut kept_per_group = vec![0usize; groups.len()];
+    let mut first_kept: Vec<Option<u32>> = vec![None; groups.len()];
     let mut out = Vec::new();
     for (u, g) in ucs.into_iter().zip(from) {
         if let Some(g) = g {
@@ -202,13 +203,24 @@ fn drop_covered(
             if let Some(n) = kept_per_group.get_mut(*g) {
                 *n += 1;
             }
+            if let Some(f) = first_kept.get_mut(*g) {
+                f.get_or_insert(u.line);
+            }
         }
         out.push(u);
     }
-    for ((source, owner, line, col), n) in groups.iter().zip(kept_per_group) {
+    for (((source, owner, line, col), n), first) in
+        groups.iter().zip(kept_per_group).zip(first_kept)
+    {
         if n == 0 {
             continue;
         }
+        // Criteria are one group for the whole document: point at the first one kept.
+        let (line, col) = match (*source, first) {
+            (Source::Criteria, Some(l)) => (l, 1),
+            _ => (*line, *col),
+        };
+        let (line, col) = (&line, &col);
         let d = if *source == Source::Criteria {
             Diagnostic::warning(
                 "W413",
