@@ -63,12 +63,44 @@ static EN_ONLY: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)\bonly\s+((?:{Q}\s*(?:,|or|and)?\s*)+)[A-Za-z ]{{0,30}}?\bcan\s+be\s+([a-z]+ed)\b"
     ))
 });
+/// `status changes from 'a' to 'b'`, `状态从"a"变为"b"`, `由"a"转为"b"`.
+static FROM_TO: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)(?:\b(?:status|state)\b[^'\x22“”‘’`「]{{0,30}}?\bfrom\s+{Q}\s+(?:to|into)\s+{Q}|(?:从|由)\s*{Q}\s*(?:状态)?\s*(?:变为|变成|变更为|转为|流转为|改为|更新为|到)\s*{Q})"
+    ))
+});
 static QUOTED: LazyLock<Regex> = LazyLock::new(|| re(Q));
 
 /// The transitions a sentence states, in order.
 pub fn transitions(text: &str) -> Vec<ProseTransition> {
     let t = fold(text).replace("**", "").replace('*', "");
     let mut out = Vec::new();
+    for c in FROM_TO.captures_iter(&t) {
+        let (Some(whole), Some(from), Some(to)) = (
+            c.get(0),
+            c.get(1).or_else(|| c.get(3)),
+            c.get(2).or_else(|| c.get(4)),
+        ) else {
+            continue;
+        };
+        let before = t.get(..whole.start()).unwrap_or("");
+        let zh = c.get(3).is_some();
+        out.push(ProseTransition {
+            from: from.as_str().trim().to_string(),
+            to: to.as_str().trim().to_string(),
+            event: if zh {
+                lexicon::zh_verb(before, lexicon::ZH_VERBS)
+                    .map(|(v, _)| v.to_string())
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            },
+            subject: subject_before(before, zh),
+        });
+    }
+    if !out.is_empty() {
+        return out;
+    }
     for (target, from_re, zh) in [
         (&*EN_TARGET, &*EN_FROM, false),
         (&*ZH_TARGET, &*ZH_FROM, true),
@@ -177,6 +209,10 @@ mod tests {
             ["draft>cancelled:", "queued>cancelled:"]
         );
         assert!(summary("The status page shows the state of the system.").is_empty());
+        assert_eq!(
+            summary("When paid, the order status changes from 'pending' to 'paid'."),
+            ["pending>paid:"]
+        );
         let p = transitions("changing the lease status to 'ended'");
         assert_eq!(p[0].subject, "changing the lease");
     }
@@ -188,6 +224,10 @@ mod tests {
             ["待审核>处理中:审核通过"]
         );
         assert_eq!(summary("创建后状态自动变为“待处理”"), [">待处理:"]);
+        assert_eq!(
+            summary("维修员接单后，工单状态从“待处理”变为“处理中”"),
+            ["待处理>处理中:"]
+        );
         assert_eq!(
             summary("- 只有\"待审核\"或\"处理中\"状态的工单可以被取消"),
             ["待审核>已取消:取消", "处理中>已取消:取消"]
