@@ -343,6 +343,20 @@ pub struct Nfr {
     pub concurrency: NfrValue<u32>,
     pub retention_days: NfrValue<u32>,
     pub multi_tenancy: NfrValue<bool>,
+    /// Every measurable requirement as written (`SC-001: 95% of searches return in under
+    /// 1 second`), including those that fit none of the values above.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub statements: Vec<NfrStatement>,
+}
+
+/// One NFR sentence as written in the PRD, with its id when it has one (`SC-001`, `NFR-2`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NfrStatement {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
+    pub text: String,
+    pub line: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -384,6 +398,7 @@ impl Default for Nfr {
             concurrency: NfrValue::defaulted(100),
             retention_days: NfrValue::defaulted(365),
             multi_tenancy: NfrValue::defaulted(false),
+            statements: Vec::new(),
         }
     }
 }

@@ -3,11 +3,14 @@
 //! sections and from any line that states one plainly. Values found in an NFR section win
 //! over values found elsewhere; within a rank the first one wins.
 //!
+//! Every measurable line is also kept as written in `nfr.statements`, so targets that fit no
+//! value (`Lighthouse 90+`, `成功率>99%`) are not lost.
+//!
 //! Codes: W501 summary of defaulted values, W502 a value stated twice with different numbers.
 
 use super::roles::{section_roles, Role};
 use crate::diag::{Diagnostic, Text};
-use crate::model::{Nfr, NfrValue};
+use crate::model::{Nfr, NfrStatement, NfrValue};
 use crate::prd::{fold, Block, Document, NarrowRegex};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -46,6 +49,24 @@ static PERCENTILE: LazyLock<NarrowRegex> = LazyLock::new(|| {
 static PERCENT_OF_REQUESTS: LazyLock<NarrowRegex> = LazyLock::new(|| {
     NarrowRegex::digits(&format!(
         r"(?i)\b(9[059])\s*%\s*(?:of\s+)?(?:the\s+)?(?:api\s+)?(?:requests|请求|调用)[^\d\n]{{0,40}}?{NUM}\s*(ms|毫秒|s|秒)"
+    ))
+});
+/// `respond within 200 ms at P95`: the percentile after the number.
+static PERCENTILE_AFTER: LazyLock<NarrowRegex> = LazyLock::new(|| {
+    NarrowRegex::digits(&format!(
+        r"(?i){NUM}\s*(ms|毫秒|s|秒|sec|seconds?)\s*(?:at|@|for|in)?\s*(?:the\s+)?(?:tp|p)(9[059])\b"
+    ))
+});
+/// `95% of searches return in under 1 second`, `95% 的查询在 1 秒内返回`.
+static PERCENT_WITHIN: LazyLock<NarrowRegex> = LazyLock::new(|| {
+    NarrowRegex::digits(&format!(
+        r"(?i)\b(9[059])\s*%[^\d\n%]{{0,40}}?(?:return|respond|complete|load|finish|render|返回|响应|完成|加载)[^\d\n]{{0,16}}?{NUM}\s*(ms|毫秒|s|秒|sec|seconds?)\b?"
+    ))
+});
+/// `THE system SHALL respond within 200 ms at P95`, `2 秒内响应`, `页面加载 < 2s`.
+static WITHIN_LATENCY: LazyLock<NarrowRegex> = LazyLock::new(|| {
+    NarrowRegex::digits(&format!(
+        r"(?i)(?:respond|return|load|render|complete)s?(?:ed)?\s+(?:with)?in\s+(?:under\s+|less\s+than\s+)?{NUM}\s*(ms|毫秒|s|秒|sec|seconds?)\b|(?:响应|返回|加载)[^\d\n]{{0,8}}?(?:<|≤|<=|小于|不超过|低于)?\s*{NUM}\s*(ms|毫秒|s|秒)|{NUM}\s*(ms|毫秒|s|秒)\s*(?:内|以内|之内)\s*(?:完成|响应|返回|加载|打开|显示|展示|处理)"
     ))
 });
 static PLAIN_LATENCY: LazyLock<NarrowRegex> = LazyLock::new(|| {
@@ -99,6 +120,7 @@ struct Found<T> {
 
 #[derive(Default)]
 struct Acc {
+    statements: Vec<NfrStatement>,
     qps: Vec<Found<u32>>,
     p95: Vec<Found<u32>>,
     p99: Vec<Found<u32>>,
@@ -125,25 +147,28 @@ pub fn extract(doc: &Document, diags: &mut Vec<Diagnostic>) -> Nfr {
             match b {
                 Block::Paragraph(lines) => {
                     for l in lines.iter().filter(|l| !l.struck) {
-                        scan(&l.text, l.pos.line, rank, &mut acc);
+                        visit(&l.text, l.pos.line, rank, &mut acc);
                     }
                 }
                 Block::List(items) => {
                     for it in items.iter().filter(|i| !i.struck) {
-                        scan(&it.text, it.pos.line, rank, &mut acc);
+                        visit(&it.text, it.pos.line, rank, &mut acc);
                     }
                 }
                 Block::Table(t) => {
                     for row in t.rows.iter().filter(|r| !r.struck) {
                         let text: Vec<&str> = row.cells.iter().map(|c| c.text.as_str()).collect();
-                        scan(&text.join(" | "), row.pos.line, rank, &mut acc);
+                        visit(&text.join(" | "), row.pos.line, rank, &mut acc);
                     }
                 }
                 Block::Code(_) => {}
             }
         }
     }
-    let mut nfr = Nfr::default();
+    let mut nfr = Nfr {
+        statements: std::mem::take(&mut acc.statements),
+        ..Nfr::default()
+    };
     let mut defaulted = Vec::new();
     pick(
         &acc.qps,
@@ -338,7 +363,65 @@ const NFR_WORDS: &[&str] = &[
     "archived",
     "租户",
     "tenan",
+    "respond",
+    "return",
+    "load",
+    "返回",
+    "加载",
 ];
+
+/// `SC-001:`, `**NFR-2**:`, `PERF-1.` at the start of a line: a numbered NFR statement.
+static STATEMENT_ID: LazyLock<NarrowRegex> = LazyLock::new(|| {
+    NarrowRegex::digits(
+        r"^\s*\**\s*((?:SC|NFR|PERF|NF|QA)[-_]?\d+(?:\.\d+)*)\s*\**\s*[:：.)]\s*\**\s*(.*)$",
+    )
+});
+
+impl Acc {
+    fn values(&self) -> usize {
+        self.qps.len()
+            + self.p95.len()
+            + self.p99.len()
+            + self.availability.len()
+            + self.concurrency.len()
+            + self.retention.len()
+            + self.tenancy.len()
+    }
+}
+
+/// Scans one line for values, and keeps it as a statement when it is measurable: it holds a
+/// number and a value was read from it, or it is in an NFR section, or it is numbered (`SC-001:`).
+fn visit(text: &str, line: u32, rank: u8, acc: &mut Acc) {
+    let before = acc.values();
+    scan(text, line, rank, acc);
+    // Kept as written (Chinese punctuation included); ids are ASCII anyway.
+    let id = STATEMENT_ID.captures(text);
+    // The digits of a leading requirement id (`FR-011:`) are not a measure.
+    static LEADING_ID: LazyLock<NarrowRegex> =
+        LazyLock::new(|| NarrowRegex::digits(r"^\W*[A-Za-z]{1,5}[-_]?\d+(?:\.\d+)*"));
+    let has_number = LEADING_ID
+        .replace(text, "")
+        .chars()
+        .any(|c| c.is_ascii_digit())
+        || id.is_some();
+    // A measurable statement holds a number (tenancy lines are kept as a value, not here).
+    let keep = has_number && (acc.values() > before || rank == 0 || id.is_some());
+    if !keep {
+        return;
+    }
+    let (id, body) = match &id {
+        Some(c) => (
+            c.get(1).map(|m| m.as_str().to_string()).unwrap_or_default(),
+            c.get(2).map(|m| m.as_str()).unwrap_or(""),
+        ),
+        None => (String::new(), text),
+    };
+    let text = body.replace("**", "").trim().to_string();
+    if text.is_empty() || acc.statements.iter().any(|s| s.line == line) {
+        return;
+    }
+    acc.statements.push(NfrStatement { id, text, line });
+}
 
 fn scan(text: &str, line: u32, rank: u8, acc: &mut Acc) {
     let t = fold(text);
@@ -370,6 +453,7 @@ fn scan(text: &str, line: u32, rank: u8, acc: &mut Acc) {
     for c in PERCENTILE
         .captures_iter(&t)
         .chain(PERCENT_OF_REQUESTS.captures_iter(&t))
+        .chain(PERCENT_WITHIN.captures_iter(&t))
     {
         let (Some(p), Some(n), Some(u)) = (c.get(1), c.get(2), c.get(3)) else {
             continue;
@@ -392,10 +476,43 @@ fn scan(text: &str, line: u32, rank: u8, acc: &mut Acc) {
             _ => {}
         }
     }
+    for c in PERCENTILE_AFTER.captures_iter(&t) {
+        let (Some(n), Some(u), Some(p)) = (c.get(1), c.get(2), c.get(3)) else {
+            continue;
+        };
+        let Some(ms) = millis(n.as_str(), u.as_str()) else {
+            continue;
+        };
+        any_percentile = true;
+        let found = Found {
+            value: ms,
+            rank,
+            line,
+        };
+        match p.as_str() {
+            "95" => acc.p95.push(found),
+            "99" => acc.p99.push(found),
+            _ => {}
+        }
+    }
     if !any_percentile {
         // An unqualified response-time target is read as P95.
         if let Some(c) = PLAIN_LATENCY.captures(&t) {
             if let (Some(n), Some(u)) = (c.get(1), c.get(2)) {
+                if let Some(ms) = millis(n.as_str(), u.as_str()) {
+                    acc.p95.push(Found {
+                        value: ms,
+                        rank,
+                        line,
+                    });
+                }
+            }
+        } else if let Some(c) = WITHIN_LATENCY.captures(&t) {
+            // Three alternatives, each with its (number, unit) pair.
+            let pair = [(1, 2), (3, 4), (5, 6)]
+                .into_iter()
+                .find_map(|(a, b)| Some((c.get(a)?, c.get(b)?)));
+            if let Some((n, u)) = pair {
                 if let Some(ms) = millis(n.as_str(), u.as_str()) {
                     acc.p95.push(Found {
                         value: ms,
@@ -531,6 +648,29 @@ mod tests {
             nfr("# X\n\nWe expect 10 QPS today.\n\n## Performance\n\n- 500 QPS\n- 800 QPS\n");
         assert_eq!(n.peak_qps, NfrValue::at(500, 7));
         assert!(d.iter().any(|d| d.code == "W502" && d.line == 8));
+    }
+
+    #[test]
+    fn statements_and_within_forms() {
+        let (n, _) = nfr("# X\n\n## Success Criteria\n\n- **SC-001**: 95% of searches return in under 1 second\n- **SC-002**: 报名成功率>99%\n- Lighthouse score 90+\n- Keep it simple\n\n## Flows\n\n- SC-003: at most 5 bookings per hour\n- step 2 of 3\n");
+        assert_eq!(n.latency_p95_ms, NfrValue::at(1000, 5));
+        let s: Vec<(&str, &str, u32)> = n
+            .statements
+            .iter()
+            .map(|s| (s.id.as_str(), s.text.as_str(), s.line))
+            .collect();
+        assert_eq!(
+            s,
+            [
+                ("SC-001", "95% of searches return in under 1 second", 5),
+                ("SC-002", "报名成功率>99%", 6),
+                ("", "Lighthouse score 90+", 7),
+                ("SC-003", "at most 5 bookings per hour", 12),
+            ]
+        );
+        let (n, _) =
+            nfr("## 性能\n\n- 查询在 2 秒内返回\n- THE system SHALL respond within 300 ms\n");
+        assert_eq!(n.latency_p95_ms, NfrValue::at(2000, 3));
     }
 
     #[test]

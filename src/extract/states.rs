@@ -2,14 +2,23 @@
 //! `stateDiagram`, attached to the entity enum field (`status`, `state`, `状态`) whose values
 //! they use. See docs/PRD-FORMAT.md ("State machines") for the accepted forms.
 //!
+//! Sentences that state a transition (`status becomes 'paid'`, `状态应变为"已完成"`) are read
+//! too ([`super::states_prose`]), and a status field typed as a plain string takes its values
+//! from an enum declared elsewhere under its name (`enum OrderStatus`, [`super::enum_decls`])
+//! or, when the heading names its entity, from the machine's own states.
+//!
 //! Codes: W301 status enum without transitions, W302 machine matching no entity,
 //! W303 action name guessed, W304 second machine for an entity, W305 ambiguous match,
-//! E301 same action twice from one state, E302 state not in the entity's enum.
+//! E301 same action twice from one state, E302 state not in the entity's enum,
+//! W310 status values taken from a declared enum, W311 status values taken from the machine,
+//! W312 transition read from a sentence.
 
+use super::enum_decls::{self, EnumDecl};
 use super::lexicon;
 use super::roles::{section_roles, Role};
+use super::states_prose;
 use crate::diag::{Diagnostic, Text};
-use crate::model::{Entity, EnumValue, FieldType, StateMachine, Transition};
+use crate::model::{Entity, EnumValue, Field, FieldType, StateMachine, Transition};
 use crate::names;
 use crate::prd::{fold, Block, Document, NarrowRegex, Table};
 use regex::Regex;
@@ -40,6 +49,9 @@ struct Candidate {
     /// Written where a state machine is expected (state section, stateDiagram, table):
     /// report it when it matches nothing.
     explicit: bool,
+    /// Read from a sentence: an empty `from` means the initial state; silent when it matches
+    /// nothing.
+    prose: bool,
 }
 
 /// A state written in an arrow line: ASCII or CJK word, hyphens and dots inside.
@@ -163,6 +175,8 @@ const START_MARKERS: &[&str] = &[
 
 /// Finds the state machines in `doc` and attaches each to the entity enum field it governs.
 pub fn extract(doc: &Document, entities: &mut [Entity], diags: &mut Vec<Diagnostic>) {
+    adopt_declared(&enum_decls::collect(doc), entities, diags);
+    adopt_listed(entities, diags);
     let candidates = collect(doc);
     let aliases: Vec<Vec<String>> = entities.iter().map(entity_aliases).collect();
     for cand in candidates {
@@ -212,6 +226,12 @@ fn collect(doc: &Document) -> Vec<Candidate> {
                     for l in lines.iter().filter(|l| !l.struck) {
                         if let Some(ts) = arrow_line(&l.text, l.pos.line, l.pos.col) {
                             push_all(&mut cand, ts);
+                        } else if let Some(c) =
+                            labelled_arrows(&l.text, l.pos.line, l.pos.col, &titles)
+                        {
+                            out.push(c);
+                        } else {
+                            out.extend(prose_candidates(&l.text, l.pos.line, l.pos.col, &titles));
                         }
                     }
                 }
@@ -219,6 +239,17 @@ fn collect(doc: &Document) -> Vec<Candidate> {
                     for it in items.iter().filter(|i| !i.struck) {
                         if let Some(ts) = arrow_line(&it.text, it.pos.line, it.pos.col) {
                             push_all(&mut cand, ts);
+                        } else if let Some(c) =
+                            labelled_arrows(&it.text, it.pos.line, it.pos.col, &titles)
+                        {
+                            out.push(c);
+                        } else {
+                            out.extend(prose_candidates(
+                                &it.text,
+                                it.pos.line,
+                                it.pos.col,
+                                &titles,
+                            ));
                         }
                     }
                 }
@@ -240,7 +271,7 @@ fn collect(doc: &Document) -> Vec<Candidate> {
                             mermaid_flow(code, &mut cand);
                         }
                     } else if !matches!(code.lang.as_str(), "sql" | "json" | "yaml" | "ts") {
-                        for l in &code.lines {
+                        for l in code.lines.iter().filter(|l| !is_signature(&l.text)) {
                             let t = l.text.replace('`', "");
                             if let Some(ts) = arrow_line(&t, l.pos.line, 1) {
                                 push_all(&mut cand, ts);
@@ -279,6 +310,64 @@ fn collect(doc: &Document) -> Vec<Candidate> {
         }
     }
     out
+}
+
+/// One candidate per transition a sentence states; its hints are the words before the
+/// status phrase, the sentence, then the headings.
+fn prose_candidates(text: &str, line: u32, col: u32, titles: &[String]) -> Vec<Candidate> {
+    states_prose::transitions(text)
+        .into_iter()
+        .map(|p| {
+            let mut hints = vec![p.subject.clone(), text.to_string()];
+            hints.extend(titles.iter().cloned());
+            Candidate {
+                transitions: vec![RawTransition {
+                    from: p.from,
+                    to: p.to,
+                    event: p.event,
+                    line,
+                    col,
+                }],
+                hints,
+                line,
+                prose: true,
+                ..Candidate::default()
+            }
+        })
+        .collect()
+}
+
+/// `状态：待支付 → 已支付 → 已完成`, `**Booking statuses** — pending → approved | rejected`:
+/// arrows after a label that says they are states; the label names the entity.
+fn labelled_arrows(text: &str, line: u32, col: u32, titles: &[String]) -> Option<Candidate> {
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*(?:\d+[.)]\s*)?([^:：—–]{0,30}?(?:状态|status(?:es)?|states?|lifecycle|流转|生命周期)[^:：—–]{0,12}?)\s*(?:[:：]|—|–|\s-\s)\s*(.+)$")
+            .expect("label regex")
+    });
+    let c = LABEL.captures(text)?;
+    let (label, rest) = (c.get(1)?.as_str().trim(), c.get(2)?.as_str());
+    let ts = arrow_line(rest, line, col)?;
+    let mut cand = Candidate {
+        explicit: true,
+        line,
+        ..Candidate::default()
+    };
+    push_all(&mut cand, ts);
+    if cand.transitions.is_empty() {
+        return None;
+    }
+    cand.hints.push(label.to_string());
+    cand.hints.extend(titles.iter().cloned());
+    Some(cand)
+}
+
+/// `getStats(tenantId) -> Stats`: a function signature, not a transition.
+fn is_signature(text: &str) -> bool {
+    static SIG: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*[a-z]\w*[A-Z]\w*\s*\([A-Za-z0-9_,\s?:<>\[\]]*\)\s*(?:->|=>|:)")
+            .expect("signature regex")
+    });
+    SIG.is_match(text)
 }
 
 fn block_line(b: &Block) -> u32 {
@@ -341,15 +430,27 @@ fn arrow_line(text: &str, line: u32, col: u32) -> Option<Vec<RawTransition>> {
         let c = STATE_LABEL.captures(s.trim())?;
         chain.push(vec![c.get(1)?.as_str().to_string()]);
     }
-    let lc = LAST.captures(tail)?;
-    let target = lc.get(1)?.as_str().to_string();
-    let paren = lc.get(2).map(|m| m.as_str().trim().to_string());
-    let colon = lc.get(3).map(|m| m.as_str().trim().to_string());
-    let tail_event = colon
-        .filter(|c| !c.is_empty())
-        .or(paren)
-        .unwrap_or_default();
-    chain.push(vec![target]);
+    // `approved | rejected (+ cancelled later)`: several targets, a trailing note dropped.
+    let tail = tail.split("(+").next().unwrap_or(tail).trim();
+    let tail_event = if tail.contains(['|', '/']) {
+        let mut targets = Vec::new();
+        for part in tail.split(['|', '/']) {
+            let c = STATE_LABEL.captures(part.trim())?;
+            targets.push(c.get(1)?.as_str().to_string());
+        }
+        chain.push(targets);
+        String::new()
+    } else {
+        let lc = LAST.captures(tail)?;
+        let target = lc.get(1)?.as_str().to_string();
+        let paren = lc.get(2).map(|m| m.as_str().trim().to_string());
+        let colon = lc.get(3).map(|m| m.as_str().trim().to_string());
+        chain.push(vec![target]);
+        colon
+            .filter(|c| !c.is_empty())
+            .or(paren)
+            .unwrap_or_default()
+    };
     if chain.iter().flatten().any(|s| !STATE_RE.is_match(s)) {
         return None;
     }
@@ -504,6 +605,10 @@ fn transition_table(t: &Table, cand: &mut Candidate) -> bool {
         let event = ei.map(cell).unwrap_or_default();
         let col = row.cells.get(fi).map(|c| c.pos.col).unwrap_or(1);
         let from_t = from.trim();
+        // `Any other | Any | REJECTED`: a rule about the table, not a transition.
+        if is_wildcard(from_t) || is_wildcard(to) {
+            continue;
+        }
         if START_MARKERS.contains(&from_t.to_lowercase().as_str()) {
             if cand.initial.is_none() {
                 cand.initial = Some(to.to_string());
@@ -531,6 +636,26 @@ fn transition_table(t: &Table, cand: &mut Candidate) -> bool {
         }
     }
     true
+}
+
+/// `Any`, `*`, `其他`: a cell standing for every state.
+fn is_wildcard(cell: &str) -> bool {
+    let c = cell.trim().to_lowercase();
+    matches!(
+        c.as_str(),
+        "*" | "any"
+            | "all"
+            | "any other"
+            | "any state"
+            | "other"
+            | "others"
+            | "其他"
+            | "其它"
+            | "任意"
+            | "任意状态"
+            | "其他状态"
+            | "所有状态"
+    ) || c.starts_with("any ")
 }
 
 /// `pending(待支付)` in a table cell → `pending`.
@@ -637,6 +762,11 @@ fn entity_aliases(e: &Entity) -> Vec<String> {
     .filter(|w| !w.is_empty())
     .map(|w| format!(" {w} "))
     .collect();
+    // `AP` for AccountPayable: design documents abbreviate long names.
+    let initials: String = snake.split('_').filter_map(|w| w.chars().next()).collect();
+    if initials.len() >= 2 && snake.contains('_') {
+        out.push(format!(" {initials} "));
+    }
     let label = e.label.trim();
     if !label.is_empty() && !label.is_ascii() {
         out.push(label.to_string());
@@ -720,6 +850,7 @@ fn attach(
         .transitions
         .iter()
         .flat_map(|t| [t.from.as_str(), t.to.as_str()])
+        .filter(|s| !s.is_empty())
         .collect();
     // (entity, field) pairs whose enum holds every state.
     let mut full = Vec::new();
@@ -793,7 +924,11 @@ fn attach(
             (ei, fi)
         }
         None => {
-            report_unmatched(&cand, &states, hinted, entities, diags);
+            if promote(&cand, &states, hinted, entities, diags) {
+                attach(cand, hinted, entities, diags);
+            } else if !cand.prose {
+                report_unmatched(&cand, &states, hinted, entities, diags);
+            }
             return;
         }
     };
@@ -802,21 +937,49 @@ fn attach(
     let values = field.enum_values.clone();
     let field_name = field.name.clone();
     let default = field.default.clone();
+    // A sentence that does not name the source starts from the initial state.
+    let assumed_from = entities[ei]
+        .state_machine
+        .as_ref()
+        .filter(|sm| sm.field == field_name)
+        .map(|sm| sm.initial.clone())
+        .or_else(|| {
+            default
+                .as_deref()
+                .and_then(|d| map_state(d, &values, &cand.aliases))
+        });
     let mut transitions = Vec::new();
     for rt in &cand.transitions {
-        let (Some(from), Some(to)) = (
-            map_state(&rt.from, &values, &cand.aliases),
-            map_state(&rt.to, &values, &cand.aliases),
-        ) else {
+        let from = if rt.from.is_empty() {
+            assumed_from.clone()
+        } else {
+            map_state(&rt.from, &values, &cand.aliases)
+        };
+        let (Some(from), Some(to)) = (from, map_state(&rt.to, &values, &cand.aliases)) else {
             continue;
         };
+        if from == to {
+            continue;
+        }
         let to_label = values
             .iter()
             .find(|v| v.value == to)
             .map(|v| v.label.clone())
             .unwrap_or_default();
         let (action, label, derived) = action_for(&rt.event, &to, &to_label, &rt.to);
-        if derived {
+        let known = entities[ei].state_machine.as_ref().is_some_and(|sm| {
+            sm.field == field_name
+                && sm
+                    .transitions
+                    .iter()
+                    .any(|x| x.from == from && x.to == to && x.action == action)
+        });
+        if known {
+            continue;
+        }
+        if cand.prose {
+            diags.push(prose_warning(rt, &from, &to, &action, &entities[ei].name));
+        } else if derived {
             diags.push(derived_warning(rt, &from, &to, &action));
         }
         let t = Transition {
@@ -1021,6 +1184,9 @@ fn event_action(ev: &str) -> Option<String> {
         if ws.len() <= 3 {
             return Some(ident(&ws.join("_")));
         }
+        if let Some(a) = passive_verb(&ws) {
+            return Some(a);
+        }
         let two = format!("{} {}", ws[0], ws.get(1).map(String::as_str).unwrap_or(""));
         if let Some((_, a)) = lexicon::EN_COMMAND_VERBS.iter().find(|(v, _)| *v == two) {
             return Some(a.to_string());
@@ -1028,6 +1194,34 @@ fn event_action(ev: &str) -> Option<String> {
         return Some(ident(&ws[..3].join("_")));
     }
     lexicon::zh_action(&folded).map(str::to_string)
+}
+
+/// `Account can be deactivated` → `deactivate`: the participle after `be`/`is`/`gets`, as
+/// the lexicon's action when it knows the verb, else its stem.
+fn passive_verb(ws: &[String]) -> Option<String> {
+    let i = ws
+        .iter()
+        .position(|w| matches!(w.as_str(), "be" | "is" | "are" | "was" | "get" | "gets"))?;
+    let w = ws.get(i + 1)?.as_str();
+    let stem = w.strip_suffix("ed")?;
+    for (verb, action) in lexicon::EN_COMMAND_VERBS
+        .iter()
+        .filter(|(v, _)| !v.contains(' '))
+    {
+        let doubled = verb.chars().last().map(|c| format!("{verb}{c}"));
+        if stem == *verb || format!("{stem}e") == *verb || doubled.as_deref() == Some(stem) {
+            return Some(action.to_string());
+        }
+    }
+    // `reactivated` → `reactivate`: verbs ending in -ate/-ive/-ure/-ose keep their `e`.
+    let keeps_e = ["at", "iv", "ur", "os", "ov", "iz", "is"]
+        .iter()
+        .any(|e| stem.ends_with(e));
+    Some(ident(&if keeps_e {
+        format!("{stem}e")
+    } else {
+        stem.to_string()
+    }))
 }
 
 /// A usable snake_case identifier (never empty, never starting with a digit).
@@ -1064,6 +1258,283 @@ fn derived_warning(rt: &RawTransition, from: &str, to: &str, action: &str) -> Di
         "write the action name next to the event, e.g. `待支付 --支付 (pay)--> 已支付`",
         "在事件后写明英文动作名，例如 `待支付 --支付 (pay)--> 已支付`",
     ))
+}
+
+/// W312: a transition read from a sentence (its source assumed when not stated).
+fn prose_warning(
+    rt: &RawTransition,
+    from: &str,
+    to: &str,
+    action: &str,
+    entity: &str,
+) -> Diagnostic {
+    let (en, zh) = if rt.from.is_empty() {
+        (
+            format!("transition {entity}: {from} → {to} (`{action}`) read from a sentence; the source state is not stated, the initial state `{from}` is assumed"),
+            format!("状态流转 {entity}：{from} → {to}（`{action}`）读取自描述语句；语句未写起始状态，按初始状态 `{from}` 处理"),
+        )
+    } else {
+        (
+            format!("transition {entity}: {from} → {to} (`{action}`) read from a sentence"),
+            format!("状态流转 {entity}：{from} → {to}（`{action}`）读取自描述语句"),
+        )
+    };
+    Diagnostic::warning("W312", rt.line, rt.col, Text::new(en, zh)).with_help(Text::new(
+        "check it, or write the lifecycle as arrows under a state heading: `pending -> paid : pay`",
+        "请核对；也可以在状态章节中用箭头写出流转：`待支付 --支付--> 已支付`",
+    ))
+}
+
+/// A status field the PRD types as a plain string (`varchar`, an unknown type name).
+fn untyped_status(f: &Field) -> bool {
+    matches!(f.ty, FieldType::String | FieldType::Text)
+        && f.enum_values.is_empty()
+        && is_status_field(&f.name, &f.label)
+}
+
+/// A `type`/`kind`/`role`/`level`/`gender`… field typed as a plain string.
+fn untyped_kind(f: &Field) -> bool {
+    let n = f.name.as_str();
+    matches!(f.ty, FieldType::String | FieldType::Text)
+        && f.enum_values.is_empty()
+        && [
+            "type", "kind", "role", "level", "gender", "category", "priority", "stage",
+        ]
+        .iter()
+        .any(|w| n == *w || n.ends_with(&format!("_{w}")))
+}
+
+/// W310: `Order.status varchar` + `enum OrderStatus { … }` declared elsewhere: the field
+/// takes the declared values (and labels).
+fn adopt_declared(decls: &[EnumDecl], entities: &mut [Entity], diags: &mut Vec<Diagnostic>) {
+    if decls.is_empty() {
+        return;
+    }
+    for e in entities.iter_mut() {
+        let entity_snake = names::snake(&e.name);
+        for f in e
+            .fields
+            .iter_mut()
+            .filter(|f| untyped_status(f) || untyped_kind(f))
+        {
+            // `OrderStatus` for Order.status; `user_role` for UserProfile.role; `RoleLevel`
+            // for role_level.
+            let named = |d: &&EnumDecl| {
+                let ds = names::snake(&d.name);
+                ds == f.name
+                    || ds == format!("{entity_snake}_{}", f.name)
+                    || ds
+                        .strip_suffix(&format!("_{}", f.name))
+                        .is_some_and(|head| {
+                            !head.is_empty() && entity_snake.split('_').any(|w| w == head)
+                        })
+            };
+            let Some(d) = decls.iter().find(named) else {
+                continue;
+            };
+            let Some(default) = usable(&d.values, f.default.as_deref()) else {
+                continue;
+            };
+            f.ty = FieldType::Enum;
+            f.max_length = None;
+            f.enum_values = d.values.clone();
+            f.default = default;
+            diags.push(
+                Diagnostic::warning(
+                    "W310",
+                    f.line,
+                    1,
+                    Text::new(
+                        format!(
+                            "{}.{} is typed as a string; its values are taken from enum `{}` (line {})",
+                            e.name, f.name, d.name, d.line
+                        ),
+                        format!(
+                            "{}.{} 写成了字符串类型；其取值取自枚举 `{}`（第 {} 行）",
+                            e.name, f.name, d.name, d.line
+                        ),
+                    ),
+                )
+                .with_help(Text::new(
+                    format!("write the field's type as `{}` or list its values next to it", d.name),
+                    format!("把字段类型写成 `{}`，或在字段旁列出取值", d.name),
+                )),
+            );
+        }
+    }
+}
+
+/// Whether `values` can become a field's enum (ASCII identifiers, no repeats) with its
+/// `default` among them: `Some(default as a value)`, else `None` (the field stays as written).
+fn usable(values: &[EnumValue], default: Option<&str>) -> Option<Option<String>> {
+    let ident = |v: &str| {
+        !v.is_empty()
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    };
+    let distinct: BTreeSet<&str> = values.iter().map(|v| v.value.as_str()).collect();
+    if distinct.len() != values.len() || !values.iter().all(|v| ident(&v.value)) {
+        return None;
+    }
+    match default {
+        None => Some(None),
+        Some(d) => values
+            .iter()
+            .find(|v| v.value == d || (!v.label.is_empty() && v.label == d))
+            .map(|v| Some(v.value.clone())),
+    }
+}
+
+/// A field whose values a description lists: `sent | failed | retried`,
+/// `pending/contacted/booked` (a code comment), and nothing else.
+fn listed_values(description: &str) -> Option<Vec<EnumValue>> {
+    static LIST: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*[a-z][a-z0-9_-]*(?:\s*[/|,、，;；]\s*[a-z][a-z0-9_-]*)+\s*$")
+            .expect("list regex")
+    });
+    static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*(?:enum|one of|values?|取值|可选值|枚举)\s*[:：]?\s*")
+            .expect("prefix regex")
+    });
+    // `Enum: 'provider' or 'admin'` → `provider|admin`.
+    let d = description
+        .replace(['`', '\'', '"'], "")
+        .replace("\\|", "|")
+        .replace(" or ", "|")
+        .replace(" and ", "|")
+        .replace('或', "|");
+    let d = PREFIX.replace(&d, "").to_string();
+    if !LIST.is_match(&d) {
+        return None;
+    }
+    let values: Vec<EnumValue> = d
+        .split(['/', '|', ',', '、', '，', ';', '；'])
+        .map(|v| EnumValue {
+            value: v.trim().to_string(),
+            label: String::new(),
+        })
+        .collect();
+    (values.len() >= 2).then_some(values)
+}
+
+/// W313: a status, type or role field typed as a string whose description (or code comment)
+/// is just a list of values takes them as its enum.
+fn adopt_listed(entities: &mut [Entity], diags: &mut Vec<Diagnostic>) {
+    for e in entities.iter_mut() {
+        for f in e.fields.iter_mut() {
+            if !untyped_status(f) && !untyped_kind(f) {
+                continue;
+            }
+            let Some(values) = listed_values(&f.description) else {
+                continue;
+            };
+            let Some(default) = usable(&values, f.default.as_deref()) else {
+                continue;
+            };
+            let shown: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
+            let shown = shown.join(", ");
+            f.ty = FieldType::Enum;
+            f.max_length = None;
+            f.enum_values = values;
+            f.default = default;
+            diags.push(
+                Diagnostic::warning(
+                    "W313",
+                    f.line,
+                    1,
+                    Text::new(
+                        format!("{}.{} is typed as a string; its description lists values, read as an enum: {shown}", e.name, f.name),
+                        format!("{}.{} 写成了字符串类型；其说明列出了取值，按枚举读取：{shown}", e.name, f.name),
+                    ),
+                )
+                .with_help(Text::new(
+                    format!("write the type as `enum({shown})`"),
+                    format!("把类型写成 `enum({shown})`"),
+                )),
+            );
+        }
+    }
+}
+
+/// W311: the heading names an entity whose status field has no values (`status | text |
+/// Enum — see below`): the machine's states become them. Only ASCII states (or states the
+/// machine maps to ASCII values) can; returns whether the field was changed.
+fn promote(
+    cand: &Candidate,
+    states: &BTreeSet<&str>,
+    hinted: Option<usize>,
+    entities: &mut [Entity],
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    let Some(ei) = hinted else { return false };
+    if cand.prose || states.len() < 2 {
+        return false;
+    }
+    let e = &mut entities[ei];
+    let Some(f) = e.fields.iter_mut().find(|f| untyped_status(f)) else {
+        return false;
+    };
+    // States in order of appearance, the initial first.
+    let mut order: Vec<String> = cand.initial.iter().cloned().collect();
+    for t in &cand.transitions {
+        for s in [&t.from, &t.to] {
+            if !s.is_empty() && !order.contains(s) {
+                order.push(s.clone());
+            }
+        }
+    }
+    let mut values = Vec::new();
+    for s in &order {
+        let alias = cand.aliases.iter().find(|(l, v)| l == s || v == s);
+        let (value, label) = match alias {
+            Some((l, v)) if v.is_ascii() => {
+                (v.clone(), if l == v { String::new() } else { l.clone() })
+            }
+            _ => (s.clone(), String::new()),
+        };
+        if !STATE_RE.is_match(&value) || !value.is_ascii() {
+            return false;
+        }
+        if !values.iter().any(|x: &EnumValue| x.value == value) {
+            values.push(EnumValue { value, label });
+        }
+    }
+    let Some(default) = usable(&values, f.default.as_deref()) else {
+        return false;
+    };
+    f.ty = FieldType::Enum;
+    f.max_length = None;
+    f.enum_values = values;
+    f.default = default;
+    let shown: Vec<&str> = f.enum_values.iter().map(|v| v.value.as_str()).collect();
+    diags.push(
+        Diagnostic::warning(
+            "W311",
+            f.line,
+            1,
+            Text::new(
+                format!(
+                    "{}.{} has no enum values; the states of its state machine (line {}) are used: {}",
+                    e.name,
+                    f.name,
+                    cand.line,
+                    shown.join(", ")
+                ),
+                format!(
+                    "{}.{} 没有列出取值；使用其状态机（第 {} 行）中的状态：{}",
+                    e.name,
+                    f.name,
+                    cand.line,
+                    shown.join("、")
+                ),
+            ),
+        )
+        .with_help(Text::new(
+            "list the values with the field, e.g. `status | enum(pending, confirmed)`",
+            "在字段处列出取值，例如 `status | 枚举(pending/confirmed)`",
+        )),
+    );
+    true
 }
 
 /// E301: one action leading to two different states from the same state.
@@ -1332,6 +1803,24 @@ mod tests {
         // prose flows outside state sections are not machines
         let (_, d) = run("## 业务流程\n\n浏览 → 下单 → 结算\n", vec![]);
         assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn value_lists_in_descriptions() {
+        let v =
+            |d: &str| listed_values(d).map(|v| v.into_iter().map(|e| e.value).collect::<Vec<_>>());
+        assert_eq!(
+            v("draft、published"),
+            Some(vec!["draft".into(), "published".into()])
+        );
+        assert_eq!(v("Enum: 'provider' or 'admin'").map(|x| x.len()), Some(2));
+        assert_eq!(
+            v("`sent` \\| `failed` \\| `retried`").map(|x| x.len()),
+            Some(3)
+        );
+        assert_eq!(v("pending/contacted/no_show").map(|x| x.len()), Some(3));
+        assert_eq!(v("Enum — see below"), None);
+        assert_eq!(v("the order status"), None);
     }
 
     #[test]

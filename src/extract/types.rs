@@ -550,12 +550,50 @@ static CODE_ITEM: LazyLock<NarrowRegex> = LazyLock::new(|| {
     NarrowRegex::digits(r"(?:^|[\s(,/;|:])(\d+)\s*[-:=]\s*([^\s\d,/;|()=:-][^\s,/;|()=:]*)")
 });
 
-/// An integer-code list such as `1-男/2-女` or `0:禁用, 1:启用` (at least two codes).
+/// `0待支付 1已支付`: a code written right against its Chinese label (a DDL COMMENT).
+static CODE_ITEM_TIGHT: LazyLock<NarrowRegex> = LazyLock::new(|| {
+    NarrowRegex::digits(r"(?:^|[\s(,/;|:，、；（])(\d{1,2})(\p{Han}[^\s\d,/;|()=:，、；（）]*)")
+});
+
+/// Words that follow a number as its unit (`5天`), not as a code's label.
+const UNIT_WORDS: &[&str] = &[
+    "天", "次", "个", "年", "月", "日", "小时", "分钟", "秒", "元", "人", "条", "位", "周", "份",
+];
+
+/// `0待支付 1已支付 2失败`: at least two codes, counting up from 0 or 1, none a unit.
+fn tight_code_list(t: &str) -> Option<Vec<EnumValue>> {
+    let mut out: Vec<EnumValue> = Vec::new();
+    for c in CODE_ITEM_TIGHT.captures_iter(t) {
+        let (Some(v), Some(l)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        let label = l.as_str().trim_end_matches(['.', '。']);
+        if UNIT_WORDS.iter().any(|u| label.starts_with(u)) {
+            return None;
+        }
+        out.push(EnumValue {
+            value: v.as_str().to_string(),
+            label: label.to_string(),
+        });
+    }
+    let codes: Vec<u32> = out.iter().filter_map(|e| e.value.parse().ok()).collect();
+    let counts_up =
+        codes.first().is_some_and(|f| *f <= 1) && codes.windows(2).all(|w| w[1] == w[0] + 1);
+    (out.len() >= 2 && codes.len() == out.len() && counts_up).then_some(out)
+}
+
+/// An integer-code list such as `1-男/2-女`, `0:禁用, 1:启用` or `0待支付 1已支付` (at least
+/// two codes).
 pub fn code_list(text: &str) -> Option<Vec<EnumValue>> {
     if !text.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }
     let t = fold(text);
+    if !CODE_ITEM.is_match(&t) {
+        if let Some(v) = tight_code_list(&t) {
+            return Some(v);
+        }
+    }
     let mut out: Vec<EnumValue> = Vec::new();
     for c in CODE_ITEM.captures_iter(&t) {
         let (Some(v), Some(l)) = (c.get(1), c.get(2)) else {
@@ -859,6 +897,10 @@ mod tests {
         assert_eq!(c[1].value, "1");
         assert_eq!(c[1].label, "禁用");
         assert!(code_list("长度 1-50").is_none());
+        let c = code_list("状态(0待领取 1已领取 2已作废)").expect("tight codes");
+        assert_eq!((c[2].value.as_str(), c[2].label.as_str()), ("2", "已作废"));
+        assert!(code_list("保留 1天，最多 2次").is_none());
+        assert!(code_list("第3期 第7期").is_none());
     }
 
     #[test]

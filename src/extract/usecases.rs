@@ -5,11 +5,17 @@
 //! Given/When/Then scenarios. Each is classified command or query by its verbs
 //! ([`super::lexicon`]), given a target entity and an action.
 //!
+//! Design documents without stories give their operations instead: service method
+//! signatures and REST endpoints ([`super::operations`]); those use cases are kept only where
+//! no story already covers the same entity and action.
+//!
 //! Codes: W401 `manage X` expanded to CRUD, W402 no actor (defaulted to `user`),
-//! W403 no recognisable action (not extracted), W404 unknown actor name in a table.
+//! W403 no recognisable action (not extracted), W404 unknown actor name in a table,
+//! W410 use cases read from method signatures, W411 use cases read from REST endpoints.
 
 use super::actors;
 use super::lexicon::{self, EN_COMMAND_VERBS, EN_QUERY_VERBS, ZH_COMMAND_VERBS, ZH_QUERY_VERBS};
+use super::operations;
 use super::roles::{section_roles, Role};
 use crate::diag::{Diagnostic, Text};
 use crate::model::{Actor, Entity, UseCase, UseCaseKind};
@@ -71,6 +77,11 @@ const FEATURE_HEADERS: &[&str] = &[
     "user story",
     "用户故事",
     "requirement",
+    "i want",
+    "i want to",
+    "我希望",
+    "我想要",
+    "希望",
 ];
 const ID_HEADERS: &[&str] = &[
     "编号",
@@ -90,7 +101,18 @@ const DESC_HEADERS: &[&str] = &[
     "details",
     "notes",
 ];
-const ACTOR_HEADERS: &[&str] = &["角色", "参与者", "执行者", "用户", "actor", "role", "user"];
+const ACTOR_HEADERS: &[&str] = &[
+    "角色",
+    "参与者",
+    "执行者",
+    "用户",
+    "actor",
+    "role",
+    "user",
+    "as a",
+    "as an",
+    "作为",
+];
 
 /// Generic verbs that yield to a more specific one in the same sentence (`办理还书` → return).
 const WEAK_VERBS: &[&str] = &["办理", "生成", "mark", "record", "set", "登记", "维护"];
@@ -109,7 +131,22 @@ struct Raw {
     need_actor: bool,
     line: u32,
     col: u32,
+    /// Index in [`Groups`] when read from a signature block or an endpoint list: reported
+    /// once per group, not once per use case.
+    group: Option<usize>,
 }
+
+/// Where grouped use cases came from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Source {
+    Signatures,
+    Endpoints,
+    Features,
+    Criteria,
+}
+
+/// Grouped use cases: (source, owner or "", line, col), reported once per group.
+type Groups = Vec<(Source, String, u32, u32)>;
 
 /// Extracts the use cases in document order.
 pub fn extract(
@@ -118,17 +155,135 @@ pub fn extract(
     actors: &[Actor],
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<UseCase> {
-    let raws = collect(doc);
+    let mut groups: Groups = Vec::new();
+    let raws = collect(doc, &mut groups);
     let mut out: Vec<UseCase> = Vec::new();
+    let mut from: Vec<Option<usize>> = Vec::new();
     let ix = Index::new(entities);
     for raw in raws {
+        let group = raw.group;
         build(raw, &ix, actors, diags, &mut out);
+        from.resize(out.len(), group);
     }
+    let out = drop_covered(out, &from, &groups, diags);
+    let mut out = out;
     assign_ids(&mut out);
     out
 }
 
-fn collect(doc: &Document) -> Vec<Raw> {
+/// Keeps an operation-sourced use case only when no other use case has its entity and
+/// action; reports each group that gave at least one (W410 signatures, W411 endpoints).
+fn drop_covered(
+    ucs: Vec<UseCase>,
+    from: &[Option<usize>],
+    groups: &Groups,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<UseCase> {
+    let key = |u: &UseCase| (u.entity.clone(), u.action.clone());
+    let stated: BTreeSet<(Option<String>, Option<String>)> = ucs
+        .iter()
+        .zip(from)
+        .filter(|(u, g)| g.is_none() && u.entity.is_some())
+        .map(|(u, _)| key(u))
+        .collect();
+    let mut seen = BTreeSet::new();
+    let mut kept_per_group = vec![0usize; groups.len()];
+    let mut first_kept: Vec<Option<u32>> = vec![None; groups.len()];
+    let mut out = Vec::new();
+    for (u, g) in ucs.into_iter().zip(from) {
+        if let Some(g) = g {
+            if u.entity.is_some() && (stated.contains(&key(&u)) || !seen.insert(key(&u))) {
+                continue;
+            }
+            // A criterion that names no entity is a rule, not an operation.
+            let criterion = groups.get(*g).is_some_and(|x| x.0 == Source::Criteria);
+            if criterion && u.entity.is_none() {
+                continue;
+            }
+            if let Some(n) = kept_per_group.get_mut(*g) {
+                *n += 1;
+            }
+            if let Some(f) = first_kept.get_mut(*g) {
+                f.get_or_insert(u.line);
+            }
+        }
+        out.push(u);
+    }
+    for (((source, owner, line, col), n), first) in
+        groups.iter().zip(kept_per_group).zip(first_kept)
+    {
+        if n == 0 {
+            continue;
+        }
+        // Criteria are one group for the whole document: point at the first one kept.
+        let (line, col) = match (*source, first) {
+            (Source::Criteria, Some(l)) => (l, 1),
+            _ => (*line, *col),
+        };
+        let (line, col) = (&line, &col);
+        let d = if *source == Source::Criteria {
+            Diagnostic::warning(
+                "W413",
+                *line,
+                *col,
+                Text::new(
+                    format!("{n} more use cases read from acceptance criteria (`WHEN … SHALL …`, `当…时，系统应…`); check their entity and action"),
+                    format!("从验收标准（`WHEN … SHALL …`、`当…时，系统应…`）中另外读取了 {n} 个用例；请核对其实体与动作"),
+                ),
+            )
+            .with_help(Text::new(
+                "each criterion that names an entity and an operation the stories do not cover becomes a use case (`REQ-1.2`)",
+                "每条点明了实体、且操作未被用户故事覆盖的验收标准都会成为一个用例（`REQ-1.2`）",
+            ))
+        } else if *source == Source::Features {
+            Diagnostic::warning(
+                "W412",
+                *line,
+                *col,
+                Text::new(
+                    format!("{n} use cases read from feature bullets (`**Feature** — …`, `包含：` lists); actor `user` assumed"),
+                    format!("从功能条目（`**功能** — …`、“包含：”列表）中读取了 {n} 个用例，执行角色按 `user` 处理"),
+                ),
+            )
+            .with_help(Text::new(
+                "check them in the model; user stories (\"As a clerk, I want …\") name the actor",
+                "请在模型中核对；用户故事（“作为馆员，我希望…”）可写明执行角色",
+            ))
+        } else if *source == Source::Signatures {
+            Diagnostic::warning(
+                "W410",
+                *line,
+                *col,
+                Text::new(
+                    format!("{n} use cases read from the method signatures of {owner}; actor `user` assumed"),
+                    format!("从 {owner} 的方法签名中读取了 {n} 个用例，执行角色按 `user` 处理"),
+                ),
+            )
+            .with_help(Text::new(
+                "check them in the model; user stories (\"As a clerk, I want …\") name the actor",
+                "请在模型中核对；用户故事（“作为馆员，我希望…”）可写明执行角色",
+            ))
+        } else {
+            Diagnostic::warning(
+                "W411",
+                *line,
+                *col,
+                Text::new(
+                    format!("{n} use cases read from REST endpoints; actor `user` assumed"),
+                    format!("从 REST 接口列表中读取了 {n} 个用例，执行角色按 `user` 处理"),
+                ),
+            )
+            .with_help(Text::new(
+                "check them in the model; user stories (\"As a clerk, I want …\") name the actor",
+                "请在模型中核对；用户故事（“作为馆员，我希望…”）可写明执行角色",
+            ))
+        };
+        diags.push(d);
+    }
+    out
+}
+
+fn collect(doc: &Document, groups: &mut Groups) -> Vec<Raw> {
     let mut out = Vec::new();
     // Sections that are a story (and their subsections, e.g. "Acceptance Criteria").
     let story_of = |si: usize| -> Option<usize> {
@@ -144,6 +299,7 @@ fn collect(doc: &Document) -> Vec<Raw> {
             })
     };
     let mut done_story = BTreeSet::new();
+    let mut criteria_group: Option<usize> = None;
     let roles = section_roles(doc);
     for (si, sec) in doc.sections.iter().enumerate() {
         if doc.ancestry(si).iter().any(|s| s.struck) {
@@ -158,26 +314,67 @@ fn collect(doc: &Document) -> Vec<Raw> {
         }
         if let Some(story) = story_of(si) {
             if done_story.insert(story) {
-                out.push(story_raw(doc, story));
+                let (raw, criteria) = story_raw(doc, story);
+                let story_id = raw.id.clone().unwrap_or_default();
+                let actor = raw.actor_text.clone();
+                out.push(raw);
+                let story = (story_id.as_str(), actor);
+                criteria_raws(story, criteria, &mut criteria_group, groups, &mut out);
             }
             continue;
         }
         let in_uc = role == Role::UseCases;
         let before = out.len();
         let mut gwt = Vec::new();
+        let mut lead: Option<&str> = None;
+        let mut endpoints: Option<usize> = None;
+        let mut features: Option<usize> = None;
         for b in &sec.blocks {
             match b {
                 Block::Paragraph(lines) => {
                     for l in lines.iter().filter(|l| !l.struck) {
+                        if endpoint_raw(
+                            &l.text,
+                            l.pos.line,
+                            l.pos.col,
+                            &mut endpoints,
+                            groups,
+                            &mut out,
+                        ) {
+                            continue;
+                        }
                         line_raw(&l.text, l.pos.line, l.pos.col, in_uc, 0, &mut out, &mut gwt);
                     }
                 }
                 Block::List(items) => {
                     let mut parent_story = false;
+                    let capabilities = lead.is_some_and(is_capability_lead);
                     for it in items.iter().filter(|i| !i.struck) {
                         let n = out.len();
                         if it.depth > 0 && parent_story && is_gwt(&it.text) {
                             continue; // acceptance scenario of the story above
+                        }
+                        if endpoint_raw(
+                            &it.text,
+                            it.pos.line,
+                            it.pos.col,
+                            &mut endpoints,
+                            groups,
+                            &mut out,
+                        ) {
+                            continue;
+                        }
+                        if in_uc
+                            && it.depth == 0
+                            && feature_raw(it, &mut features, groups, &mut out)
+                        {
+                            continue;
+                        }
+                        if capabilities
+                            && it.depth == 0
+                            && capability_raw(it, &mut features, groups, &mut out)
+                        {
+                            continue;
                         }
                         line_raw(
                             &it.text,
@@ -193,9 +390,34 @@ fn collect(doc: &Document) -> Vec<Raw> {
                         }
                     }
                 }
-                Block::Table(t) => feature_table(t, &mut out),
-                Block::Code(_) => {}
+                Block::Table(t) => {
+                    let n = out.len();
+                    for row in t.rows.iter().filter(|r| !r.struck) {
+                        let text: Vec<&str> = row.cells.iter().map(|c| c.text.as_str()).collect();
+                        endpoint_raw(
+                            &text.join(" "),
+                            row.pos.line,
+                            1,
+                            &mut endpoints,
+                            groups,
+                            &mut out,
+                        );
+                    }
+                    if out.len() == n {
+                        feature_table(t, &mut out);
+                    }
+                }
+                Block::Code(code) => {
+                    let context = [sec.title.as_str(), lead.unwrap_or("")];
+                    if operations::is_service_block(code, &context) {
+                        signature_raws(code, &sec.title, groups, &mut out);
+                    }
+                }
             }
+            lead = match b {
+                Block::Paragraph(lines) => lines.last().map(|l| l.text.as_str()),
+                _ => None,
+            };
         }
         // Given/When/Then scenarios are use cases only when nothing else in the section is.
         if out.len() == before {
@@ -203,6 +425,201 @@ fn collect(doc: &Document) -> Vec<Raw> {
         }
     }
     out
+}
+
+/// Each acceptance criterion of a story is a use case too (`REQ-1.2`), kept only when it
+/// names an entity and an operation no other use case has (one W413 for the document).
+fn criteria_raws(
+    (story_id, actor): (&str, Option<String>),
+    criteria: Vec<Criterion>,
+    group: &mut Option<usize>,
+    groups: &mut Groups,
+    out: &mut Vec<Raw>,
+) {
+    for (k, (what, whole, line, col)) in criteria.into_iter().enumerate() {
+        let g = *group.get_or_insert_with(|| {
+            groups.push((Source::Criteria, String::new(), line, col));
+            groups.len() - 1
+        });
+        out.push(Raw {
+            id: (!story_id.is_empty()).then(|| format!("{story_id}.{}", k + 1)),
+            title: whole,
+            texts: vec![what],
+            actor_text: actor.clone(),
+            need_actor: false,
+            line,
+            col,
+            group: Some(g),
+        });
+    }
+}
+
+/// A REST endpoint line becomes a use case of the section's endpoint group.
+fn endpoint_raw(
+    text: &str,
+    line: u32,
+    col: u32,
+    group: &mut Option<usize>,
+    groups: &mut Groups,
+    out: &mut Vec<Raw>,
+) -> bool {
+    let Some((title, texts)) = operations::endpoint(text) else {
+        return false;
+    };
+    let g = *group.get_or_insert_with(|| {
+        groups.push((Source::Endpoints, String::new(), line, col));
+        groups.len() - 1
+    });
+    out.push(Raw {
+        id: None,
+        title,
+        texts,
+        actor_text: None,
+        need_actor: false,
+        line,
+        col,
+        group: Some(g),
+    });
+    true
+}
+
+/// `**Admin dashboard** — list bookings, approve/reject`: a feature bullet in a use-case
+/// section (not a story, requirement or scenario) becomes a use case of the section's feature
+/// group when it has a verb.
+fn feature_raw(
+    it: &crate::prd::Item,
+    group: &mut Option<usize>,
+    groups: &mut Groups,
+    out: &mut Vec<Raw>,
+) -> bool {
+    static BULLET: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*\*\*([^*]{1,60})\*\*\s*(?:[—–:：]|--|-\s|——)\s*(.+)$")
+            .expect("feature bullet regex")
+    });
+    let t = fold(&it.text);
+    if REQ_ID.is_match(t.trim()) || want_part(&t).is_some() || is_gwt(&t) {
+        return false;
+    }
+    let Some(c) = BULLET.captures(&it.raw) else {
+        return false;
+    };
+    let (Some(label), Some(desc)) = (c.get(1), c.get(2)) else {
+        return false;
+    };
+    let label = label
+        .as_str()
+        .trim()
+        .trim_end_matches([':', '：'])
+        .to_string();
+    let desc = desc.as_str().replace("**", "").replace('`', "");
+    // `**Statuses** — pending → approved`: a lifecycle, read by the state machines.
+    if ["→", "->", "⇒", "=>"].iter().any(|a| desc.contains(a)) {
+        return false;
+    }
+    // `**FR-040-PL**: …`: the label is an id, the description the title.
+    let is_id = label.is_ascii()
+        && !label.contains(' ')
+        && label.chars().any(|c| c.is_ascii_digit())
+        && label.contains(['-', '_', '.']);
+    let (id, label) = if is_id {
+        (Some(label), desc.trim().to_string())
+    } else {
+        (None, label)
+    };
+    let g = *group.get_or_insert_with(|| {
+        groups.push((Source::Features, String::new(), it.pos.line, it.pos.col));
+        groups.len() - 1
+    });
+    out.push(Raw {
+        id,
+        title: label.clone(),
+        texts: vec![label, desc],
+        actor_text: None,
+        need_actor: false,
+        line: it.pos.line,
+        col: it.pos.col,
+        group: Some(g),
+    });
+    true
+}
+
+/// `包含：`, `功能包括：`, `Features:`: the list after it names capabilities (not fields).
+fn is_capability_lead(line: &str) -> bool {
+    static LEAD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*(?:包含|包括|支持|提供|主要功能|功能包括|功能|能力|features?|capabilities|includes?|supports?)[^，。,.]{0,10}[:：]\s*$")
+            .expect("capability lead regex")
+    });
+    let l = line.to_lowercase();
+    LEAD.is_match(line)
+        && !["字段", "属性", "表", "field", "attribute", "column"]
+            .iter()
+            .any(|w| l.contains(w))
+}
+
+/// A plain item of a capability list (`- 修改密码`, `- 管理端景点 CRUD`) with a verb: a use
+/// case of the section's feature group.
+fn capability_raw(
+    it: &crate::prd::Item,
+    group: &mut Option<usize>,
+    groups: &mut Groups,
+    out: &mut Vec<Raw>,
+) -> bool {
+    let t = fold(&it.text);
+    let t = t.trim();
+    if t.is_empty() || REQ_ID.is_match(t) || want_part(t).is_some() || is_gwt(t) {
+        return false;
+    }
+    if verb_hits(t).is_empty() {
+        return false;
+    }
+    let g = *group.get_or_insert_with(|| {
+        groups.push((Source::Features, String::new(), it.pos.line, it.pos.col));
+        groups.len() - 1
+    });
+    out.push(Raw {
+        id: None,
+        title: t.to_string(),
+        texts: vec![t.to_string()],
+        actor_text: None,
+        need_actor: false,
+        line: it.pos.line,
+        col: it.pos.col,
+        group: Some(g),
+    });
+    true
+}
+
+/// The public methods of a service code block, one use case each.
+fn signature_raws(code: &crate::prd::Code, title: &str, groups: &mut Groups, out: &mut Vec<Raw>) {
+    let ops = operations::methods(code, title);
+    if ops.is_empty() {
+        return;
+    }
+    let owner = code
+        .lines
+        .iter()
+        .find_map(|l| {
+            let t = l.text.trim();
+            t.split_whitespace()
+                .skip_while(|w| !matches!(*w, "class" | "interface" | "trait" | "struct"))
+                .nth(1)
+                .map(|w| format!("`{}`", w.trim_end_matches('{')))
+        })
+        .unwrap_or_else(|| format!("\"{title}\""));
+    groups.push((Source::Signatures, owner, code.pos.line, code.pos.col));
+    let g = groups.len() - 1;
+    for op in ops {
+        out.push(Raw {
+            id: None,
+            title: op.title,
+            texts: op.texts,
+            actor_text: None,
+            need_actor: false,
+            line: op.line,
+            col: op.col,
+            group: Some(g),
+        });
+    }
 }
 
 fn story_heading(title: &str) -> Option<(String, String)> {
@@ -223,12 +640,16 @@ fn story_heading(title: &str) -> Option<(String, String)> {
 
 /// One use case for a story section: the heading's title, classified on the "I want" part,
 /// then the title, then the first paragraph.
-fn story_raw(doc: &Document, si: usize) -> Raw {
+/// An acceptance criterion: (what the system does, the whole line, line, col).
+type Criterion = (String, String, u32, u32);
+
+fn story_raw(doc: &Document, si: usize) -> (Raw, Vec<Criterion>) {
     let sec = &doc.sections[si];
     let (id, title) = story_heading(&sec.title).unwrap_or_default();
     let mut want = None;
     let mut actor_text = None;
     let mut first_para = None;
+    let mut criteria: Vec<Criterion> = Vec::new();
     let mut stack = vec![si];
     let mut order = Vec::new();
     while let Some(i) = stack.pop() {
@@ -241,24 +662,31 @@ fn story_raw(doc: &Document, si: usize) -> Raw {
     }
     for i in order {
         for b in &doc.sections[i].blocks {
-            let lines: Vec<&str> = match b {
+            let lines: Vec<(&str, u32, u32)> = match b {
                 Block::Paragraph(ls) => ls
                     .iter()
                     .filter(|l| !l.struck)
-                    .map(|l| l.text.as_str())
+                    .map(|l| (l.text.as_str(), l.pos.line, l.pos.col))
                     .collect(),
                 Block::List(items) => items
                     .iter()
                     .filter(|i| !i.struck)
-                    .map(|i| i.text.as_str())
+                    .map(|i| (i.text.as_str(), i.pos.line, i.pos.col))
                     .collect(),
                 _ => vec![],
             };
-            for l in lines {
+            for (l, line, col) in lines {
                 if want.is_none() {
                     if let Some(w) = want_part(l) {
                         want = Some(w);
                         actor_text = actors::subject(l);
+                    }
+                }
+                // Acceptance criteria (`当…时，系统应…`, `WHEN … THE system SHALL …`): what
+                // the system does, a fallback when the story's own words have no verb.
+                if matches!(b, Block::List(_)) {
+                    if let Some(c) = ears_consequence(l) {
+                        criteria.push((c, l.to_string(), line, col));
                     }
                 }
                 if first_para.is_none()
@@ -275,12 +703,13 @@ fn story_raw(doc: &Document, si: usize) -> Raw {
     texts.extend(want.clone());
     texts.push(title.clone());
     texts.extend(first_para.clone());
+    texts.extend(criteria.iter().map(|c| c.0.clone()));
     let title = if title.is_empty() {
         want.unwrap_or_default()
     } else {
         title
     };
-    Raw {
+    let raw = Raw {
         id: Some(id),
         title,
         texts,
@@ -288,7 +717,9 @@ fn story_raw(doc: &Document, si: usize) -> Raw {
         line: sec.pos.line,
         col: sec.pos.col,
         need_actor: false,
-    }
+        group: None,
+    };
+    (raw, criteria)
 }
 
 fn want_part(text: &str) -> Option<String> {
@@ -302,6 +733,21 @@ fn want_part(text: &str) -> Option<String> {
             .trim_end_matches(['.', '。'])
             .to_string(),
     )
+}
+
+/// EARS requirement lines, English and Chinese: `WHEN x THEN THE system SHALL y`,
+/// `IF x THEN … SHALL y`, `THE system SHALL y`, `当x时，系统应y`, `如果x，那么系统应当y`,
+/// `系统应当y`. Returns `y`, what the system does.
+static EARS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:\d+[.)]\s*)?(?:(?:when|if|while|where)\b.*?\b(?:then\s+)?|当.+?(?:时|后)[，,]?\s*|如果.+?[，,]\s*(?:那么|则)?\s*|在.+?(?:时|后)[，,]\s*)?(?:the\s+)?[\p{Han}A-Za-z_ ]{0,40}?(?:\bshall\b|应当|应该|应|必须|须)\s*(.+)$")
+        .expect("ears regex")
+});
+
+fn ears_consequence(text: &str) -> Option<String> {
+    let t = fold(text);
+    let c = EARS.captures(t.trim())?;
+    let y = c.get(1)?.as_str().trim().trim_end_matches(['.', '。']);
+    (!y.is_empty()).then(|| y.to_string())
 }
 
 fn is_gwt(text: &str) -> bool {
@@ -354,6 +800,7 @@ fn line_raw(
             line,
             col,
             need_actor: false,
+            group: None,
         });
         return;
     }
@@ -366,6 +813,7 @@ fn line_raw(
             line,
             col,
             need_actor: false,
+            group: None,
         });
         return;
     }
@@ -383,9 +831,46 @@ fn line_raw(
                 line,
                 col,
                 need_actor: false,
+                group: None,
             });
         }
         return;
+    }
+    // Kiro EARS criteria outside a story: scenarios, like Given/When/Then.
+    let lower = t.to_lowercase();
+    let ears_start = [
+        "when ",
+        "if ",
+        "while ",
+        "the system",
+        "当",
+        "如果",
+        "系统应",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p));
+    if ears_start {
+        if let Some(y) = ears_consequence(t) {
+            // `当员工取消预约时`: the condition's subject acts.
+            let cond = ["当", "如果", "when ", "if ", "while "]
+                .iter()
+                .find_map(|p| {
+                    lower
+                        .starts_with(p)
+                        .then(|| t.get(p.len()..).unwrap_or("").to_string())
+                });
+            gwt.push(Raw {
+                id: None,
+                title: t.to_string(),
+                texts: vec![y],
+                actor_text: cond.and_then(|c| leading_subject(&c)),
+                line,
+                col,
+                need_actor: false,
+                group: None,
+            });
+            return;
+        }
     }
     if depth > 0 {
         return;
@@ -409,6 +894,7 @@ fn line_raw(
             line,
             col,
             need_actor: false,
+            group: None,
         });
         if let Some(last) = out.last_mut() {
             last.need_actor = true;
@@ -486,6 +972,7 @@ fn feature_table(t: &Table, out: &mut Vec<Raw>) {
             line: row.pos.line,
             col: row.cells.get(fi).map(|c| c.pos.col).unwrap_or(1),
             need_actor: false,
+            group: None,
         });
     }
 }
@@ -526,8 +1013,10 @@ fn build(
         return;
     }
     let actor = found_actor.clone().unwrap_or_else(|| "user".to_string());
+    // Operations are reported once per group (W410/W411), not one by one.
+    let quiet = raw.group.is_some();
     let warn_actor = |diags: &mut Vec<Diagnostic>| {
-        if found_actor.is_none() {
+        if found_actor.is_none() && !quiet {
             diags.push(
                 Diagnostic::warning(
                     "W402",
@@ -605,6 +1094,9 @@ fn build(
             .find_map(|text| classify(text, entities, &actor, participles))
     });
     let Some((kind, action, mut entity)) = found else {
+        if quiet {
+            return;
+        }
         diags.push(
             Diagnostic::warning(
                 "W403",
@@ -648,15 +1140,98 @@ fn build(
     if action == "record" {
         action = "create".into();
     }
+    // `新增、编辑、停用会议室`: one use case per listed verb.
+    let listed = raw
+        .texts
+        .iter()
+        .find(|t| !verb_hits(t).is_empty())
+        .map(|t| listed_verbs(t))
+        .unwrap_or_default();
+    let mut extra = Vec::new();
+    for v in listed.iter().skip(1) {
+        let mut a = v.action.clone();
+        if let Some(ei) = entity {
+            a = refine_action(&a, &raw.texts, &entities[ei]);
+        }
+        if a == "record" {
+            a = "create".into();
+        }
+        if a != action && !extra.iter().any(|(x, _): &(String, bool)| *x == a) {
+            extra.push((a, v.command));
+        }
+    }
+    let entity_name = entity.map(|i| entities[i].name.clone());
+    let n_extra = extra.len();
     out.push(UseCase {
-        id: raw.id.unwrap_or_default(),
-        title: raw.title,
-        actor,
+        id: raw.id.clone().unwrap_or_default(),
+        title: if n_extra > 0 {
+            format!("{} ({action})", raw.title)
+        } else {
+            raw.title.clone()
+        },
+        actor: actor.clone(),
         kind,
-        entity: entity.map(|i| entities[i].name.clone()),
+        entity: entity_name.clone(),
         action: Some(action),
         line: raw.line,
     });
+    for (i, (a, command)) in extra.into_iter().enumerate() {
+        out.push(UseCase {
+            id: raw
+                .id
+                .as_ref()
+                .map(|id| format!("{id}.{}", i + 2))
+                .unwrap_or_default(),
+            title: format!("{} ({a})", raw.title),
+            actor: actor.clone(),
+            kind: if command {
+                UseCaseKind::Command
+            } else {
+                UseCaseKind::Query
+            },
+            entity: entity_name.clone(),
+            action: Some(a),
+            line: raw.line,
+        });
+    }
+}
+
+/// The first run of two or more verbs written as a list (`新增、编辑、停用`, `create, edit
+/// and disable`): only separators between them.
+fn listed_verbs(text: &str) -> Vec<VerbHit> {
+    let t = fold(text);
+    let verbs = verb_hits(&t);
+    // `提交审核` (submit for review) is one action: a list needs a separator.
+    let is_sep = |gap: &str| {
+        let g = gap.trim().to_lowercase();
+        let words: Vec<&str> = g
+            .split(|c: char| c.is_whitespace() || matches!(c, ',' | '、' | '/' | '&'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let sep_char = g.contains([',', '、', '/', '&']);
+        let all_seps = words
+            .iter()
+            .all(|w| matches!(*w, "和" | "及" | "与" | "或" | "and" | "or"));
+        all_seps && (sep_char || !words.is_empty())
+    };
+    let mut run: Vec<VerbHit> = Vec::new();
+    for v in verbs {
+        let joined = run
+            .last()
+            .is_some_and(|p| t.get(p.end..v.pos).is_some_and(is_sep));
+        if !joined {
+            if run.len() >= 2 {
+                return run;
+            }
+            run.clear();
+        }
+        run.push(v);
+    }
+    if run.len() >= 2 {
+        run
+    } else {
+        Vec::new()
+    }
 }
 
 fn actor_of(subject: &str, actors_: &[Actor]) -> Option<String> {
@@ -987,7 +1562,12 @@ fn manage_target(text: &str, entities: &Index) -> Option<usize> {
             lower
                 .match_indices("管理")
                 .find(|(i, _)| {
-                    !lower[*i..].starts_with("管理员") || lower[*i..].starts_with("管理员工")
+                    // `管理员` is a role, `管理端/管理后台` a place: neither manages.
+                    let rest = &lower[*i..];
+                    let place = ["管理端", "管理后台", "管理平台", "管理系统"]
+                        .iter()
+                        .any(|p| rest.starts_with(p));
+                    (!rest.starts_with("管理员") || rest.starts_with("管理员工")) && !place
                 })
                 .map(|(i, _)| i)
         })?;
@@ -1036,8 +1616,13 @@ fn classify(
         .filter(|v| {
             !hits.iter().any(|h| {
                 let inside = v.pos >= h.pos && v.end <= h.end;
-                let same = v.pos == h.pos && v.end == h.end && v.word.is_ascii();
-                inside && !(same && verb_slot(&toks, v.pos))
+                let same = v.pos == h.pos && v.end == h.end;
+                let slot = if v.word.is_ascii() {
+                    verb_slot(&toks, v.pos)
+                } else {
+                    zh_verb_slot(text, v.pos)
+                };
+                inside && !(same && slot)
             })
         })
         .collect();
@@ -1061,12 +1646,15 @@ fn classify(
     let actor_entity = entities.snakes.iter().position(|s| s == actor);
     let mut entity = machine_entity(&action, &hits, entities)
         .filter(|_| machine_actions.contains(action.as_str()));
-    // `comment on a ticket`: the verb names the entity it creates.
-    if entity.is_none() && action == "create" {
+    // `comment on a ticket`, `我希望预约会议室`, `签到`: the verb names the entity it creates.
+    if entity.is_none() && command {
         entity = hits
             .iter()
             .find(|h| h.pos == verb.pos && h.end == verb.end)
             .map(|h| h.entity);
+        if entity.is_some() {
+            action = "create".into();
+        }
     }
     // `book a class` books a Booking, not the class.
     if entity.is_none() {
@@ -1119,7 +1707,8 @@ fn classify(
                 "history", "list", "all ", "记录", "列表", "所有", "统计", "全部",
             ]
             .iter()
-            .any(|w| lower.contains(w));
+            .any(|w| lower.contains(w))
+            || toks.iter().any(|t| t.2 == "all");
         if many {
             action = "list".into();
         }
@@ -1130,6 +1719,18 @@ fn classify(
         UseCaseKind::Query
     };
     Some((kind, action, entity))
+}
+
+/// True when the Chinese word at byte `pos` stands where a verb goes: first, or after a
+/// modal (`希望`, `可以`), `我`, or a list separator.
+fn zh_verb_slot(text: &str, pos: usize) -> bool {
+    let before = text.get(..pos).unwrap_or("").trim_end();
+    before.is_empty()
+        || [
+            "希望", "想", "要", "能", "能够", "可以", "需要", "我", "、", "，", ",", "和", "并",
+        ]
+        .iter()
+        .any(|w| before.ends_with(w))
 }
 
 /// True when the word at byte `pos` stands where a verb goes: first word, or after `to`,
@@ -1387,6 +1988,28 @@ mod tests {
             ]
         );
         assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn verb_lists_and_verbs_that_name_entities() {
+        let (u, _) = run("## 用户故事\n\n- 作为管理员，我希望新增、编辑、删除商品。\n- 作为顾客，我希望提交审核申请。\n");
+        assert_eq!(
+            u,
+            [
+                "UC-001 admin Command Product create",
+                "UC-002 admin Command Product update",
+                "UC-003 admin Command Product delete",
+                "UC-004 customer Command - submit",
+            ]
+        );
+    }
+
+    #[test]
+    fn ears_criteria() {
+        let (u, _) = run("## 验收标准\n\n- 当顾客取消订单时，系统应删除该订单项\n");
+        assert_eq!(u, ["UC-001 customer Command OrderItem delete"]);
+        let (u, _) = run("## Requirements\n\n### Requirement 1: Checkout\n\n**User Story:** As a customer, I want a smooth checkout.\n\n#### Acceptance Criteria\n\n1. WHEN the cart is full THE Shop System SHALL allow customers to pay for the order\n");
+        assert_eq!(u, ["REQ-1 customer Command Order pay"]);
     }
 
     #[test]
