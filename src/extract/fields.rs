@@ -5,6 +5,7 @@ use crate::diag::{Diagnostic, Text};
 use crate::extract::headings::split_name;
 use crate::extract::types::{self, Mods, TypeSpec};
 use crate::extract::Ctx;
+use crate::model::{EnumValue, Field, FieldType};
 use crate::prd::{fold, plain_inline, Item, Pos, Table};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -723,4 +724,199 @@ fn trailing_description(rest: &str) -> String {
         .filter(|p| SENTENCE.is_match(p) && types::parse_mods(p) == Mods::default())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// What a type word says beyond the type: `主键` / `自增主键` mark the primary key (so a
+/// surrogate key is dropped like `id`), `number` / `数值` take integer or fraction from the
+/// name, `BLOB` / `BYTEA` become text with a warning (the model has no bytes type).
+pub fn type_word_effects(
+    spec: &mut TypeSpec,
+    mods: &mut Mods,
+    name: &str,
+    raw: &RawField,
+    cx: &mut Ctx,
+) {
+    if spec.primary_key {
+        mods.primary_key = true;
+    }
+    if spec.numeric_by_name {
+        let guess = types::infer(name, &raw.label);
+        if matches!(guess, FieldType::Decimal | FieldType::Float) {
+            spec.ty = Some(guess);
+        }
+    }
+    if spec.binary {
+        let pos = raw.type_pos;
+        cx.diags.push(
+            Diagnostic::warning(
+                "W240",
+                pos.line,
+                pos.col,
+                Text::new(
+                    format!("field `{name}` is binary data; the model has no bytes type, so it is stored as text (base64)"),
+                    format!("字段 `{name}` 是二进制数据；模型没有字节类型，按文本（base64）存储"),
+                ),
+            )
+            .with_help(Text::new(
+                "store files in object storage and keep their URL (`url`), or accept base64 text",
+                "建议把文件存入对象存储并保存其 URL（`url` 类型），或接受 base64 文本",
+            )),
+        );
+    }
+}
+
+/// Enum values written as a plain list in the description (`male、female`, `入库/出库`).
+/// Chinese values are read only for a declared enum or a status-like field; an ASCII list
+/// turns any untyped or string field into an enum, with a warning (W244) when the field is
+/// not status-like, since that is a guess.
+pub fn described_values(
+    spec: &mut TypeSpec,
+    name: &str,
+    raw: &RawField,
+    status_like: bool,
+    cx: &mut Ctx,
+) {
+    let declared = spec.ty == Some(FieldType::Enum);
+    let stringish = matches!(spec.ty, None | Some(FieldType::String));
+    if !declared && !stringish {
+        return;
+    }
+    let allow_han = declared || status_like;
+    let found = types::value_list(&raw.description, allow_han)
+        .or_else(|| types::value_list(raw.hints.trim(), allow_han));
+    let Some(values) = found else { return };
+    if !declared && !status_like {
+        let list: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
+        cx.diags.push(
+            Diagnostic::warning(
+                "W244",
+                raw.pos.line,
+                raw.pos.col,
+                Text::new(
+                    format!(
+                        "the description of `{name}` lists values ({}); the field is taken as an enum of them",
+                        list.join(", ")
+                    ),
+                    format!(
+                        "字段 `{name}` 的说明列出了取值（{}），按枚举处理",
+                        list.join(", ")
+                    ),
+                ),
+            )
+            .with_help(Text::new(
+                format!("write the type as `enum({})` to confirm, or describe the field in words if the list is only examples", list.join(", ")),
+                format!("如确为枚举，请把类型写成 `enum({})`；如只是示例，请用文字描述", list.join(", ")),
+            )),
+        );
+    }
+    spec.enum_values = values;
+    spec.ty = Some(FieldType::Enum);
+}
+
+/// Chinese-only enum values (`入库/出库`) get ASCII identifiers, the Chinese kept as labels,
+/// with a warning naming the pairs chosen (W241).
+pub fn name_chinese_values(values: &mut [EnumValue], name: &str, pos: Pos, cx: &mut Ctx) {
+    let pairs = types::name_values(values);
+    if pairs.is_empty() {
+        return;
+    }
+    let first = pairs.first().cloned().unwrap_or_default();
+    cx.diags.push(
+        Diagnostic::warning(
+            "W241",
+            pos.line,
+            pos.col,
+            Text::new(
+                format!(
+                    "enum values of `{name}` are written only in Chinese; identifiers chosen: {}",
+                    pairs.join(", ")
+                ),
+                format!(
+                    "字段 `{name}` 的枚举值只有中文，已选用标识符：{}",
+                    pairs.join("，")
+                ),
+            ),
+        )
+        .with_help(Text::new(
+            format!(
+                "write each value with its label, e.g. `{}`, or map the words in a glossary file",
+                paren_pair(&first)
+            ),
+            format!(
+                "请写成“值(标签)”形式，如 `{}`，或在术语表中映射",
+                paren_pair(&first)
+            ),
+        )),
+    );
+}
+
+/// `stock_in=入库` → `stock_in(入库)`.
+fn paren_pair(pair: &str) -> String {
+    match pair.split_once('=') {
+        Some((v, l)) => format!("{v}({l})"),
+        None => pair.to_string(),
+    }
+}
+
+/// Last word on a merged field: an enum with no values anywhere becomes a string (W242),
+/// and a default that is not a value of the field's type is dropped (W243). Neither
+/// should stop generation.
+pub fn settle(f: &mut Field, owner: &str, pos: Pos, cx: &mut Ctx) {
+    if f.ty == FieldType::Enum && f.enum_values.is_empty() {
+        f.ty = FieldType::String;
+        cx.diags.push(
+            Diagnostic::warning(
+                "W242",
+                pos.line,
+                pos.col,
+                Text::new(
+                    format!(
+                        "enum field `{}` of `{owner}` lists no values; it is generated as a string",
+                        f.name
+                    ),
+                    format!(
+                        "实体 `{owner}` 的枚举字段 `{}` 没有列出取值，按字符串生成",
+                        f.name
+                    ),
+                ),
+            )
+            .with_help(Text::new(
+                "list the values: `enum(pending, paid)`, `pending|paid`, `（1-男/2-女）`",
+                "请列出取值：`enum(pending, paid)`、`pending|paid`、`（1-男/2-女）`",
+            )),
+        );
+    }
+    let Some(d) = f.default.clone() else { return };
+    let ok = match f.ty {
+        FieldType::Int => d.parse::<i64>().is_ok(),
+        FieldType::Decimal | FieldType::Float => d.parse::<f64>().is_ok(),
+        FieldType::Bool => matches!(d.as_str(), "true" | "false"),
+        FieldType::Enum => f.enum_values.iter().any(|v| v.value == d),
+        _ => true,
+    };
+    if ok {
+        return;
+    }
+    f.default = None;
+    let expected = if f.ty == FieldType::Enum {
+        let values: Vec<&str> = f.enum_values.iter().map(|v| v.value.as_str()).collect();
+        format!("one of: {}", values.join(", "))
+    } else {
+        format!("a literal {}", f.ty.as_str())
+    };
+    cx.diags.push(
+        Diagnostic::warning(
+            "W243",
+            pos.line,
+            pos.col,
+            Text::new(
+                format!("default `{d}` of `{owner}.{}` is not a valid {} value; no default is generated", f.name, f.ty.as_str()),
+                format!("`{owner}.{}` 的默认值 `{d}` 不是合法的 {} 值，不生成默认值", f.name, f.ty.as_str()),
+            ),
+        )
+        .with_help(Text::new(
+            format!("the default must be {expected}"),
+            format!("默认值应为：{expected}"),
+        )),
+    );
 }

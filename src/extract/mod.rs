@@ -356,7 +356,15 @@ fn build_entities(doc: &Document, cx: &mut Ctx) -> Vec<(Entity, ContextRef)> {
         });
     }
     // Pass 4: merge by identifier.
-    let merged = merge(members, cx);
+    let mut merged = merge(members, cx);
+    // What generation cannot take (an enum without values, an impossible default) is
+    // settled here, after every source of a field was merged.
+    for m in &mut merged {
+        let owner = m.raw.name.clone().unwrap_or_default();
+        for f in &mut m.fields {
+            fields::settle(&mut f.field, &owner, f.pos, cx);
+        }
+    }
     // Pass 5: relations and indexes.
     derive(merged, doc)
 }
@@ -469,18 +477,6 @@ fn resolve_field(
     let mut ty_known = true;
     let mut spec: TypeSpec = match &raw.ty {
         TypeSrc::Spec(s) => s.clone(),
-        TypeSrc::Text(t) if t.trim().eq_ignore_ascii_case("number") => {
-            // `number` says nothing about integer vs fraction: the name decides.
-            let guess = types::infer(&name, &raw.label);
-            let ty = match guess {
-                FieldType::Decimal | FieldType::Float => guess,
-                _ => FieldType::Int,
-            };
-            TypeSpec {
-                ty: Some(ty),
-                ..TypeSpec::default()
-            }
-        }
         TypeSrc::Text(t) => match types::parse_type(t, index) {
             Parsed::Type(s, rest) => {
                 mods.merge(types::parse_mods(&rest));
@@ -505,6 +501,7 @@ fn resolve_field(
             TypeSpec::default()
         }
     };
+    fields::type_word_effects(&mut spec, &mut mods, &name, &raw, cx);
     // Length column: `50`, `10,2`.
     if let Some(len) = &raw.length {
         let nums: Vec<u32> = len
@@ -536,17 +533,20 @@ fn resolve_field(
         )
         && spec.ref_target.is_none()
     {
+        let status_like = is_status_like(&name, &raw.label);
         if let Some(codes) = types::code_list(&hints) {
             spec.enum_values = codes;
             spec.ty = Some(FieldType::Enum);
         } else if spec.ty == Some(FieldType::Enum)
-            || (matches!(spec.ty, None | Some(FieldType::String))
-                && is_status_like(&name, &raw.label))
+            || (matches!(spec.ty, None | Some(FieldType::String)) && status_like)
         {
             if let Some(words) = types::word_list(&hints) {
                 spec.enum_values = words;
                 spec.ty = Some(FieldType::Enum);
             }
+        }
+        if spec.enum_values.is_empty() {
+            fields::described_values(&mut spec, &name, &raw, status_like, cx);
         }
     }
     // Inferred type.
@@ -583,21 +583,29 @@ fn resolve_field(
             FieldType::Ref
         };
         inferred = false;
-    } else if matches!(ty, FieldType::Int | FieldType::Uuid | FieldType::String)
-        && !spec.list
-        && name.ends_with("_id")
-        && name.len() > 3
+    } else if matches!(
+        ty,
+        FieldType::Int | FieldType::Uuid | FieldType::String | FieldType::Ref
+    ) && !spec.list
     {
-        let stem = &name[..name.len() - 3];
-        let target = if stem == "parent" && !owner.is_empty() {
-            Some(owner.to_string())
-        } else {
-            index.entity(stem)
+        // `reader_id`, or a bare `外键` / `FK` type: the name gives the target.
+        let stem = name.strip_suffix("_id").filter(|s| !s.is_empty());
+        let stem = stem.or((ty == FieldType::Ref).then_some(name.as_str()));
+        let target = match stem {
+            Some("parent") if !owner.is_empty() => Some(owner.to_string()),
+            Some(stem) => index.entity(stem),
+            None => None,
         };
         if let Some(n) = target {
             references = Some(n);
             ty = FieldType::Ref;
             inferred = false;
+        } else if ty == FieldType::Ref {
+            let known = index.names().join(", ");
+            let stem = stem.unwrap_or(name.as_str()).to_string();
+            cx.diags.push(dangling(&name, &stem, &known, raw.type_pos));
+            external_ref = true;
+            ty = FieldType::Uuid;
         }
     }
     if (ty == FieldType::Ref || external_ref) && !spec.list && !name.ends_with("_id") {
@@ -642,6 +650,9 @@ fn resolve_field(
                 v.label = std::mem::replace(&mut v.value, g.clone());
             }
         }
+    }
+    if ty == FieldType::Enum {
+        fields::name_chinese_values(&mut spec.enum_values, &name, raw.type_pos, cx);
     }
     let default = mods
         .default

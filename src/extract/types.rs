@@ -141,6 +141,21 @@ pub const TYPE_WORDS: &[(&str, FieldType)] = &[
     ("dict", FieldType::Json),
     ("record", FieldType::Json),
     ("对象", FieldType::Json),
+    // Binary columns: the model has no bytes type; kept as (base64) text with W240.
+    ("blob", FieldType::Text),
+    ("tinyblob", FieldType::Text),
+    ("mediumblob", FieldType::Text),
+    ("longblob", FieldType::Text),
+    ("bytea", FieldType::Text),
+    ("binary", FieldType::Text),
+    ("varbinary", FieldType::Text),
+    ("bytes", FieldType::Text),
+    ("二进制", FieldType::Text),
+    // Surrogate keys: an integer primary key, dropped like `id` (the generator adds one).
+    ("自增主键", FieldType::Int),
+    ("自增", FieldType::Int),
+    ("自增id", FieldType::Int),
+    ("auto_increment", FieldType::Int),
     ("enum", FieldType::Enum),
     ("枚举", FieldType::Enum),
 ];
@@ -207,6 +222,12 @@ pub struct TypeSpec {
     pub enum_values: Vec<EnumValue>,
     /// Target as written (`readers`, `Reader`, `读者`); resolved later.
     pub ref_target: Option<String>,
+    /// The type word itself says primary key (`自增主键`, `主键`).
+    pub primary_key: bool,
+    /// A binary column type (`BLOB`, `BYTEA`) stored as text.
+    pub binary: bool,
+    /// `number` / `数值`: integer or fraction, the field's name decides.
+    pub numeric_by_name: bool,
 }
 
 impl TypeSpec {
@@ -321,7 +342,12 @@ pub fn parse_type(text: &str, lookup: &dyn Lookup) -> Parsed {
     if t.is_empty() || matches!(t, "-" | "—" | "/") {
         return Parsed::Empty;
     }
+    let glued = glued_length(t);
+    let t = glued.as_deref().unwrap_or(t);
     let lower = t.to_lowercase();
+    if let Some(spec) = bare_word(&lower) {
+        return Parsed::Type(spec, String::new());
+    }
     // Whole-text forms first (each behind a cheap test: this runs for every field).
     let maybe_enum = lower.starts_with("enum") || lower.starts_with("枚举");
     let maybe_list = t.contains(['[', '<', '('])
@@ -421,6 +447,10 @@ pub fn parse_type(text: &str, lookup: &dyn Lookup) -> Parsed {
         }
     };
     let mut spec = TypeSpec::of(ty);
+    let head = lower.get(..head_len).unwrap_or("");
+    spec.binary = BINARY_WORDS.contains(&head);
+    spec.primary_key =
+        head.contains("主键") || head.starts_with("自增") || head == "auto_increment";
     let mut rest = t.get(head_len..).unwrap_or("").to_string();
     // `unsigned`, `varying` and similar noise after the word.
     if let Some(r) = rest.trim_start().strip_prefix("unsigned") {
@@ -464,6 +494,57 @@ pub fn parse_type(text: &str, lookup: &dyn Lookup) -> Parsed {
         rest = r.to_string();
     }
     Parsed::Type(spec, rest.trim().to_string())
+}
+
+const BINARY_WORDS: &[&str] = &[
+    "blob",
+    "tinyblob",
+    "mediumblob",
+    "longblob",
+    "bytea",
+    "binary",
+    "varbinary",
+    "bytes",
+    "二进制",
+];
+
+static GLUED: LazyLock<NarrowRegex> =
+    LazyLock::new(|| NarrowRegex::digits(r"(?i)^(varchar2?|nvarchar|char|nchar)(\d+)(\s.*)?$"));
+
+/// `VARCHAR45` (the length glued to the word) → `VARCHAR(45)`.
+fn glued_length(t: &str) -> Option<String> {
+    if !t.bytes().next().is_some_and(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    let c = GLUED.captures(t)?;
+    let rest = c.get(3).map(|m| m.as_str()).unwrap_or("");
+    Some(format!(
+        "{}({}){rest}",
+        c.get(1)?.as_str(),
+        c.get(2)?.as_str()
+    ))
+}
+
+/// A whole type cell that is one bare word with no type of its own: `外键` / `FK` (a
+/// reference whose target the field name gives), `主键` / `PK` (a key whose type the name
+/// gives), `number` / `数值` (integer or fraction by name).
+fn bare_word(lower: &str) -> Option<TypeSpec> {
+    let spec = match lower {
+        "外键" | "fk" | "foreign key" | "ref" | "reference" | "关联" | "外键id" | "关联id" => {
+            TypeSpec::of(FieldType::Ref)
+        }
+        "主键" | "pk" | "primary key" | "主键id" => TypeSpec {
+            primary_key: true,
+            ..TypeSpec::default()
+        },
+        "number" | "数值" | "数字" | "数值型" => TypeSpec {
+            ty: Some(FieldType::Int),
+            numeric_by_name: true,
+            ..TypeSpec::default()
+        },
+        _ => return None,
+    };
+    Some(spec)
 }
 
 /// The longest type word or phrase at the start of `lower`, with its byte length.
@@ -547,8 +628,18 @@ fn plain_value(p: &str) -> EnumValue {
 }
 
 static CODE_ITEM: LazyLock<NarrowRegex> = LazyLock::new(|| {
-    NarrowRegex::digits(r"(?:^|[\s(,/;|:])(\d+)\s*[-:=]\s*([^\s\d,/;|()=:-][^\s,/;|()=:]*)")
+    // `1-男`, `0:禁用`, and `0待支付` / `1 客户` (a Chinese label needs no separator).
+    NarrowRegex::digits(
+        r"(?:^|[\s(,/;|:])(\d+)(?:\s*[-:=]\s*([^\s\d,/;|()=:-][^\s,/;|()=:]*)|\s*(\p{Han}[^\s,/;|()=:]*))",
+    )
 });
+
+/// Words that follow a number as its unit (`3 次`, `15分钟`), not as a code's label.
+const UNITS: &[&str] = &[
+    "次", "个", "天", "日", "年", "月", "周", "小时", "分钟", "分", "秒", "元", "角", "位", "人",
+    "条", "件", "张", "岁", "倍", "页", "项", "名", "号", "点", "种", "份", "块", "米", "克", "斤",
+    "公斤", "千克", "字", "字符", "到", "至", "以上", "以内", "以下", "毫秒",
+];
 
 /// An integer-code list such as `1-男/2-女` or `0:禁用, 1:启用` (at least two codes).
 pub fn code_list(text: &str) -> Option<Vec<EnumValue>> {
@@ -558,9 +649,13 @@ pub fn code_list(text: &str) -> Option<Vec<EnumValue>> {
     let t = fold(text);
     let mut out: Vec<EnumValue> = Vec::new();
     for c in CODE_ITEM.captures_iter(&t) {
-        let (Some(v), Some(l)) = (c.get(1), c.get(2)) else {
+        let bare = c.get(3);
+        let (Some(v), Some(l)) = (c.get(1), c.get(2).or(bare)) else {
             continue;
         };
+        if bare.is_some() && UNITS.contains(&l.as_str().trim_end_matches(['.', '。'])) {
+            continue;
+        }
         if !out.iter().any(|e| e.value == v.as_str()) {
             out.push(EnumValue {
                 value: v.as_str().to_string(),
@@ -585,6 +680,213 @@ pub fn word_list(text: &str) -> Option<Vec<EnumValue>> {
     let inner = c.get(1).or_else(|| c.get(2))?.as_str();
     let v = enum_values(inner);
     (v.len() >= 2 && v.iter().all(|e| e.value.is_ascii())).then_some(v)
+}
+
+/// Words that make a list a set of examples, not the closed set of values.
+const EXAMPLE_WORDS: &[&str] = &[
+    "例如",
+    "比如",
+    "譬如",
+    "如:",
+    "e.g",
+    "eg.",
+    "such as",
+    "for example",
+    "for instance",
+    "etc",
+    "等等",
+    "...",
+    "…",
+];
+
+/// A description that is only a list of values: `male、female、unknown`, `入库/出库/调整`,
+/// `active-生效中 / expired-已过期`, `状态：启用/停用`, `类型（实物/虚拟）`. Chinese values
+/// count only when `allow_han` (the field is declared an enum or is status-like). A list
+/// given as examples (`例如 a、b`, `a、b 等`) is not a value set.
+pub fn value_list(text: &str, allow_han: bool) -> Option<Vec<EnumValue>> {
+    let t = fold(text);
+    let t = t.trim().trim_end_matches(['.', ';']).trim();
+    if !t.contains([',', '/', '|']) || t.chars().count() > 160 {
+        return None;
+    }
+    let lower = t.to_lowercase();
+    if EXAMPLE_WORDS.iter().any(|w| lower.contains(w)) || t.ends_with('等') {
+        return None;
+    }
+    let cand = paren_list(t).or_else(|| after_label(t)).unwrap_or(t);
+    let values = enum_values(cand);
+    let tokens = cand
+        .split([',', '/', '|', ';'])
+        .filter(|p| !p.trim().is_empty())
+        .count();
+    let ok = |v: &EnumValue| {
+        let ascii = !v.value.is_empty()
+            && v.value.len() <= 40
+            && v.value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        let han = allow_han
+            && !v.value.contains(char::is_whitespace)
+            && v.value.chars().count() <= 8
+            && v.value.chars().any(|c| !c.is_ascii())
+            && !v.value.contains(['(', ')', ':']);
+        ascii || han
+    };
+    let numeric = values
+        .iter()
+        .all(|v| v.value.bytes().all(|b| b.is_ascii_digit()));
+    (values.len() >= 2 && values.len() == tokens && values.iter().all(ok) && !numeric)
+        .then_some(values)
+}
+
+/// `类型(实物/虚拟)` → `实物/虚拟`: the parenthesis closing the text, after a short head.
+fn paren_list(t: &str) -> Option<&str> {
+    let body = t.strip_suffix(')')?;
+    let open = body.rfind('(')?;
+    let head = &body[..open];
+    (head.chars().count() <= 12 && !head.contains([',', '/'])).then(|| &body[open + 1..])
+}
+
+/// `状态: 启用/停用` → `启用/停用`: the text after a short label and a colon.
+fn after_label(t: &str) -> Option<&str> {
+    let (head, rest) = t.split_once(':')?;
+    (head.chars().count() <= 12 && !head.contains([',', '/'])).then_some(rest.trim())
+}
+
+/// Chinese enum words with a conventional English identifier, for values written only in
+/// Chinese (`入库/出库`). `已<verb>`, `待<verb>` and `未<verb>` are derived from the verb
+/// lexicon; these are the words it cannot derive.
+const ZH_VALUES: &[(&str, &str)] = &[
+    ("正常", "normal"),
+    ("异常", "abnormal"),
+    ("启用", "enabled"),
+    ("已启用", "enabled"),
+    ("停用", "disabled"),
+    ("已停用", "disabled"),
+    ("禁用", "disabled"),
+    ("已禁用", "disabled"),
+    ("有效", "valid"),
+    ("无效", "invalid"),
+    ("生效中", "active"),
+    ("生效", "active"),
+    ("失效", "expired"),
+    ("草稿", "draft"),
+    ("待处理", "pending"),
+    ("处理中", "processing"),
+    ("已处理", "processed"),
+    ("进行中", "in_progress"),
+    ("未开始", "not_started"),
+    ("已结束", "ended"),
+    ("成功", "succeeded"),
+    ("失败", "failed"),
+    ("已读", "read"),
+    ("未读", "unread"),
+    ("在线", "online"),
+    ("离线", "offline"),
+    ("空闲", "idle"),
+    ("占用", "occupied"),
+    ("男", "male"),
+    ("女", "female"),
+    ("未知", "unknown"),
+    ("是", "yes"),
+    ("否", "no"),
+    ("高", "high"),
+    ("中", "medium"),
+    ("低", "low"),
+    ("紧急", "urgent"),
+    ("个人", "personal"),
+    ("企业", "enterprise"),
+    ("管理员", "admin"),
+    ("普通用户", "user"),
+    ("用户", "user"),
+    ("员工", "staff"),
+    ("客户", "customer"),
+    ("收入", "income"),
+    ("支出", "expense"),
+    ("调整", "adjustment"),
+    ("盘点", "stocktake"),
+    ("补货", "restock"),
+    ("临时", "temporary"),
+    ("其他", "other"),
+    ("其它", "other"),
+];
+
+/// An English identifier for a Chinese enum word, when one is known.
+fn zh_value(word: &str) -> Option<String> {
+    let w = word.trim();
+    if let Some((_, v)) = ZH_VALUES.iter().find(|(z, _)| *z == w) {
+        return Some(v.to_string());
+    }
+    let verb = |s: &str| {
+        crate::extract::lexicon::ZH_VERBS
+            .iter()
+            .find(|(z, _)| *z == s)
+            .map(|(_, v)| *v)
+    };
+    let participle = |v: &str| {
+        crate::extract::lexicon::EN_PARTICIPLES
+            .iter()
+            .find(|(_, verb)| *verb == v)
+            .map(|(p, _)| p.to_string())
+    };
+    if let Some(v) = verb(w) {
+        return Some(v.to_string());
+    }
+    if let Some(rest) = w.strip_prefix('已') {
+        return verb(rest).and_then(participle);
+    }
+    if let Some(rest) = w.strip_prefix('待') {
+        return verb(rest).map(|v| format!("to_{v}"));
+    }
+    if let Some(rest) = w.strip_prefix('未') {
+        return verb(rest).and_then(participle).map(|p| format!("not_{p}"));
+    }
+    None
+}
+
+/// Gives Chinese-only enum values ASCII identifiers, keeping the Chinese as the label: from
+/// the word lexicon when every value has an entry, else position codes `1`, `2`, ….
+/// Returns the `值=标签` pairs chosen, empty when every value was already ASCII.
+pub fn name_values(values: &mut [EnumValue]) -> Vec<String> {
+    if values.iter().all(|v| v.value.is_ascii()) {
+        return vec![];
+    }
+    let words: Vec<Option<String>> = values
+        .iter()
+        .map(|v| {
+            if v.value.is_ascii() {
+                Some(v.value.clone())
+            } else {
+                zh_value(&v.value)
+            }
+        })
+        .collect();
+    let mut unique: Vec<&String> = words.iter().flatten().collect();
+    unique.sort();
+    unique.dedup();
+    let by_word = unique.len() == values.len();
+    let taken: Vec<String> = values
+        .iter()
+        .filter(|v| v.value.is_ascii())
+        .map(|v| v.value.clone())
+        .collect();
+    let mut out = Vec::new();
+    for (i, v) in values.iter_mut().enumerate() {
+        if v.value.is_ascii() {
+            continue;
+        }
+        let new = match (&words[i], by_word) {
+            (Some(w), true) => w.clone(),
+            _ if !taken.contains(&(i + 1).to_string()) => (i + 1).to_string(),
+            _ => format!("value_{}", i + 1),
+        };
+        if v.label.is_empty() {
+            v.label = std::mem::take(&mut v.value);
+        }
+        v.value = new;
+        out.push(format!("{}={}", v.value, v.label));
+    }
+    out
 }
 
 static RE_REQUIRED: LazyLock<Regex> = LazyLock::new(|| {
