@@ -188,6 +188,11 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
                         if l.struck {
                             continue;
                         }
+                        if let Some(e) = inline_entity(l, in_entities, idx, cx) {
+                            found_fields = true;
+                            out.push(e);
+                            continue;
+                        }
                         if let Some(n) = lead_in(&l.raw, generic || in_entities) {
                             lead = Some((n, l.pos));
                             any_lead = true;
@@ -338,42 +343,98 @@ fn list_entities(
         out.push(e);
         return out;
     }
-    if !in_entities {
-        return out;
-    }
-    // Key-Entities bullets: a name (bold or `中文（Ascii）`), prose, maybe nested fields.
-    let mut cur: Option<RawEntity> = None;
+    // Key-Entities bullets: a name (bold or `中文（Ascii）`), prose or an inline field list,
+    // maybe nested fields. The entity bullet may itself be nested in a larger list: its
+    // fields are the items below it, down to the next item at its depth or above.
+    let mut cur: Option<(RawEntity, u8)> = None;
     for it in items {
+        if cur.as_ref().is_some_and(|(_, d)| it.depth <= *d) {
+            out.extend(cur.take().map(|(e, _)| e));
+        }
         if it.struck {
-            if it.depth == 0 {
-                if let Some(e) = cur.take() {
-                    out.push(e);
-                }
-            }
             continue;
         }
-        if it.depth == 0 {
-            if let Some(e) = cur.take() {
-                out.push(e);
+        if let Some((e, _)) = cur.as_mut() {
+            if let Some(fs) = fields::inline_list(&it.raw, it.pos, cx) {
+                e.fields.extend(fs);
+                e.source = Source::Bullets;
+                continue;
             }
-            if let Some((parts, desc)) = entity_bullet(&it.raw) {
-                let mut e = RawEntity::new(parts, Source::Prose, it.pos, idx);
-                e.description = desc;
-                cur = Some(e);
-            }
-        } else if let Some(e) = cur.as_mut() {
-            if let Some(b) = fields::from_item(it, cx) {
-                if b.typed {
+            let mut probe = cx.probe();
+            let named =
+                |b: &fields::BulletField| b.typed && (in_entities || b.field.name.is_some());
+            if fields::from_item(it, &mut probe).is_some_and(|b| named(&b)) {
+                // Outside a data-model section nothing is reported for a bullet.
+                let b = if in_entities {
+                    fields::from_item(it, cx)
+                } else {
+                    fields::from_item(it, &mut probe)
+                };
+                if let Some(b) = b {
                     e.fields.push(b.field);
                     e.source = Source::Bullets;
                 }
+                continue;
             }
+            // A nested `客户（Customer）：` bullet starts an entity of its own.
+            if entity_bullet(&it.raw).is_none() {
+                continue;
+            }
+            out.extend(cur.take().map(|(e, _)| e));
+        }
+        if let Some((parts, desc)) = entity_bullet(&it.raw) {
+            let mut e = RawEntity::new(parts, Source::Prose, it.pos, idx);
+            // `同步作业（SyncJob）：id、status、startedAt`: the description is the fields.
+            let tail = it.raw.chars().count().saturating_sub(desc.chars().count()) as u32;
+            let at = Pos {
+                line: it.pos.line,
+                col: it.pos.col + tail,
+            };
+            if let Some(fs) = fields::inline_list(&desc, at, cx) {
+                e.fields = fs;
+                e.source = Source::Bullets;
+            } else {
+                e.description = desc;
+            }
+            cur = Some((e, it.depth));
         }
     }
-    if let Some(e) = cur.take() {
-        out.push(e);
+    out.extend(cur.take().map(|(e, _)| e));
+    // Outside a data-model section a named bullet is an entity only with fields under it.
+    if !in_entities {
+        out.retain(|e| !e.fields.is_empty());
     }
     out
+}
+
+/// A paragraph line naming a table in bold and listing its fields inline:
+/// `**2. 分类表 categories**：id、name、parent_id`. The name must carry an ASCII identifier
+/// and, outside a data-model section, say it is a table (`表`, `table`).
+fn inline_entity(
+    l: &crate::prd::Line,
+    in_entities: bool,
+    idx: usize,
+    cx: &mut Ctx,
+) -> Option<RawEntity> {
+    let (name, list) = fields::split_bold_list(&l.raw)?;
+    let parts = lead_in(name, true)?;
+    parts.ident.as_ref()?;
+    let lower = name.to_lowercase();
+    if !in_entities && !name.contains('表') && !lower.contains("table") {
+        return None;
+    }
+    let col = l
+        .raw
+        .find(list)
+        .map(|b| l.raw[..b].chars().count() as u32)?;
+    let at = Pos {
+        line: l.pos.line,
+        col: l.pos.col + col,
+    };
+    let fields = fields::inline_list(list, at, cx)?;
+    let mut e = RawEntity::new(parts, Source::Bullets, l.pos, idx);
+    e.fields = fields;
+    Some(e)
 }
 
 /// `**Order**: prose`, `**库存台账(Inventory Ledger)**: …`, `用户（User）：…` → name, prose.

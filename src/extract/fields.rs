@@ -920,3 +920,174 @@ pub fn settle(f: &mut Field, owner: &str, pos: Pos, cx: &mut Ctx) {
         )),
     );
 }
+
+static INLINE_ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^`?([A-Za-z_][A-Za-z0-9_]*)`?(\?)?\s*(?:\(([^()]*)\))?$").expect("regex")
+});
+
+/// Names whose parenthesized list is their parts (`address(country/city)`), not values.
+const COMPOSITE: &[&str] = &[
+    "address", "addr", "location", "position", "info", "detail", "details", "profile", "settings",
+    "config", "meta", "metadata", "stats", "snapshot", "range", "period",
+];
+
+/// An inline field list: `id、name?、type(B2B/B2C)、status、createdAt`, optionally after a
+/// short label (`基本字段：`). Names are written as identifiers (camelCase becomes
+/// snake_case), `name?` is optional, `x(a|b)` / `x(a/b)` an enum, `x(true/false)` a bool,
+/// `x(中文)` a label. No types are written: they are guessed from the names later (W201).
+/// `None` unless at least two items, three quarters of them, are lower-case identifiers.
+pub fn inline_list(text: &str, pos: Pos, cx: &mut Ctx) -> Option<Vec<RawField>> {
+    let plain = fold(&plain_inline(text));
+    let t = plain.trim().trim_end_matches(['.', ';']).trim();
+    let body = match top_level_colon(t) {
+        Some(i) if t[..i].chars().count() <= 12 => &t[i + 1..],
+        Some(_) => return None,
+        None => t,
+    };
+    let items = split_top(body);
+    let parsed: Vec<Option<regex::Captures>> = items
+        .iter()
+        .map(|it| INLINE_ITEM.captures(it.trim()))
+        .collect();
+    let good = parsed
+        .iter()
+        .flatten()
+        .filter(|c| {
+            c.get(1).is_some_and(|m| {
+                m.as_str()
+                    .starts_with(|ch: char| ch.is_ascii_lowercase() || ch == '_')
+            })
+        })
+        .count();
+    if items.len() < 2 || good < 2 || good * 4 < items.len() * 3 {
+        return None;
+    }
+    let mut out = Vec::new();
+    for c in parsed.iter().flatten() {
+        let Some(ident) = c.get(1).map(|m| m.as_str()) else {
+            continue;
+        };
+        let col = text
+            .find(ident)
+            .map(|b| text[..b].chars().count() as u32)
+            .unwrap_or(0);
+        let at = Pos {
+            line: pos.line,
+            col: pos.col + col,
+        };
+        let mut f = RawField::new(at);
+        f.name = cx.field_ident(Some(ident), "", ident, at);
+        if c.get(2).is_some() {
+            f.mods.required = Some(false);
+        }
+        if let Some(inner) = c.get(3).map(|m| m.as_str().trim()) {
+            inline_paren(&mut f, ident, inner);
+        }
+        out.push(f);
+    }
+    Some(out)
+}
+
+/// The parenthesis after an inline item: values, parts, or a label / note.
+fn inline_paren(f: &mut RawField, ident: &str, inner: &str) {
+    let parts: Vec<&str> = inner
+        .split(['/', '|'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    // Chinese values only for a status-like name: `workingCalendar（节假日/工作日）` describes.
+    let han_ok = crate::extract::is_status_like(&crate::names::snake(ident), "");
+    let value = |p: &&str| {
+        let ascii = p.chars().count() <= 32
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        let han = han_ok
+            && p.chars().count() <= 8
+            && p.chars()
+                .all(|c| !c.is_ascii() && c.is_alphanumeric() || c.is_ascii_alphanumeric());
+        ascii || han
+    };
+    let listy = parts.len() >= 2 && parts.iter().all(value);
+    if !listy {
+        if !inner.is_ascii() && inner.chars().count() <= 12 && !inner.contains([',', '.']) {
+            f.label = inner.to_string();
+        } else {
+            f.description = inner.to_string();
+        }
+        return;
+    }
+    let lower: Vec<String> = parts.iter().map(|p| p.to_lowercase()).collect();
+    let yes_no = lower.len() == 2
+        && lower.iter().all(|p| {
+            matches!(
+                p.as_str(),
+                "true" | "false" | "yes" | "no" | "是" | "否" | "y" | "n"
+            )
+        });
+    let snake = crate::names::snake(ident);
+    let composite = COMPOSITE
+        .iter()
+        .any(|w| snake == *w || snake.ends_with(&format!("_{w}")));
+    f.description = inner.to_string();
+    if yes_no {
+        f.ty = TypeSrc::Text("bool".into());
+    } else if composite {
+        f.ty = TypeSrc::Text("json".into());
+    } else {
+        f.ty = TypeSrc::Spec(TypeSpec {
+            ty: Some(FieldType::Enum),
+            enum_values: types::enum_values(&parts.join("/")),
+            ..TypeSpec::default()
+        });
+        f.description.clear();
+    }
+}
+
+/// Byte index of the first `:` outside parentheses.
+fn top_level_colon(t: &str) -> Option<usize> {
+    let mut depth = 0i32;
+    for (i, c) in t.char_indices() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            ':' if depth <= 0 => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Splits at commas (folded `、`, `，`) outside parentheses.
+fn split_top(t: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut depth = 0i32;
+    for c in t.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            ',' if depth <= 0 => {
+                out.push(std::mem::take(&mut cur).trim().to_string());
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_string());
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+/// `**2. 分类表 categories**：id、name、parent_id` → (`**2. 分类表 categories**`, the list):
+/// a bold name, a colon, and the rest of the line.
+pub fn split_bold_list(raw: &str) -> Option<(&str, &str)> {
+    let t = raw.trim();
+    let after = t.strip_prefix("**")?;
+    let end = after.find("**")? + 4;
+    let rest = t[end..].trim_start();
+    let rest = rest.strip_prefix(':').or_else(|| rest.strip_prefix('：'))?;
+    Some((&t[..end], rest.trim()))
+}

@@ -399,7 +399,7 @@ fn string_like(t: FieldType) -> bool {
     )
 }
 
-fn is_status_like(name: &str, label: &str) -> bool {
+pub(crate) fn is_status_like(name: &str, label: &str) -> bool {
     let n = name.to_ascii_lowercase();
     [
         "status", "state", "type", "kind", "role", "level", "gender", "category", "priority",
