@@ -782,9 +782,16 @@ pub fn described_values(
         return;
     }
     let allow_han = declared || status_like;
-    let found = types::value_list(&raw.description, allow_han)
-        .or_else(|| types::value_list(raw.hints.trim(), allow_han));
-    let Some(values) = found else { return };
+    let Some(values) = types::value_list(&raw.description, allow_han) else {
+        return;
+    };
+    // `required, unique` is a list of constraints, not of values.
+    if values
+        .iter()
+        .any(|v| types::parse_mods(&v.value) != Mods::default())
+    {
+        return;
+    }
     if !declared && !status_like {
         let list: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
         cx.diags.push(
@@ -940,7 +947,7 @@ pub fn inline_list(text: &str, pos: Pos, cx: &mut Ctx) -> Option<Vec<RawField>> 
     let plain = fold(&plain_inline(text));
     let t = plain.trim().trim_end_matches(['.', ';']).trim();
     let body = match top_level_colon(t) {
-        Some(i) if t[..i].chars().count() <= 12 => &t[i + 1..],
+        Some(i) if list_label(&t[..i]) => &t[i + 1..],
         Some(_) => return None,
         None => t,
     };
@@ -986,6 +993,20 @@ pub fn inline_list(text: &str, pos: Pos, cx: &mut Ctx) -> Option<Vec<RawField>> 
         out.push(f);
     }
     Some(out)
+}
+
+/// A label that may introduce an inline field list: short, and either Chinese (`基本字段`,
+/// `联系方式`) or saying fields (`Fields`, `Attributes`). `title: string, required` is a
+/// field bullet, not a list of fields `string` and `required`.
+fn list_label(head: &str) -> bool {
+    let h = head.trim().to_lowercase();
+    if h.chars().count() > 12 {
+        return false;
+    }
+    !h.is_ascii()
+        || ["field", "attribute", "column", "propert"]
+            .iter()
+            .any(|w| h.contains(w))
 }
 
 /// The parenthesis after an inline item: values, parts, or a label / note.
