@@ -390,6 +390,7 @@ pub fn from_table(t: &Table, cx: &mut Ctx) -> Vec<RawField> {
         let mut f = RawField::new(row.pos);
         let mut ident_cell: Option<(&str, Pos)> = None;
         let mut label_cell = String::new();
+        let mut unread: Vec<String> = Vec::new();
         for (i, cell) in row.cells.iter().enumerate() {
             let text = cell.text.trim();
             let Some(col) = cols.get(i) else { continue };
@@ -458,6 +459,13 @@ pub fn from_table(t: &Table, cx: &mut Ctx) -> Vec<RawField> {
                     f.mods.merge(types::parse_mods(text));
                     f.hints.push_str(text);
                     f.hints.push(' ');
+                    // `1~100`, `> 0`: no model field holds them; keep them in the description.
+                    unread.extend(split_top(&fold(text).replace(';', ",")).into_iter().filter(
+                        |p| {
+                            types::parse_mods(p) == Mods::default()
+                                && !p.to_ascii_lowercase().starts_with("check")
+                        },
+                    ));
                 }
                 Col::Default => {
                     if !is_blank(text) && !types::is_tbd(text) {
@@ -475,6 +483,7 @@ pub fn from_table(t: &Table, cx: &mut Ctx) -> Vec<RawField> {
                     }
                 }
                 Col::Description => {
+                    f.mods.merge(types::parse_notes(text));
                     f.description = text.to_string();
                     f.hints.push_str(text);
                     f.hints.push(' ');
@@ -482,6 +491,14 @@ pub fn from_table(t: &Table, cx: &mut Ctx) -> Vec<RawField> {
                 Col::Example => f.example = text.to_string(),
                 Col::Ambiguous | Col::Key | Col::Other => {}
             }
+        }
+        if !unread.is_empty() {
+            let extra = unread.join(", ");
+            f.description = if f.description.is_empty() {
+                extra
+            } else {
+                format!("{}; {extra}", f.description)
+            };
         }
         let (ident_text, ident_pos) = match ident_cell {
             Some(x) => x,
@@ -497,6 +514,17 @@ pub fn from_table(t: &Table, cx: &mut Ctx) -> Vec<RawField> {
             }
             None => continue,
         };
+        // `created_at / updated_at`: one row, several fields of the same type.
+        if let Some(names) = several_names(ident_text) {
+            for n in names {
+                let mut g = f.clone();
+                g.pos = ident_pos;
+                g.label = label_cell.clone();
+                g.name = cx.field_ident(Some(&n), &g.label, &n, ident_pos);
+                out.push(g);
+            }
+            continue;
+        }
         let parts = split_name(ident_text);
         f.label = if label_cell.is_empty() {
             parts.label.clone()
@@ -511,6 +539,23 @@ pub fn from_table(t: &Table, cx: &mut Ctx) -> Vec<RawField> {
         out.push(f);
     }
     out
+}
+
+/// `created_at / updated_at`, `a、b`: two or more identifiers in one name cell.
+fn several_names(cell: &str) -> Option<Vec<String>> {
+    let t = fold(&plain_inline(cell));
+    if !t.contains(['/', ',']) {
+        return None;
+    }
+    let names: Vec<String> = t
+        .split(['/', ','])
+        .map(|p| p.trim().trim_matches('`').to_string())
+        .collect();
+    (names.len() >= 2
+        && names
+            .iter()
+            .all(|n| crate::names::is_ascii_ident(n) && !n.contains(' ')))
+    .then_some(names)
 }
 
 static BULLET_SPLIT: LazyLock<Regex> = LazyLock::new(|| {
@@ -698,13 +743,21 @@ fn split_type(spec: &str) -> (String, String) {
     // `Type (constraints)` where the parenthesis is not type arguments.
     if let Some(open) = first.find(" (").or_else(|| first.find(" （")) {
         let head = &first[..open];
-        let tail = first[open..].trim();
-        let inner = tail
-            .trim_start_matches(['(', '（'])
-            .trim_end_matches([')', '）']);
+        let (inner, after) = paren_group(first[open..].trim());
         let numeric = inner
             .chars()
             .all(|c| c.is_ascii_digit() || c == ',' || c == ' ');
+        let lower = head.to_lowercase();
+        let rest = [after, rest]
+            .iter()
+            .map(|p| p.trim().trim_start_matches(['-', '–', '—']).trim())
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ");
+        // `Enum (A, B) - default: A`: the parenthesis is the values.
+        if lower == "enum" || lower == "枚举" {
+            return (format!("{head}({inner})"), rest);
+        }
         if !numeric && types::code_list(inner).is_none() {
             return (head.to_string(), format!("{inner}, {rest}"));
         }
@@ -712,8 +765,34 @@ fn split_type(spec: &str) -> (String, String) {
     (first.to_string(), rest.to_string())
 }
 
+/// `(a, b) rest` → (`a, b`, `rest`), up to the matching parenthesis.
+fn paren_group(t: &str) -> (&str, &str) {
+    let mut depth = 0i32;
+    for (i, c) in t.char_indices() {
+        match c {
+            '(' | '（' => depth += 1,
+            ')' | '）' => {
+                depth -= 1;
+                if depth == 0 {
+                    let open = t.chars().next().map_or(0, char::len_utf8);
+                    return (&t[open..i], &t[i + c.len_utf8()..]);
+                }
+            }
+            _ => {}
+        }
+    }
+    let open = t.chars().next().map_or(0, char::len_utf8);
+    (t.get(open..).unwrap_or(""), "")
+}
+
 static SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\p{Han}{4,}|[A-Za-z0-9_]+\s+[A-Za-z0-9_]+\s+[A-Za-z0-9_]+\s+[A-Za-z0-9_]+")
+        .expect("regex")
+});
+
+/// A value range (`0-2`, `1~100`): the model has no min/max, so it stays in the description.
+static RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^-?\d+(?:\.\d+)?\s*(?:-|~|～|至|到|\.\.)\s*-?\d+(?:\.\d+)?\s*\S{0,6}$")
         .expect("regex")
 });
 
@@ -721,7 +800,9 @@ static SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
 fn trailing_description(rest: &str) -> String {
     rest.split([',', ';', '，', '；'])
         .map(str::trim)
-        .filter(|p| SENTENCE.is_match(p) && types::parse_mods(p) == Mods::default())
+        .filter(|p| {
+            (SENTENCE.is_match(p) || RANGE.is_match(p)) && types::parse_mods(p) == Mods::default()
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -663,6 +663,7 @@ fn resolve_field(
     let mut description = raw.description.clone();
     if label.is_empty()
         && !description.is_ascii()
+        && !types::is_note(&description)
         && description.chars().count() <= 12
         && !description.contains(['，', ',', '。', '.', '：', ':', '(', '（', ';', '；', '/'])
     {

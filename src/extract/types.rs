@@ -359,6 +359,13 @@ pub fn parse_type(text: &str, lookup: &dyn Lookup) -> Parsed {
         || ["ref", "fk", "foreign", "belongs", "关联", "外键"]
             .iter()
             .any(|p| lower.starts_with(p));
+    if maybe_enum {
+        if let Some((inner, rest)) = enum_group(t) {
+            let mut spec = TypeSpec::of(FieldType::Enum);
+            spec.enum_values = enum_values(inner);
+            return Parsed::Type(spec, rest.to_string());
+        }
+    }
     let enum_caps = if maybe_enum {
         ENUM_WORD.captures(t)
     } else {
@@ -494,6 +501,35 @@ pub fn parse_type(text: &str, lookup: &dyn Lookup) -> Parsed {
         rest = r.to_string();
     }
     Parsed::Type(spec, rest.trim().to_string())
+}
+
+/// `Enum (A, B) - default: A` → (`A, B`, `- default: A`): the values in the balanced
+/// parenthesis after the word, and text after it. `None` when nothing follows the group
+/// (the whole-text form reads those).
+fn enum_group(t: &str) -> Option<(&str, &str)> {
+    let lower = t.to_ascii_lowercase();
+    let word = if lower.starts_with("enum") {
+        "enum".len()
+    } else {
+        "枚举".len()
+    };
+    let after = t.get(word..)?.trim_start();
+    let body = after.strip_prefix('(')?;
+    let mut depth = 1;
+    for (i, c) in body.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    let rest = body[i + 1..].trim();
+                    return (!rest.is_empty()).then(|| (&body[..i], rest));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 const BINARY_WORDS: &[&str] = &[
@@ -956,6 +992,58 @@ pub fn parse_mods(text: &str) -> Mods {
         }
     }
     m
+}
+
+static NOTE_OPTIONAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)非必填|不必填|选填|可选|可为空|可空|允许为空|(?-u:\b)optional(?-u:\b)|(?-u:\b)nullable(?-u:\b)")
+        .expect("regex")
+});
+static NOTE_REQUIRED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)必填|非空|不能为空|不可为空|不允许为空|(?-u:\b)not\s+null(?-u:\b)|(?-u:\b)required(?-u:\b)|(?-u:\b)mandatory(?-u:\b)")
+        .expect("regex")
+});
+static NOTE_UNIQUE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)唯一|(?-u:\b)unique(?-u:\b)").expect("regex"));
+static NOTE_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)(?:默认值?|缺省值?|(?-u:\b)default(?-u:\b))\s*(?:[:=]|为|是)?\s*('[^']*'|"[^"]*"|-?\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_]*|\p{Han}{1,4})(?:$|[\s,;.)，。；）])"#)
+        .expect("regex")
+});
+
+/// Constraint words in a description / notes cell (`必填，唯一`, `最长 50 字`, `默认否`):
+/// stricter than [`parse_mods`], since the cell is mostly prose.
+pub fn parse_notes(text: &str) -> Mods {
+    let t = clean(text);
+    let mut m = Mods::default();
+    if t.is_empty() {
+        return m;
+    }
+    if NOTE_OPTIONAL.is_match(&t) {
+        m.required = Some(false);
+    } else if NOTE_REQUIRED.is_match(&t) {
+        m.required = Some(true);
+    }
+    m.unique = NOTE_UNIQUE.is_match(&t);
+    if let Some(v) = NOTE_DEFAULT.captures(&t).and_then(|c| c.get(1)) {
+        let v = v.as_str();
+        if !matches!(
+            v.to_lowercase().as_str(),
+            "空" | "无" | "null" | "none" | "为空"
+        ) {
+            m.default = Some(v.to_string());
+        }
+    }
+    if let Some(c) = RE_MAXLEN.captures(&t) {
+        m.max_length = c
+            .get(1)
+            .or_else(|| c.get(2))
+            .and_then(|x| x.as_str().parse().ok());
+    }
+    m
+}
+
+/// A description that carries data rather than a name: digits, codes or constraints.
+pub fn is_note(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit()) || parse_notes(text) != Mods::default()
 }
 
 /// `是/否`, `Y/N`, `✓`, `NOT NULL`… → a boolean; `None` for anything unrecognised.
