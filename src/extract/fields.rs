@@ -1193,3 +1193,32 @@ pub fn split_bold_list(raw: &str) -> Option<(&str, &str)> {
     let rest = rest.strip_prefix(':').or_else(|| rest.strip_prefix('：'))?;
     Some((&t[..end], rest.trim()))
 }
+
+/// W245: `session_id` read as a reference to the only entity whose name ends in `Session`.
+pub fn suffix_reference(name: &str, target: &str, pos: Pos) -> Diagnostic {
+    Diagnostic::warning(
+        "W245",
+        pos.line,
+        pos.col,
+        Text::new(
+            format!("field `{name}` is taken as a reference to `{target}`, the only entity whose name ends like it"),
+            format!("字段 `{name}` 按引用 `{target}` 处理（唯一名称结尾与之相符的实体）"),
+        ),
+    )
+    .with_help(Text::new(
+        format!("name the field `{}_id`, or write its type as `ref {target}`", crate::names::snake(target)),
+        format!("请把字段命名为 `{}_id`，或把类型写成 `ref {target}`", crate::names::snake(target)),
+    ))
+}
+
+/// The description of a reference to a table the PRD does not define, naming that table.
+pub fn with_external_target(description: &str, target: &str) -> String {
+    let note = format!("→ {target}");
+    if description.contains(target) {
+        description.to_string()
+    } else if description.is_empty() {
+        note
+    } else {
+        format!("{description} ({note})")
+    }
+}

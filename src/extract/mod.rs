@@ -251,6 +251,18 @@ impl EntityIndex {
     pub fn names(&self) -> &[String] {
         &self.names
     }
+
+    /// The one entity other than `owner` whose name ends in `stem` (`session` →
+    /// `WorkoutSession`); `None` when none or several do.
+    fn by_suffix(&self, stem: &str, owner: &str) -> Option<String> {
+        let tail = format!("_{}", names::snake(stem));
+        let mut found = self
+            .names
+            .iter()
+            .filter(|n| n.as_str() != owner && names::snake(n).ends_with(&tail));
+        let first = found.next()?;
+        found.next().is_none().then(|| first.clone())
+    }
 }
 
 impl Lookup for EntityIndex {
@@ -566,6 +578,8 @@ fn resolve_field(
     let mut references: Option<String> = None;
     // A reference to a table this PRD does not define: kept as an indexed uuid, no FK.
     let mut external_ref = false;
+    // The table it refers to, kept in the description (the model has no place for it).
+    let mut external_target: Option<String> = None;
     let target = spec.ref_target.clone().or_else(|| mods.ref_target.clone());
     if let Some(target) = target {
         match index.entity(&target) {
@@ -575,6 +589,7 @@ fn resolve_field(
                 cx.diags
                     .push(dangling(&name, &target, &known, raw.type_pos));
                 external_ref = true;
+                external_target = Some(target.clone());
             }
         }
         ty = if external_ref {
@@ -593,7 +608,11 @@ fn resolve_field(
         let stem = stem.or((ty == FieldType::Ref).then_some(name.as_str()));
         let target = match stem {
             Some("parent") if !owner.is_empty() => Some(owner.to_string()),
-            Some(stem) => index.entity(stem),
+            Some(stem) => index.entity(stem).or_else(|| {
+                let n = index.by_suffix(stem, owner)?;
+                cx.diags.push(fields::suffix_reference(&name, &n, raw.pos));
+                Some(n)
+            }),
             None => None,
         };
         if let Some(n) = target {
@@ -680,6 +699,9 @@ fn resolve_field(
         {
             label = head.to_string();
         }
+    }
+    if let Some(t) = external_target {
+        description = fields::with_external_target(&description, &t);
     }
     let field = Field {
         name,
