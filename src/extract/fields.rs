@@ -186,7 +186,16 @@ const HEADERS: &[(Col, &[&str])] = &[
             "isnull",
             "为空",
             "是否允许为空",
+            "是否可为空",
+            "可否为空",
+            "能否为空",
+            "是否允许空",
+            "允许null",
+            "是否null",
+            "isnullable",
             "allownull",
+            "allownulls",
+            "optional",
         ],
     ),
     (
@@ -938,9 +947,10 @@ pub fn name_chinese_values(values: &mut [EnumValue], name: &str, pos: Pos, cx: &
     );
 }
 
-/// `stock_in=入库` → `stock_in(入库)`.
+/// `stock_in=入库` → `stock_in(入库)`; a position code `1=赠送` → `1-赠送`.
 fn paren_pair(pair: &str) -> String {
     match pair.split_once('=') {
+        Some((v, l)) if v.bytes().all(|b| b.is_ascii_digit()) => format!("{v}-{l}"),
         Some((v, l)) => format!("{v}({l})"),
         None => pair.to_string(),
     }

@@ -734,7 +734,8 @@ fn resolve_field(
         ty_known: ty_known && !inferred,
         required_known: mods.required.is_some() || mods.primary_key,
         pk: mods.primary_key,
-        index: mods.index || external_ref,
+        // A guessed `x_id` uuid is a reference to something: indexed like one.
+        index: mods.index || external_ref || (inferred && ty == FieldType::Uuid),
     })
 }
 
