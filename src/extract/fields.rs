@@ -1113,10 +1113,7 @@ fn inline_paren(f: &mut RawField, ident: &str, inner: &str) {
         let ascii = p.chars().count() <= 32
             && p.chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
-        let han = han_ok
-            && p.chars().count() <= 8
-            && p.chars()
-                .all(|c| !c.is_ascii() && c.is_alphanumeric() || c.is_ascii_alphanumeric());
+        let han = han_ok && p.chars().count() <= 8 && p.chars().all(char::is_alphanumeric);
         ascii || han
     };
     let listy = parts.len() >= 2 && parts.iter().all(value);
@@ -1230,5 +1227,60 @@ pub fn with_external_target(description: &str, target: &str) -> String {
         note
     } else {
         format!("{description} ({note})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::Glossary;
+
+    fn names(text: &str) -> Option<Vec<String>> {
+        let g = Glossary::new();
+        let mut cx = Ctx::new(&g);
+        let fs = inline_list(text, Pos { line: 1, col: 1 }, &mut cx)?;
+        Some(fs.into_iter().filter_map(|f| f.name).collect())
+    }
+
+    #[test]
+    fn inline_lists() {
+        assert_eq!(
+            names("基本字段：id、nickName?、kind(A/B)、createdAt。").unwrap_or_default(),
+            ["id", "nick_name", "kind", "created_at"]
+        );
+        assert_eq!(
+            names("id, title, parent_id（上级）").map(|v| v.len()),
+            Some(3)
+        );
+        // A field bullet is not a list of fields.
+        assert!(names("title: string, required").is_none());
+        // Prose and capitalised words are not fields.
+        assert!(names("支持：Chrome、Edge、Firefox").is_none());
+        assert!(names("目标：为研发提供看板").is_none());
+    }
+
+    #[test]
+    fn inline_parens() {
+        let g = Glossary::new();
+        let mut cx = Ctx::new(&g);
+        let fs = inline_list(
+            "status(active/disabled)、verified(true/false)、homeAddress(city/street)、memo（备注）",
+            Pos { line: 1, col: 1 },
+            &mut cx,
+        )
+        .unwrap_or_default();
+        assert!(matches!(&fs[0].ty, TypeSrc::Spec(s) if s.enum_values.len() == 2));
+        assert_eq!(fs[1].ty, TypeSrc::Text("bool".into()));
+        assert_eq!(fs[2].ty, TypeSrc::Text("json".into()));
+        assert_eq!(fs[3].label, "备注");
+    }
+
+    #[test]
+    fn several_names_in_one_cell() {
+        assert_eq!(
+            several_names("created_at / updated_at"),
+            Some(vec!["created_at".to_string(), "updated_at".to_string()])
+        );
+        assert!(several_names("单位（个/箱）").is_none());
     }
 }

@@ -764,7 +764,7 @@ pub fn value_list(text: &str, allow_han: bool) -> Option<Vec<EnumValue>> {
         let han = allow_han
             && !v.value.contains(char::is_whitespace)
             && v.value.chars().count() <= 8
-            && v.value.chars().any(|c| !c.is_ascii())
+            && !v.value.is_ascii()
             && !v.value.contains(['(', ')', ':']);
         ascii || han
     };
@@ -1245,6 +1245,97 @@ mod tests {
         assert_eq!(c[1].value, "1");
         assert_eq!(c[1].label, "禁用");
         assert!(code_list("长度 1-50").is_none());
+    }
+
+    #[test]
+    fn chinese_and_bare_words() {
+        let pk = ty("自增主键");
+        assert_eq!(pk.ty, Some(FieldType::Int));
+        assert!(pk.primary_key);
+        assert!(ty("主键").primary_key);
+        assert_eq!(ty("主键").ty, None);
+        let fk = ty("外键");
+        assert_eq!((fk.ty, fk.ref_target), (Some(FieldType::Ref), None));
+        assert!(ty("数值").numeric_by_name);
+        assert_eq!(ty("VARCHAR45").max_length, Some(45));
+        assert_eq!(ty("varchar45").ty, Some(FieldType::String));
+        let b = ty("LONGBLOB");
+        assert_eq!((b.ty, b.binary), (Some(FieldType::Text), true));
+        let e = match parse_type("Enum (A, B) - default: A", &NoEntities) {
+            Parsed::Type(t, rest) => {
+                assert_eq!(rest, "- default: A");
+                t
+            }
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(e.enum_values.len(), 2);
+    }
+
+    #[test]
+    fn codes_without_separator() {
+        let c = code_list("状态(0待支付 1已支付 2失败)").expect("codes");
+        assert_eq!(c.len(), 3);
+        assert_eq!(c[2].label, "失败");
+        let c = code_list("类型 1 个人 2 企业").expect("codes");
+        assert_eq!(c[1].label, "企业");
+        // Units after numbers are not codes.
+        assert!(code_list("每周 3 次，每次 2 小时").is_none());
+        assert!(code_list("预留过期时间(15分钟)").is_none());
+    }
+
+    #[test]
+    fn description_value_lists() {
+        let v = value_list("male、female、unknown", false).expect("values");
+        assert_eq!(v.len(), 3);
+        assert!(value_list("入库/出库/调整", false).is_none());
+        assert_eq!(value_list("入库/出库/调整", true).map(|v| v.len()), Some(3));
+        let v = value_list("active-生效中 / expired-已过期", false).expect("pairs");
+        assert_eq!(v[1].value, "expired");
+        assert_eq!(v[1].label, "已过期");
+        assert_eq!(
+            value_list("状态：启用/停用", true).map(|v| v.len()),
+            Some(2)
+        );
+        assert_eq!(
+            value_list("类型（实物/虚拟）", true).map(|v| v.len()),
+            Some(2)
+        );
+        // Examples and open lists are not value sets.
+        assert!(value_list("动作模式，例如 push、pull", false).is_none());
+        assert!(value_list("通知、主题等", true).is_none());
+        assert!(value_list("1/2/3", false).is_none());
+    }
+
+    #[test]
+    fn chinese_values_named() {
+        let mut v = enum_values("入库/出库/已支付/待发货");
+        let pairs = name_values(&mut v);
+        assert_eq!(pairs.len(), 4);
+        let ids: Vec<&str> = v.iter().map(|e| e.value.as_str()).collect();
+        assert_eq!(ids, ["stock_in", "stock_out", "paid", "to_ship"]);
+        assert_eq!(v[0].label, "入库");
+        let mut v = enum_values("可预约/已约满");
+        name_values(&mut v);
+        assert_eq!(v[0].value, "1");
+        assert_eq!(v[1].label, "已约满");
+        let mut ascii = enum_values("a/b");
+        assert!(name_values(&mut ascii).is_empty());
+    }
+
+    #[test]
+    fn notes() {
+        let m = parse_notes("最长 50 字，必填，唯一");
+        assert_eq!(
+            (m.max_length, m.required, m.unique),
+            (Some(50), Some(true), true)
+        );
+        assert_eq!(parse_notes("非必填").required, Some(false));
+        assert_eq!(parse_notes("默认否").default.as_deref(), Some("否"));
+        assert_eq!(parse_notes("默认 0").default.as_deref(), Some("0"));
+        assert_eq!(parse_notes("不超过200个字符").max_length, Some(200));
+        assert_eq!(parse_notes("商品名称"), Mods::default());
+        assert!(is_note("0-禁用 1-启用"));
+        assert!(!is_note("借书证号"));
     }
 
     #[test]
