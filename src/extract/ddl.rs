@@ -401,7 +401,10 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
                 if let Some((name, _)) = p.qualified() {
                     if p.eat_kw("as") && p.eat_kw("enum") && p.eat_punct('(') {
                         let g = p.group();
-                        enum_types.insert(name.to_ascii_lowercase(), strings_of(&g));
+                        let values = strings_of(&g);
+                        cx.enum_types
+                            .insert(name.to_ascii_lowercase(), values.clone());
+                        enum_types.insert(name.to_ascii_lowercase(), values);
                     }
                 }
                 p.skip_statement();

@@ -866,8 +866,18 @@ pub fn described_values(
     status_like: bool,
     cx: &mut Ctx,
 ) {
-    let declared = spec.ty == Some(FieldType::Enum);
-    let stringish = matches!(spec.ty, None | Some(FieldType::String));
+    // `Enum: 'a' or 'b'`, `枚举：a/b`: the description says it is an enum.
+    let said = {
+        let d = raw.description.trim_start().to_lowercase();
+        ["enum", "枚举", "one of", "取值", "可选值"]
+            .iter()
+            .any(|w| d.starts_with(w))
+    };
+    let declared = spec.ty == Some(FieldType::Enum) || said;
+    let stringish = matches!(
+        spec.ty,
+        None | Some(FieldType::String) | Some(FieldType::Text)
+    );
     if !declared && !stringish {
         return;
     }

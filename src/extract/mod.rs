@@ -46,6 +46,9 @@ use types::{Lookup, Parsed, TypeSpec};
 pub struct Ctx<'g> {
     pub glossary: &'g Glossary,
     pub diags: Vec<Diagnostic>,
+    /// `CREATE TYPE x AS ENUM (…)` anywhere in the PRD, by lower-case name, for type cells
+    /// naming them (`| status | appointment_status |`).
+    pub enum_types: HashMap<String, Vec<EnumValue>>,
 }
 
 impl<'g> Ctx<'g> {
@@ -53,6 +56,7 @@ impl<'g> Ctx<'g> {
         Ctx {
             glossary,
             diags: Vec::new(),
+            enum_types: HashMap::new(),
         }
     }
 
@@ -496,13 +500,21 @@ fn resolve_field(
                 hints.push_str(&rest);
                 s
             }
-            Parsed::Unknown(word) => {
-                cx.diags.push(unknown_type(&name, &word, raw.type_pos));
-                TypeSpec {
-                    ty: Some(FieldType::String),
+            // A type declared by `CREATE TYPE … AS ENUM` elsewhere in the PRD.
+            Parsed::Unknown(word) => match cx.enum_types.get(&t.trim().to_lowercase()) {
+                Some(values) => TypeSpec {
+                    ty: Some(FieldType::Enum),
+                    enum_values: values.clone(),
                     ..TypeSpec::default()
+                },
+                None => {
+                    cx.diags.push(unknown_type(&name, &word, raw.type_pos));
+                    TypeSpec {
+                        ty: Some(FieldType::String),
+                        ..TypeSpec::default()
+                    }
                 }
-            }
+            },
             Parsed::Empty => {
                 ty_known = false;
                 TypeSpec::default()
@@ -541,7 +553,10 @@ fn resolve_field(
     if spec.enum_values.is_empty()
         && matches!(
             spec.ty,
-            None | Some(FieldType::Enum) | Some(FieldType::Int) | Some(FieldType::String)
+            None | Some(FieldType::Enum)
+                | Some(FieldType::Int)
+                | Some(FieldType::String)
+                | Some(FieldType::Text)
         )
         && spec.ref_target.is_none()
     {

@@ -632,7 +632,14 @@ pub fn enum_values(inner: &str) -> Vec<EnumValue> {
         if p.is_empty() {
             continue;
         }
-        let ev = if let Some(c) = VALUE_LABEL.captures(p) {
+        // `booking-received` is one kebab-case value, not `booking` labelled `received`.
+        let kebab = p.contains('-')
+            && p.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && p.starts_with(|c: char| c.is_ascii_lowercase());
+        let ev = if kebab {
+            plain_value(p)
+        } else if let Some(c) = VALUE_LABEL.captures(p) {
             if let (Some(v), Some(l)) = (c.get(1), c.get(2)) {
                 EnumValue {
                     value: v.as_str().to_string(),
@@ -679,7 +686,8 @@ const UNITS: &[&str] = &[
 
 /// An integer-code list such as `1-男/2-女` or `0:禁用, 1:启用` (at least two codes).
 pub fn code_list(text: &str) -> Option<Vec<EnumValue>> {
-    if !text.bytes().any(|b| b.is_ascii_digit()) {
+    // `0 = Sunday … 6 = Saturday` names a range by its ends, not every code.
+    if !text.bytes().any(|b| b.is_ascii_digit()) || text.contains('…') || text.contains("...") {
         return None;
     }
     let t = fold(text);
@@ -740,7 +748,7 @@ const EXAMPLE_WORDS: &[&str] = &[
 /// count only when `allow_han` (the field is declared an enum or is status-like). A list
 /// given as examples (`例如 a、b`, `a、b 等`) is not a value set.
 pub fn value_list(text: &str, allow_han: bool) -> Option<Vec<EnumValue>> {
-    let t = fold(text);
+    let t = fold(text).replace(" or ", ", ").replace('或', ",");
     let t = t.trim().trim_end_matches(['.', ';']).trim();
     if !t.contains([',', '/', '|']) || t.chars().count() > 160 {
         return None;
