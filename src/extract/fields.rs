@@ -681,7 +681,16 @@ pub fn from_item(item: &Item, cx: &mut Ctx) -> Option<BulletField> {
     if !looks_like_name(&name_part) {
         return None;
     }
-    let typed = looks_typed(&spec);
+    // `Type (constraints) — description`: split off a trailing description after a dash
+    // (a plain ` - ` only when what precedes it reads as a type: `string - the login`).
+    let (spec_main, desc) = match spec.split_once(" — ").or_else(|| spec.split_once(" – ")) {
+        Some((a, b)) => (a.to_string(), b.trim().to_string()),
+        None => match spec.split_once(" - ") {
+            Some((a, b)) if looks_typed(a) => (a.to_string(), b.trim().to_string()),
+            _ => (spec.clone(), String::new()),
+        },
+    };
+    let typed = looks_typed(&spec_main);
     let single_word = !typed
         && crate::names::is_ascii_ident(&name_part)
         && !name_part.contains(' ')
@@ -689,15 +698,11 @@ pub fn from_item(item: &Item, cx: &mut Ctx) -> Option<BulletField> {
         && spec.split_whitespace().count() == 1;
     let typed_or_word = typed || single_word;
     let mut f = RawField::new(item.pos);
-    // `Type (constraints) — description`: split off a trailing description after a dash.
-    let (spec_main, desc) = match spec.split_once(" — ").or_else(|| spec.split_once(" – ")) {
-        Some((a, b)) => (a.to_string(), b.trim().to_string()),
-        None => (spec.clone(), String::new()),
-    };
     let (ty_text, rest) = split_type(&spec_main);
     if typed_or_word {
         f.ty = TypeSrc::Text(ty_text);
         f.mods = types::parse_mods(&rest);
+        f.mods.merge(types::parse_notes(&desc));
         f.hints = format!("{rest} {desc}");
         f.description = if desc.is_empty() {
             trailing_description(&rest)
