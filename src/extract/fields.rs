@@ -469,12 +469,11 @@ pub fn from_table(t: &Table, cx: &mut Ctx) -> Vec<RawField> {
                     f.hints.push_str(text);
                     f.hints.push(' ');
                     // `1~100`, `> 0`: no model field holds them; keep them in the description.
-                    unread.extend(split_top(&fold(text).replace(';', ",")).into_iter().filter(
-                        |p| {
-                            types::parse_mods(p) == Mods::default()
-                                && !p.to_ascii_lowercase().starts_with("check")
-                        },
-                    ));
+                    unread.extend(
+                        split_top(&fold(text).replace(';', ","))
+                            .into_iter()
+                            .filter(|p| !types::is_constraint_word(p)),
+                    );
                 }
                 Col::Default => {
                     if !is_blank(text) && !types::is_tbd(text) {
@@ -887,9 +886,25 @@ pub fn described_values(
         return;
     }
     let allow_han = declared || status_like;
+    let guess = !declared && !status_like;
+    // A sized `varchar(200)` was meant as free text.
+    if guess && spec.max_length.is_some() {
+        return;
+    }
     let Some(values) = types::value_list(&raw.description, allow_han) else {
         return;
     };
+    // A guess needs code-like values in one case: `small, medium`, `DRAFT, LIVE`, never
+    // `Apartment, floor` (prose).
+    let lower = values
+        .iter()
+        .all(|v| !v.value.bytes().any(|b| b.is_ascii_uppercase()));
+    let upper = values
+        .iter()
+        .all(|v| !v.value.bytes().any(|b| b.is_ascii_lowercase()));
+    if guess && !(lower || upper) {
+        return;
+    }
     // `required, unique` is a list of constraints, not of values.
     if values
         .iter()
@@ -897,7 +912,7 @@ pub fn described_values(
     {
         return;
     }
-    if !declared && !status_like {
+    if guess {
         let list: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
         cx.diags.push(
             Diagnostic::warning(

@@ -1049,6 +1049,19 @@ pub fn parse_notes(text: &str) -> Mods {
     m
 }
 
+/// A constraints-cell part that is read (or needs nothing): `NOT NULL`, `FK`, `外键`,
+/// `CHECK (…)`, `AUTO_INCREMENT`. Anything else is kept in the description.
+pub fn is_constraint_word(part: &str) -> bool {
+    let lower = clean(part).to_lowercase();
+    parse_mods(part) != Mods::default()
+        || bare_word(&lower).is_some()
+        || lower.starts_with("check")
+        || matches!(
+            lower.as_str(),
+            "auto_increment" | "autoincrement" | "identity" | "自增" | "serial" | "—" | "-"
+        )
+}
+
 /// A description that carries data rather than a name: digits, codes or constraints.
 pub fn is_note(text: &str) -> bool {
     text.bytes().any(|b| b.is_ascii_digit()) || parse_notes(text) != Mods::default()
