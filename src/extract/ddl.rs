@@ -527,6 +527,36 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
     tables
 }
 
+/// A `course_schedule_id` column without a foreign key refers to what the same column
+/// refers to in another table of the PRD (only when that target is unambiguous).
+pub fn shared_foreign_keys(tables: &mut [RawEntity]) {
+    let mut targets: HashMap<String, Option<String>> = HashMap::new();
+    for f in tables.iter().flat_map(|e| &e.fields) {
+        let (Some(n), Some(t)) = (&f.name, &f.mods.ref_target) else {
+            continue;
+        };
+        if !n.ends_with("_id") {
+            continue;
+        }
+        targets
+            .entry(n.clone())
+            .and_modify(|prev| {
+                if prev.as_deref() != Some(t.as_str()) {
+                    *prev = None;
+                }
+            })
+            .or_insert_with(|| Some(t.clone()));
+    }
+    for f in tables.iter_mut().flat_map(|e| e.fields.iter_mut()) {
+        if f.mods.ref_target.is_some() || f.mods.primary_key {
+            continue;
+        }
+        if let Some(Some(t)) = f.name.as_ref().and_then(|n| targets.get(n)) {
+            f.mods.ref_target = Some(t.clone());
+        }
+    }
+}
+
 fn find_table<'e>(
     tables: &'e mut [RawEntity],
     names: &[String],

@@ -321,6 +321,7 @@ const IMPLICIT: &[&str] = &["id", "created_at", "updated_at", "version"];
 fn build_entities(doc: &Document, cx: &mut Ctx) -> Vec<(Entity, ContextRef)> {
     // Pass 1: collect.
     let mut raws = entities::collect(doc, cx);
+    ddl::shared_foreign_keys(&mut raws);
     // Pass 2: declare (glossary first, then the written identifier, then a label that
     // another source of the same entity names).
     let mut label_names: HashMap<String, String> = HashMap::new();
@@ -630,6 +631,8 @@ fn resolve_field(
             }),
             None => None,
         };
+        // `user_id` as the primary key of `users` is its own surrogate key, not a reference.
+        let target = target.filter(|n| !(mods.primary_key && n == owner));
         if let Some(n) = target {
             references = Some(n);
             ty = FieldType::Ref;

@@ -1173,6 +1173,13 @@ pub fn infer(name: &str, label: &str) -> FieldType {
     {
         return FieldType::Int;
     }
+    // An id issued by another system (`external_id`, `openid`) is its string, not our uuid.
+    if n.starts_with("external")
+        || n.contains("_external_")
+        || matches!(n.as_str(), "openid" | "unionid")
+    {
+        return FieldType::String;
+    }
     if ends("id") || ends("uuid") {
         return FieldType::Uuid;
     }
