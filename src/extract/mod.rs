@@ -563,8 +563,13 @@ fn resolve_field(
     {
         let status_like = is_status_like(&name, &raw.label);
         if let Some(codes) = types::code_list(&hints) {
-            spec.enum_values = codes;
-            spec.ty = Some(FieldType::Enum);
+            // `0-否 1-是` is a flag.
+            if types::yes_no_codes(&codes) && spec.ty != Some(FieldType::Enum) {
+                spec.ty = Some(FieldType::Bool);
+            } else {
+                spec.enum_values = codes;
+                spec.ty = Some(FieldType::Enum);
+            }
         } else if spec.ty == Some(FieldType::Enum)
             || (matches!(spec.ty, None | Some(FieldType::String)) && status_like)
         {

@@ -710,6 +710,18 @@ pub fn code_list(text: &str) -> Option<Vec<EnumValue>> {
     (out.len() >= 2).then_some(out)
 }
 
+/// Two codes labelled no and yes (`0-否 1-是`, `0:no, 1:yes`): a boolean, not an enum.
+pub fn yes_no_codes(codes: &[EnumValue]) -> bool {
+    let flags: Vec<Option<bool>> = codes.iter().map(|c| yes_no(&c.label)).collect();
+    codes.len() == 2
+        && codes.iter().zip(&flags).all(|(c, f)| {
+            matches!(
+                (c.value.as_str(), f),
+                ("0", Some(false)) | ("1", Some(true))
+            )
+        })
+}
+
 static WORD_LIST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\(\s*([A-Za-z][A-Za-z0-9_\p{Han}-]*(?:\s*[/|,]\s*[A-Za-z][A-Za-z0-9_\p{Han}-]*)+)\s*\)|(?i)(?:取值|可选值|枚举值|values?|one of|状态值)\s*[:]?\s*((?:'?[A-Za-z0-9_-]+'?(?:\([^)]*\))?)(?:\s*[/|,]\s*'?[A-Za-z0-9_-]+'?(?:\([^)]*\))?)+)").expect("regex")
 });
@@ -1309,6 +1321,14 @@ mod tests {
         // Units after numbers are not codes.
         assert!(code_list("每周 3 次，每次 2 小时").is_none());
         assert!(code_list("预留过期时间(15分钟)").is_none());
+    }
+
+    #[test]
+    fn yes_no_code_lists() {
+        let c = code_list("是否删除：0-否 1-是").expect("codes");
+        assert!(yes_no_codes(&c));
+        let c = code_list("0-正常 1-禁用").expect("codes");
+        assert!(!yes_no_codes(&c));
     }
 
     #[test]
