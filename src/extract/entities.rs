@@ -377,12 +377,17 @@ fn list_entities(
                 continue;
             }
             // A nested `客户（Customer）：` bullet starts an entity of its own.
-            if entity_bullet(&it.raw).is_none() {
+            if nested_entity_bullet(&it.raw).is_none() {
                 continue;
             }
             out.extend(cur.take().map(|(e, _)| e));
         }
-        if let Some((parts, desc)) = entity_bullet(&it.raw) {
+        let named = if it.depth == 0 {
+            entity_bullet(&it.raw)
+        } else {
+            nested_entity_bullet(&it.raw)
+        };
+        if let Some((parts, desc)) = named {
             let mut e = RawEntity::new(parts, Source::Prose, it.pos, idx);
             // `同步作业（SyncJob）：id、status、startedAt`: the description is the fields.
             let tail = it.raw.chars().count().saturating_sub(desc.chars().count()) as u32;
@@ -435,6 +440,12 @@ fn inline_entity(
     let mut e = RawEntity::new(parts, Source::Bullets, l.pos, idx);
     e.fields = fields;
     Some(e)
+}
+
+/// An entity bullet below another item: only the paired form `客户（Customer）：…`, so that
+/// `**Relationships**: …` under a Key-Entities bullet stays part of it.
+fn nested_entity_bullet(raw: &str) -> Option<(NameParts, String)> {
+    entity_bullet(raw).filter(|(p, _)| p.ident.is_some() && !p.label.is_ascii())
 }
 
 /// `**Order**: prose`, `**库存台账(Inventory Ledger)**: …`, `用户（User）：…` → name, prose.
