@@ -314,10 +314,20 @@ fn list_entities(
             }
         })
         .collect();
+    // `- 字段：id、name、status(a|b)`: an inline list that says it lists fields.
+    let inline: Vec<bool> = items
+        .iter()
+        .map(|it| {
+            !it.struck
+                && fields::says_fields(&it.raw)
+                && fields::inline_list(&it.raw, it.pos, &mut probe).is_some()
+        })
+        .collect();
     let top_typed = items
         .iter()
         .zip(&parsed)
-        .filter(|(it, p)| it.depth == 0 && p.as_ref().is_some_and(|b| b.typed))
+        .zip(&inline)
+        .filter(|((it, p), inl)| it.depth == 0 && (**inl || p.as_ref().is_some_and(|b| b.typed)))
         .count();
     let top_total = items
         .iter()
@@ -333,7 +343,12 @@ fn list_entities(
             return out;
         };
         let mut e = RawEntity::new(parts, Source::Bullets, pos, idx);
-        for it in items.iter().filter(|it| !it.struck) {
+        for (it, inl) in items.iter().zip(&inline).filter(|(it, _)| !it.struck) {
+            if *inl {
+                e.fields
+                    .extend(fields::inline_list(&it.raw, it.pos, cx).unwrap_or_default());
+                continue;
+            }
             if let Some(b) = fields::from_item(it, cx) {
                 if b.typed || b.single_word {
                     e.fields.push(b.field);

@@ -1130,6 +1130,19 @@ fn list_label(head: &str) -> bool {
             .any(|w| h.contains(w))
 }
 
+/// `字段：…`, `Fields: …`: a line whose label says it lists fields.
+pub fn says_fields(raw: &str) -> bool {
+    let t = fold(&plain_inline(raw));
+    let Some(i) = top_level_colon(&t) else {
+        return false;
+    };
+    let head = t[..i].to_lowercase();
+    head.chars().count() <= 12
+        && ["字段", "属性", "field", "attribute", "column", "列"]
+            .iter()
+            .any(|w| head.contains(w))
+}
+
 /// The parenthesis after an inline item: values, parts, or a label / note.
 fn inline_paren(f: &mut RawField, ident: &str, inner: &str) {
     let parts: Vec<&str> = inner

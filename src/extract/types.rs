@@ -1154,7 +1154,7 @@ pub fn infer(name: &str, label: &str) -> FieldType {
     if ends("at") || ends("time") || ends("datetime") || ends("timestamp") {
         return FieldType::Datetime;
     }
-    if ends("date") || n == "birthday" || ends("day") {
+    if ends("date") || n == "birthday" || ends("day") || (ends("on") && n.len() > 6) {
         return FieldType::Date;
     }
     if starts("is") || starts("has") || starts("can") || n == "enabled" || n == "active" {
