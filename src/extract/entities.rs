@@ -190,7 +190,15 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
                         }
                         if let Some(e) = inline_entity(l, in_entities, idx, cx) {
                             found_fields = true;
+                            any_lead = true;
                             out.push(e);
+                            continue;
+                        }
+                        // `**日志表**：a_logs、b_logs`: a list, not the section's description.
+                        if fields::split_bold_list(&l.raw).is_some_and(|(_, list)| {
+                            fields::inline_list(list, l.pos, &mut cx.probe()).is_some()
+                        }) {
+                            any_lead = true;
                             continue;
                         }
                         if let Some(n) = lead_in(&l.raw, generic || in_entities) {
@@ -437,8 +445,8 @@ fn inline_entity(
     cx: &mut Ctx,
 ) -> Option<RawEntity> {
     let (name, list) = fields::split_bold_list(&l.raw)?;
-    let parts = lead_in(name, true)?;
-    parts.ident.as_ref()?;
+    let parts =
+        trailing_table_name(name).or_else(|| lead_in(name, true).filter(|p| p.ident.is_some()))?;
     let lower = name.to_lowercase();
     if !in_entities && !name.contains('表') && !lower.contains("table") {
         return None;
@@ -455,6 +463,25 @@ fn inline_entity(
     let mut e = RawEntity::new(parts, Source::Bullets, l.pos, idx);
     e.fields = fields;
     Some(e)
+}
+
+/// `**6. AI问答记录表 ai_chat_history**` → `ai_chat_history` labelled `AI问答记录`: the
+/// identifier that ends a bold table name.
+fn trailing_table_name(bold: &str) -> Option<NameParts> {
+    let plain = plain_inline(bold);
+    let plain = plain.trim();
+    let (head, ident) = plain.rsplit_once(' ')?;
+    if !crate::names::is_ascii_ident(ident) || !ident.contains('_') && !head.contains('表') {
+        return None;
+    }
+    let label = head
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ')
+        .trim_end_matches('表')
+        .trim();
+    Some(NameParts {
+        ident: Some(ident.to_string()),
+        label: label.to_string(),
+    })
 }
 
 /// An entity bullet below another item: only the paired form `客户（Customer）：…`, so that
