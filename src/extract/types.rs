@@ -997,12 +997,7 @@ pub fn parse_mods(text: &str) -> Mods {
     if let Some(c) = RE_DEFAULT.captures(&t) {
         m.default = c.get(1).map(|x| x.as_str().to_string());
     }
-    if let Some(c) = RE_MAXLEN.captures(&t) {
-        m.max_length = c
-            .get(1)
-            .or_else(|| c.get(2))
-            .and_then(|x| x.as_str().parse().ok());
-    }
+    m.max_length = max_length_of(&t);
     if let Some(c) = RE_FK.captures(&t) {
         m.ref_target = c.get(1).map(|x| x.as_str().to_string());
     }
@@ -1015,7 +1010,7 @@ pub fn parse_mods(text: &str) -> Mods {
 }
 
 static NOTE_OPTIONAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)非必填|不必填|选填|可选|可为空|可空|允许为空|(?-u:\b)optional(?-u:\b)|(?-u:\b)nullable(?-u:\b)")
+    Regex::new(r"(?i)非必填|不必填|选填|可选(?:$|[^值项])|可为空|可空|允许为空|(?-u:\b)optional(?-u:\b)|(?-u:\b)nullable(?-u:\b)")
         .expect("regex")
 });
 static NOTE_REQUIRED: LazyLock<Regex> = LazyLock::new(|| {
@@ -1052,13 +1047,25 @@ pub fn parse_notes(text: &str) -> Mods {
             m.default = Some(v.to_string());
         }
     }
-    if let Some(c) = RE_MAXLEN.captures(&t) {
-        m.max_length = c
-            .get(1)
-            .or_else(|| c.get(2))
-            .and_then(|x| x.as_str().parse().ok());
-    }
+    m.max_length = max_length_of(&t);
     m
+}
+
+static LEN_RANGE: LazyLock<NarrowRegex> = LazyLock::new(|| {
+    NarrowRegex::digits(
+        r"(?i)(\d+)\s*(?:-|~|～|至|到)\s*(\d+)\s*(?:个)?(?:字符|字|位|chars?(?-u:\b)|characters(?-u:\b))",
+    )
+});
+
+/// The maximum length a text states: `1-50 字符` → 50 (the upper end of a range), `最长 30`.
+fn max_length_of(t: &str) -> Option<u32> {
+    if let Some(c) = LEN_RANGE.captures(t) {
+        return c.get(2).and_then(|x| x.as_str().parse().ok());
+    }
+    let c = RE_MAXLEN.captures(t)?;
+    c.get(1)
+        .or_else(|| c.get(2))
+        .and_then(|x| x.as_str().parse().ok())
 }
 
 /// A constraints-cell part that is read (or needs nothing): `NOT NULL`, `FK`, `外键`,
@@ -1382,6 +1389,8 @@ mod tests {
         assert_eq!(parse_notes("默认 0").default.as_deref(), Some("0"));
         assert_eq!(parse_notes("不超过200个字符").max_length, Some(200));
         assert_eq!(parse_notes("商品名称"), Mods::default());
+        assert_eq!(parse_notes("长度 2-50 字符").max_length, Some(50));
+        assert_eq!(parse_notes("可选值：a/b").required, None);
         assert!(is_note("0-禁用 1-启用"));
         assert!(!is_note("借书证号"));
     }
