@@ -865,6 +865,23 @@ const ZH_VALUES: &[(&str, &str)] = &[
     ("临时", "temporary"),
     ("其他", "other"),
     ("其它", "other"),
+    ("已使用", "used"),
+    ("未使用", "unused"),
+    ("待使用", "unused"),
+    ("已预约", "booked"),
+    ("已评价", "reviewed"),
+    ("待评价", "to_review"),
+    ("已删除", "deleted"),
+    ("已锁定", "locked"),
+    ("已冻结", "frozen"),
+    ("已下架", "unpublished"),
+    ("已失效", "expired"),
+    ("已到期", "expired"),
+    ("在职", "active"),
+    ("离职", "resigned"),
+    ("试用", "trial"),
+    ("已上线", "online"),
+    ("已下线", "offline"),
 ];
 
 /// An English identifier for a Chinese enum word, when one is known.
