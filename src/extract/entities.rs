@@ -405,7 +405,9 @@ fn list_entities(
             }
             out.extend(cur.take().map(|(e, _)| e));
         }
-        let named = if it.depth == 0 {
+        // Outside a data-model section only the paired form names an entity:
+        // `- **Props**: items, loading` under a component heading is not one.
+        let named = if it.depth == 0 && in_entities {
             entity_bullet(&it.raw)
         } else {
             nested_entity_bullet(&it.raw)
@@ -484,8 +486,9 @@ fn trailing_table_name(bold: &str) -> Option<NameParts> {
     })
 }
 
-/// An entity bullet below another item: only the paired form `客户（Customer）：…`, so that
-/// `**Relationships**: …` under a Key-Entities bullet stays part of it.
+/// An entity bullet below another item or outside a data-model section: only the paired
+/// form `客户（Customer）：…`, so that `**Relationships**: …` under a Key-Entities bullet
+/// stays part of it.
 fn nested_entity_bullet(raw: &str) -> Option<(NameParts, String)> {
     entity_bullet(raw).filter(|(p, _)| p.ident.is_some() && !p.label.is_ascii())
 }

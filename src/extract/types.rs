@@ -1036,6 +1036,8 @@ static NOTE_REQUIRED: LazyLock<Regex> = LazyLock::new(|| {
 });
 static NOTE_UNIQUE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)唯一|(?-u:\b)unique(?-u:\b)").expect("regex"));
+static NOTE_PK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)primary\s+key|主键").expect("regex"));
 static NOTE_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)(?:默认值?|缺省值?|(?-u:\b)default(?-u:\b))\s*(?:[:=]|为|是)?\s*('[^']*'|"[^"]*"|-?\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_]*|\p{Han}{1,4})(?:$|[\s,;.)，。；）])"#)
         .expect("regex")
@@ -1055,6 +1057,7 @@ pub fn parse_notes(text: &str) -> Mods {
         m.required = Some(true);
     }
     m.unique = NOTE_UNIQUE.is_match(&t);
+    m.primary_key = NOTE_PK.is_match(&t);
     if let Some(v) = NOTE_DEFAULT.captures(&t).and_then(|c| c.get(1)) {
         let v = v.as_str();
         if !matches!(
