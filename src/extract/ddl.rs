@@ -401,7 +401,10 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
                 if let Some((name, _)) = p.qualified() {
                     if p.eat_kw("as") && p.eat_kw("enum") && p.eat_punct('(') {
                         let g = p.group();
-                        enum_types.insert(name.to_ascii_lowercase(), strings_of(&g));
+                        let values = strings_of(&g);
+                        cx.enum_types
+                            .insert(name.to_ascii_lowercase(), values.clone());
+                        enum_types.insert(name.to_ascii_lowercase(), values);
                     }
                 }
                 p.skip_statement();
@@ -522,6 +525,36 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
         }
     }
     tables
+}
+
+/// A `course_schedule_id` column without a foreign key refers to what the same column
+/// refers to in another table of the PRD (only when that target is unambiguous).
+pub fn shared_foreign_keys(tables: &mut [RawEntity]) {
+    let mut targets: HashMap<String, Option<String>> = HashMap::new();
+    for f in tables.iter().flat_map(|e| &e.fields) {
+        let (Some(n), Some(t)) = (&f.name, &f.mods.ref_target) else {
+            continue;
+        };
+        if !n.ends_with("_id") {
+            continue;
+        }
+        targets
+            .entry(n.clone())
+            .and_modify(|prev| {
+                if prev.as_deref() != Some(t.as_str()) {
+                    *prev = None;
+                }
+            })
+            .or_insert_with(|| Some(t.clone()));
+    }
+    for f in tables.iter_mut().flat_map(|e| e.fields.iter_mut()) {
+        if f.mods.ref_target.is_some() || f.mods.primary_key {
+            continue;
+        }
+        if let Some(Some(t)) = f.name.as_ref().and_then(|n| targets.get(n)) {
+            f.mods.ref_target = Some(t.clone());
+        }
+    }
 }
 
 fn find_table<'e>(

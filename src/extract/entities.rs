@@ -212,6 +212,19 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
                         if l.struck {
                             continue;
                         }
+                        if let Some(e) = inline_entity(l, in_entities, idx, cx) {
+                            found_fields = true;
+                            any_lead = true;
+                            out.push(e);
+                            continue;
+                        }
+                        // `**日志表**：a_logs、b_logs`: a list, not the section's description.
+                        if fields::split_bold_list(&l.raw).is_some_and(|(_, list)| {
+                            fields::inline_list(list, l.pos, &mut cx.probe()).is_some()
+                        }) {
+                            any_lead = true;
+                            continue;
+                        }
                         if let Some(n) = lead_in(&l.raw, generic || in_entities) {
                             lead = Some((n, l.pos));
                             any_lead = true;
@@ -463,10 +476,20 @@ fn list_entities(
             }
         })
         .collect();
+    // `- 字段：id、name、status(a|b)`: an inline list that says it lists fields.
+    let inline: Vec<bool> = items
+        .iter()
+        .map(|it| {
+            !it.struck
+                && fields::says_fields(&it.raw)
+                && fields::inline_list(&it.raw, it.pos, &mut probe).is_some()
+        })
+        .collect();
     let top_typed = items
         .iter()
         .zip(&parsed)
-        .filter(|(it, p)| it.depth == 0 && p.as_ref().is_some_and(|b| b.typed))
+        .zip(&inline)
+        .filter(|((it, p), inl)| it.depth == 0 && (**inl || p.as_ref().is_some_and(|b| b.typed)))
         .count();
     let top_total = items
         .iter()
@@ -482,10 +505,16 @@ fn list_entities(
             return out;
         };
         let mut e = RawEntity::new(parts, Source::Bullets, pos, idx);
-        for it in items
+        for (it, inl) in items
             .iter()
-            .filter(|it| !it.struck && !is_requirement_item(&it.raw))
+            .zip(&inline)
+            .filter(|(it, _)| !it.struck && !is_requirement_item(&it.raw))
         {
+            if *inl {
+                e.fields
+                    .extend(fields::inline_list(&it.raw, it.pos, cx).unwrap_or_default());
+                continue;
+            }
             if let Some(b) = fields::from_item(it, cx) {
                 if b.typed || b.single_word {
                     e.fields.push(b.field);
@@ -495,52 +524,90 @@ fn list_entities(
         out.push(e);
         return out;
     }
-    if !in_entities {
-        return out;
-    }
-    // Key-Entities bullets: a name (bold or `中文（Ascii）`), prose, maybe nested fields.
-    let mut cur: Option<RawEntity> = None;
-    // (index into `out`, attributes its prose lists)
+    // Key-Entities bullets: a name (bold or `中文（Ascii）`), prose or an inline field list,
+    // maybe nested fields. The entity bullet may itself be nested in a larger list: its
+    // fields are the items below it, down to the next item at its depth or above.
+    let mut cur: Option<(RawEntity, u8)> = None;
+    // (index into `out`, attributes its prose lists) — data-model sections only.
     let mut listed: Vec<(usize, prose::ProseAttrs, Pos)> = Vec::new();
     for it in items {
+        if cur.as_ref().is_some_and(|(_, d)| it.depth <= *d) {
+            out.extend(cur.take().map(|(e, _)| e));
+        }
         if it.struck {
-            if it.depth == 0 {
-                if let Some(e) = cur.take() {
-                    out.push(e);
-                }
-            }
             continue;
         }
-        if it.depth == 0 {
-            if let Some(e) = cur.take() {
-                out.push(e);
+        if let Some((e, _)) = cur.as_mut() {
+            if let Some(fs) = fields::inline_list(&it.raw, it.pos, cx) {
+                e.fields.extend(fs);
+                e.source = Source::Bullets;
+                continue;
             }
-            if let Some((parts, desc)) = item_entity(it) {
-                let mut e = RawEntity::new(parts, Source::Prose, it.pos, idx);
-                if let Some(attrs) = prose::attributes(&desc) {
-                    listed.push((out.len(), attrs, it.pos));
-                }
-                e.description = desc;
-                cur = Some(e);
-            }
-        } else if let Some(e) = cur.as_mut() {
-            let attrs = nested_attrs(it);
-            let typed = fields::from_item(it, &mut cx.probe()).is_some_and(|b| b.typed);
+            let mut probe = cx.probe();
+            let named =
+                |b: &fields::BulletField| b.typed && (in_entities || b.field.name.is_some());
+            let typed = fields::from_item(it, &mut probe).is_some_and(|b| named(&b));
+            // `- Contact: email, phone` / a bare list under the entity bullet.
+            let attrs = if in_entities { nested_attrs(it) } else { None };
             if typed && attrs.is_none() {
-                if let Some(b) = fields::from_item(it, cx) {
+                // Outside a data-model section nothing is reported for a bullet.
+                let b = if in_entities {
+                    fields::from_item(it, cx)
+                } else {
+                    fields::from_item(it, &mut probe)
+                };
+                if let Some(b) = b {
                     e.fields.push(b.field);
                     e.source = Source::Bullets;
                 }
-            } else if let Some(attrs) = attrs {
-                // `- 基本字段：id、name、type(B2B/B2C)` under `- 客户（Customer）：`
-                listed.push((out.len(), attrs, it.pos));
+                continue;
             }
+            if let Some(attrs) = attrs {
+                listed.push((out.len(), attrs, it.pos));
+                continue;
+            }
+            // A nested `客户（Customer）：` bullet starts an entity of its own.
+            if nested_entity_bullet(&it.raw).is_none() {
+                continue;
+            }
+            out.extend(cur.take().map(|(e, _)| e));
+        }
+        // Outside a data-model section only the paired form names an entity:
+        // `- **Props**: items, loading` under a component heading is not one.
+        let named = if it.depth == 0 && in_entities {
+            item_entity(it)
+        } else {
+            nested_entity_bullet(&it.raw)
+        };
+        if let Some((parts, desc)) = named {
+            let mut e = RawEntity::new(parts, Source::Prose, it.pos, idx);
+            // `同步作业（SyncJob）：id、status、startedAt`: the description is the fields.
+            let tail = it.raw.chars().count().saturating_sub(desc.chars().count()) as u32;
+            let at = Pos {
+                line: it.pos.line,
+                col: it.pos.col + tail,
+            };
+            if let Some(fs) = fields::inline_list(&desc, at, cx) {
+                e.fields = fs;
+                e.source = Source::Bullets;
+            } else {
+                // `- **Event**: id, title, capacity` — attributes in prose (W251).
+                if in_entities {
+                    if let Some(attrs) = prose::attributes(&desc) {
+                        listed.push((out.len(), attrs, it.pos));
+                    }
+                }
+                e.description = desc;
+            }
+            cur = Some((e, it.depth));
         }
     }
-    if let Some(e) = cur.take() {
-        out.push(e);
-    }
+    out.extend(cur.take().map(|(e, _)| e));
     add_prose_attrs(&mut out, listed, cx);
+    // Outside a data-model section a named bullet is an entity only with fields under it.
+    if !in_entities {
+        out.retain(|e| !e.fields.is_empty());
+    }
     out
 }
 
@@ -696,6 +763,62 @@ fn is_requirement_item(raw: &str) -> bool {
         .unwrap_or("")
         .trim();
     REQ_LABEL.is_match(head)
+}
+
+/// A paragraph line naming a table in bold and listing its fields inline:
+/// `**2. 分类表 categories**：id、name、parent_id`. The name must carry an ASCII identifier
+/// and, outside a data-model section, say it is a table (`表`, `table`).
+fn inline_entity(
+    l: &crate::prd::Line,
+    in_entities: bool,
+    idx: usize,
+    cx: &mut Ctx,
+) -> Option<RawEntity> {
+    let (name, list) = fields::split_bold_list(&l.raw)?;
+    let parts =
+        trailing_table_name(name).or_else(|| lead_in(name, true).filter(|p| p.ident.is_some()))?;
+    let lower = name.to_lowercase();
+    if !in_entities && !name.contains('表') && !lower.contains("table") {
+        return None;
+    }
+    let col = l
+        .raw
+        .find(list)
+        .map(|b| l.raw[..b].chars().count() as u32)?;
+    let at = Pos {
+        line: l.pos.line,
+        col: l.pos.col + col,
+    };
+    let fields = fields::inline_list(list, at, cx)?;
+    let mut e = RawEntity::new(parts, Source::Bullets, l.pos, idx);
+    e.fields = fields;
+    Some(e)
+}
+
+/// `**6. AI问答记录表 ai_chat_history**` → `ai_chat_history` labelled `AI问答记录`: the
+/// identifier that ends a bold table name.
+fn trailing_table_name(bold: &str) -> Option<NameParts> {
+    let plain = plain_inline(bold);
+    let plain = plain.trim();
+    let (head, ident) = plain.rsplit_once(' ')?;
+    if !crate::names::is_ascii_ident(ident) || !ident.contains('_') && !head.contains('表') {
+        return None;
+    }
+    let label = head
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ')
+        .trim_end_matches('表')
+        .trim();
+    Some(NameParts {
+        ident: Some(ident.to_string()),
+        label: label.to_string(),
+    })
+}
+
+/// An entity bullet below another item or outside a data-model section: only the paired
+/// form `客户（Customer）：…`, so that `**Relationships**: …` under a Key-Entities bullet
+/// stays part of it.
+fn nested_entity_bullet(raw: &str) -> Option<(NameParts, String)> {
+    entity_bullet(raw).filter(|(p, _)| p.ident.is_some() && !p.label.is_ascii())
 }
 
 /// `**Order**: prose`, `**库存台账(Inventory Ledger)**: …`, `用户（User）：…` → name, prose.

@@ -5,6 +5,7 @@ use crate::diag::{Diagnostic, Text};
 use crate::extract::headings::split_name;
 use crate::extract::types::{self, Mods, TypeSpec};
 use crate::extract::Ctx;
+use crate::model::{EnumValue, Field, FieldType};
 use crate::prd::{fold, plain_inline, Item, Pos, Table};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -185,7 +186,16 @@ const HEADERS: &[(Col, &[&str])] = &[
             "isnull",
             "为空",
             "是否允许为空",
+            "是否可为空",
+            "可否为空",
+            "能否为空",
+            "是否允许空",
+            "允许null",
+            "是否null",
+            "isnullable",
             "allownull",
+            "allownulls",
+            "optional",
         ],
     ),
     (
@@ -389,6 +399,7 @@ pub fn from_table(t: &Table, cx: &mut Ctx) -> Vec<RawField> {
         let mut f = RawField::new(row.pos);
         let mut ident_cell: Option<(&str, Pos)> = None;
         let mut label_cell = String::new();
+        let mut unread: Vec<String> = Vec::new();
         for (i, cell) in row.cells.iter().enumerate() {
             let text = cell.text.trim();
             let Some(col) = cols.get(i) else { continue };
@@ -457,6 +468,12 @@ pub fn from_table(t: &Table, cx: &mut Ctx) -> Vec<RawField> {
                     f.mods.merge(types::parse_mods(text));
                     f.hints.push_str(text);
                     f.hints.push(' ');
+                    // `1~100`, `> 0`: no model field holds them; keep them in the description.
+                    unread.extend(
+                        split_top(&fold(text).replace(';', ","))
+                            .into_iter()
+                            .filter(|p| !types::is_constraint_word(p)),
+                    );
                 }
                 Col::Default => {
                     if !is_blank(text) && !types::is_tbd(text) {
@@ -474,6 +491,7 @@ pub fn from_table(t: &Table, cx: &mut Ctx) -> Vec<RawField> {
                     }
                 }
                 Col::Description => {
+                    f.mods.merge(types::parse_notes(text));
                     f.description = text.to_string();
                     f.hints.push_str(text);
                     f.hints.push(' ');
@@ -481,6 +499,14 @@ pub fn from_table(t: &Table, cx: &mut Ctx) -> Vec<RawField> {
                 Col::Example => f.example = text.to_string(),
                 Col::Ambiguous | Col::Key | Col::Other => {}
             }
+        }
+        if !unread.is_empty() {
+            let extra = unread.join(", ");
+            f.description = if f.description.is_empty() {
+                extra
+            } else {
+                format!("{}; {extra}", f.description)
+            };
         }
         let (ident_text, ident_pos) = match ident_cell {
             Some(x) => x,
@@ -496,6 +522,17 @@ pub fn from_table(t: &Table, cx: &mut Ctx) -> Vec<RawField> {
             }
             None => continue,
         };
+        // `created_at / updated_at`: one row, several fields of the same type.
+        if let Some(names) = several_names(ident_text) {
+            for n in names {
+                let mut g = f.clone();
+                g.pos = ident_pos;
+                g.label = label_cell.clone();
+                g.name = cx.field_ident(Some(&n), &g.label, &n, ident_pos);
+                out.push(g);
+            }
+            continue;
+        }
         let parts = split_name(ident_text);
         f.label = if label_cell.is_empty() {
             parts.label.clone()
@@ -510,6 +547,23 @@ pub fn from_table(t: &Table, cx: &mut Ctx) -> Vec<RawField> {
         out.push(f);
     }
     out
+}
+
+/// `created_at / updated_at`, `a、b`: two or more identifiers in one name cell.
+fn several_names(cell: &str) -> Option<Vec<String>> {
+    let t = fold(&plain_inline(cell));
+    if !t.contains(['/', ',']) {
+        return None;
+    }
+    let names: Vec<String> = t
+        .split(['/', ','])
+        .map(|p| p.trim().trim_matches('`').to_string())
+        .collect();
+    (names.len() >= 2
+        && names
+            .iter()
+            .all(|n| crate::names::is_ascii_ident(n) && !n.contains(' ')))
+    .then_some(names)
 }
 
 static BULLET_SPLIT: LazyLock<Regex> = LazyLock::new(|| {
@@ -626,7 +680,16 @@ pub fn from_item(item: &Item, cx: &mut Ctx) -> Option<BulletField> {
     if !looks_like_name(&name_part) {
         return None;
     }
-    let typed = looks_typed(&spec);
+    // `Type (constraints) — description`: split off a trailing description after a dash
+    // (a plain ` - ` only when what precedes it reads as a type: `string - the login`).
+    let (spec_main, desc) = match spec.split_once(" — ").or_else(|| spec.split_once(" – ")) {
+        Some((a, b)) => (a.to_string(), b.trim().to_string()),
+        None => match spec.split_once(" - ") {
+            Some((a, b)) if looks_typed(a) => (a.to_string(), b.trim().to_string()),
+            _ => (spec.clone(), String::new()),
+        },
+    };
+    let typed = looks_typed(&spec_main);
     let single_word = !typed
         && crate::names::is_ascii_ident(&name_part)
         && !name_part.contains(' ')
@@ -634,15 +697,11 @@ pub fn from_item(item: &Item, cx: &mut Ctx) -> Option<BulletField> {
         && spec.split_whitespace().count() == 1;
     let typed_or_word = typed || single_word;
     let mut f = RawField::new(item.pos);
-    // `Type (constraints) — description`: split off a trailing description after a dash.
-    let (spec_main, desc) = match spec.split_once(" — ").or_else(|| spec.split_once(" – ")) {
-        Some((a, b)) => (a.to_string(), b.trim().to_string()),
-        None => (spec.clone(), String::new()),
-    };
     let (ty_text, rest) = split_type(&spec_main);
     if typed_or_word {
         f.ty = TypeSrc::Text(ty_text);
         f.mods = types::parse_mods(&rest);
+        f.mods.merge(types::parse_notes(&desc));
         f.hints = format!("{rest} {desc}");
         f.description = if desc.is_empty() {
             trailing_description(&rest)
@@ -697,13 +756,21 @@ fn split_type(spec: &str) -> (String, String) {
     // `Type (constraints)` where the parenthesis is not type arguments.
     if let Some(open) = first.find(" (").or_else(|| first.find(" （")) {
         let head = &first[..open];
-        let tail = first[open..].trim();
-        let inner = tail
-            .trim_start_matches(['(', '（'])
-            .trim_end_matches([')', '）']);
+        let (inner, after) = paren_group(first[open..].trim());
         let numeric = inner
             .chars()
             .all(|c| c.is_ascii_digit() || c == ',' || c == ' ');
+        let lower = head.to_lowercase();
+        let rest = [after, rest]
+            .iter()
+            .map(|p| p.trim().trim_start_matches(['-', '–', '—']).trim())
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ");
+        // `Enum (A, B) - default: A`: the parenthesis is the values.
+        if lower == "enum" || lower == "枚举" {
+            return (format!("{head}({inner})"), rest);
+        }
         if !numeric && types::code_list(inner).is_none() {
             return (head.to_string(), format!("{inner}, {rest}"));
         }
@@ -711,8 +778,34 @@ fn split_type(spec: &str) -> (String, String) {
     (first.to_string(), rest.to_string())
 }
 
+/// `(a, b) rest` → (`a, b`, `rest`), up to the matching parenthesis.
+fn paren_group(t: &str) -> (&str, &str) {
+    let mut depth = 0i32;
+    for (i, c) in t.char_indices() {
+        match c {
+            '(' | '（' => depth += 1,
+            ')' | '）' => {
+                depth -= 1;
+                if depth == 0 {
+                    let open = t.chars().next().map_or(0, char::len_utf8);
+                    return (&t[open..i], &t[i + c.len_utf8()..]);
+                }
+            }
+            _ => {}
+        }
+    }
+    let open = t.chars().next().map_or(0, char::len_utf8);
+    (t.get(open..).unwrap_or(""), "")
+}
+
 static SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\p{Han}{4,}|[A-Za-z0-9_]+\s+[A-Za-z0-9_]+\s+[A-Za-z0-9_]+\s+[A-Za-z0-9_]+")
+        .expect("regex")
+});
+
+/// A value range (`0-2`, `1~100`): the model has no min/max, so it stays in the description.
+static RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^-?\d+(?:\.\d+)?\s*(?:-|~|～|至|到|\.\.)\s*-?\d+(?:\.\d+)?\s*\S{0,6}$")
         .expect("regex")
 });
 
@@ -720,7 +813,517 @@ static SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
 fn trailing_description(rest: &str) -> String {
     rest.split([',', ';', '，', '；'])
         .map(str::trim)
-        .filter(|p| SENTENCE.is_match(p) && types::parse_mods(p) == Mods::default())
+        .filter(|p| {
+            (SENTENCE.is_match(p) || RANGE.is_match(p)) && types::parse_mods(p) == Mods::default()
+        })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// What a type word says beyond the type: `主键` / `自增主键` mark the primary key (so a
+/// surrogate key is dropped like `id`), `number` / `数值` take integer or fraction from the
+/// name, `BLOB` / `BYTEA` become text with a warning (the model has no bytes type).
+pub fn type_word_effects(
+    spec: &mut TypeSpec,
+    mods: &mut Mods,
+    name: &str,
+    raw: &RawField,
+    cx: &mut Ctx,
+) {
+    if spec.primary_key {
+        mods.primary_key = true;
+    }
+    if spec.numeric_by_name {
+        let guess = types::infer(name, &raw.label);
+        if matches!(guess, FieldType::Decimal | FieldType::Float) {
+            spec.ty = Some(guess);
+        }
+    }
+    if spec.binary {
+        let pos = raw.type_pos;
+        cx.diags.push(
+            Diagnostic::warning(
+                "W240",
+                pos.line,
+                pos.col,
+                Text::new(
+                    format!("field `{name}` is binary data; the model has no bytes type, so it is stored as text (base64)"),
+                    format!("字段 `{name}` 是二进制数据；模型没有字节类型，按文本（base64）存储"),
+                ),
+            )
+            .with_help(Text::new(
+                "store files in object storage and keep their URL (`url`), or accept base64 text",
+                "建议把文件存入对象存储并保存其 URL（`url` 类型），或接受 base64 文本",
+            )),
+        );
+    }
+}
+
+/// Enum values written as a plain list in the description (`male、female`, `入库/出库`).
+/// Chinese values are read only for a declared enum or a status-like field; an ASCII list
+/// turns any untyped or string field into an enum, with a warning (W244) when the field is
+/// not status-like, since that is a guess.
+pub fn described_values(
+    spec: &mut TypeSpec,
+    name: &str,
+    raw: &RawField,
+    status_like: bool,
+    cx: &mut Ctx,
+) {
+    // `Enum: 'a' or 'b'`, `枚举：a/b`: the description says it is an enum.
+    let said = {
+        let d = raw.description.trim_start().to_lowercase();
+        ["enum", "枚举", "one of", "取值", "可选值"]
+            .iter()
+            .any(|w| d.starts_with(w))
+    };
+    let declared = spec.ty == Some(FieldType::Enum) || said;
+    let stringish = matches!(
+        spec.ty,
+        None | Some(FieldType::String) | Some(FieldType::Text)
+    );
+    if !declared && !stringish {
+        return;
+    }
+    let allow_han = declared || status_like;
+    let guess = !declared && !status_like;
+    // A sized `varchar(200)` was meant as free text.
+    if guess && spec.max_length.is_some() {
+        return;
+    }
+    let Some(values) = types::value_list(&raw.description, allow_han) else {
+        return;
+    };
+    // A guess needs code-like values in one case: `small, medium`, `DRAFT, LIVE`, never
+    // `Apartment, floor` (prose).
+    let lower = values
+        .iter()
+        .all(|v| !v.value.bytes().any(|b| b.is_ascii_uppercase()));
+    let upper = values
+        .iter()
+        .all(|v| !v.value.bytes().any(|b| b.is_ascii_lowercase()));
+    if guess && !(lower || upper) {
+        return;
+    }
+    // `required, unique` is a list of constraints, not of values.
+    if values
+        .iter()
+        .any(|v| types::parse_mods(&v.value) != Mods::default())
+    {
+        return;
+    }
+    if guess {
+        let list: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
+        cx.diags.push(
+            Diagnostic::warning(
+                "W244",
+                raw.pos.line,
+                raw.pos.col,
+                Text::new(
+                    format!(
+                        "the description of `{name}` lists values ({}); the field is taken as an enum of them",
+                        list.join(", ")
+                    ),
+                    format!(
+                        "字段 `{name}` 的说明列出了取值（{}），按枚举处理",
+                        list.join(", ")
+                    ),
+                ),
+            )
+            .with_help(Text::new(
+                format!("write the type as `enum({})` to confirm, or describe the field in words if the list is only examples", list.join(", ")),
+                format!("如确为枚举，请把类型写成 `enum({})`；如只是示例，请用文字描述", list.join(", ")),
+            )),
+        );
+    }
+    spec.enum_values = values;
+    spec.ty = Some(FieldType::Enum);
+}
+
+/// Chinese-only enum values (`入库/出库`) get ASCII identifiers, the Chinese kept as labels,
+/// with a warning naming the pairs chosen (W241).
+pub fn name_chinese_values(values: &mut [EnumValue], name: &str, pos: Pos, cx: &mut Ctx) {
+    let pairs = types::name_values(values);
+    if pairs.is_empty() {
+        return;
+    }
+    let first = pairs.first().cloned().unwrap_or_default();
+    cx.diags.push(
+        Diagnostic::warning(
+            "W241",
+            pos.line,
+            pos.col,
+            Text::new(
+                format!(
+                    "enum values of `{name}` are written only in Chinese; identifiers chosen: {}",
+                    pairs.join(", ")
+                ),
+                format!(
+                    "字段 `{name}` 的枚举值只有中文，已选用标识符：{}",
+                    pairs.join("，")
+                ),
+            ),
+        )
+        .with_help(Text::new(
+            format!(
+                "write each value with its label, e.g. `{}`, or map the words in a glossary file",
+                paren_pair(&first)
+            ),
+            format!(
+                "请写成“值(标签)”形式，如 `{}`，或在术语表中映射",
+                paren_pair(&first)
+            ),
+        )),
+    );
+}
+
+/// `stock_in=入库` → `stock_in(入库)`; a position code `1=赠送` → `1-赠送`.
+fn paren_pair(pair: &str) -> String {
+    match pair.split_once('=') {
+        Some((v, l)) if v.bytes().all(|b| b.is_ascii_digit()) => format!("{v}-{l}"),
+        Some((v, l)) => format!("{v}({l})"),
+        None => pair.to_string(),
+    }
+}
+
+/// Last word on a merged field: an enum with no values anywhere becomes a string (W242),
+/// and a default that is not a value of the field's type is dropped (W243). Neither
+/// should stop generation.
+pub fn settle(f: &mut Field, owner: &str, pos: Pos, cx: &mut Ctx) {
+    if f.ty == FieldType::Enum && f.enum_values.is_empty() {
+        f.ty = FieldType::String;
+        cx.diags.push(
+            Diagnostic::warning(
+                "W242",
+                pos.line,
+                pos.col,
+                Text::new(
+                    format!(
+                        "enum field `{}` of `{owner}` lists no values; it is generated as a string",
+                        f.name
+                    ),
+                    format!(
+                        "实体 `{owner}` 的枚举字段 `{}` 没有列出取值，按字符串生成",
+                        f.name
+                    ),
+                ),
+            )
+            .with_help(Text::new(
+                "list the values: `enum(pending, paid)`, `pending|paid`, `（1-男/2-女）`",
+                "请列出取值：`enum(pending, paid)`、`pending|paid`、`（1-男/2-女）`",
+            )),
+        );
+    }
+    let Some(d) = f.default.clone() else { return };
+    let ok = match f.ty {
+        FieldType::Int => d.parse::<i64>().is_ok(),
+        FieldType::Decimal | FieldType::Float => d.parse::<f64>().is_ok(),
+        FieldType::Bool => matches!(d.as_str(), "true" | "false"),
+        FieldType::Enum => f.enum_values.iter().any(|v| v.value == d),
+        _ => true,
+    };
+    if ok {
+        return;
+    }
+    f.default = None;
+    let expected = if f.ty == FieldType::Enum {
+        let values: Vec<&str> = f.enum_values.iter().map(|v| v.value.as_str()).collect();
+        format!("one of: {}", values.join(", "))
+    } else {
+        format!("a literal {}", f.ty.as_str())
+    };
+    cx.diags.push(
+        Diagnostic::warning(
+            "W243",
+            pos.line,
+            pos.col,
+            Text::new(
+                format!("default `{d}` of `{owner}.{}` is not a valid {} value; no default is generated", f.name, f.ty.as_str()),
+                format!("`{owner}.{}` 的默认值 `{d}` 不是合法的 {} 值，不生成默认值", f.name, f.ty.as_str()),
+            ),
+        )
+        .with_help(Text::new(
+            format!("the default must be {expected}"),
+            format!("默认值应为：{expected}"),
+        )),
+    );
+}
+
+static INLINE_ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^`?([A-Za-z_][A-Za-z0-9_]*)`?(\?)?\s*(?:\(([^()]*)\))?$").expect("regex")
+});
+
+/// Names whose parenthesized list is their parts (`address(country/city)`), not values.
+const COMPOSITE: &[&str] = &[
+    "address", "addr", "location", "position", "info", "detail", "details", "profile", "settings",
+    "config", "meta", "metadata", "stats", "snapshot", "range", "period",
+];
+
+/// An inline field list: `id、name?、type(B2B/B2C)、status、createdAt`, optionally after a
+/// short label (`基本字段：`). Names are written as identifiers (camelCase becomes
+/// snake_case), `name?` is optional, `x(a|b)` / `x(a/b)` an enum, `x(true/false)` a bool,
+/// `x(中文)` a label. No types are written: they are guessed from the names later (W201).
+/// `None` unless at least two items, three quarters of them, are lower-case identifiers.
+pub fn inline_list(text: &str, pos: Pos, cx: &mut Ctx) -> Option<Vec<RawField>> {
+    let plain = fold(&plain_inline(text));
+    let t = plain.trim().trim_end_matches(['.', ';']).trim();
+    let body = match top_level_colon(t) {
+        Some(i) if list_label(&t[..i]) => &t[i + 1..],
+        Some(_) => return None,
+        None => t,
+    };
+    let items = split_top(body);
+    let parsed: Vec<Option<regex::Captures>> = items
+        .iter()
+        .map(|it| INLINE_ITEM.captures(it.trim()))
+        .collect();
+    let good = parsed
+        .iter()
+        .flatten()
+        .filter(|c| {
+            c.get(1).is_some_and(|m| {
+                m.as_str()
+                    .starts_with(|ch: char| ch.is_ascii_lowercase() || ch == '_')
+            })
+        })
+        .count();
+    if items.len() < 2 || good < 2 || good * 4 < items.len() * 3 {
+        return None;
+    }
+    let mut out = Vec::new();
+    for c in parsed.iter().flatten() {
+        let Some(ident) = c.get(1).map(|m| m.as_str()) else {
+            continue;
+        };
+        let col = text
+            .find(ident)
+            .map(|b| text[..b].chars().count() as u32)
+            .unwrap_or(0);
+        let at = Pos {
+            line: pos.line,
+            col: pos.col + col,
+        };
+        let mut f = RawField::new(at);
+        f.name = cx.field_ident(Some(ident), "", ident, at);
+        if c.get(2).is_some() {
+            f.mods.required = Some(false);
+        }
+        if let Some(inner) = c.get(3).map(|m| m.as_str().trim()) {
+            inline_paren(&mut f, ident, inner);
+        }
+        out.push(f);
+    }
+    Some(out)
+}
+
+/// A label that may introduce an inline field list: short, and either Chinese (`基本字段`,
+/// `联系方式`) or saying fields (`Fields`, `Attributes`). `title: string, required` is a
+/// field bullet, not a list of fields `string` and `required`.
+fn list_label(head: &str) -> bool {
+    let h = head.trim().to_lowercase();
+    if h.chars().count() > 12 {
+        return false;
+    }
+    !h.is_ascii()
+        || ["field", "attribute", "column", "propert"]
+            .iter()
+            .any(|w| h.contains(w))
+}
+
+/// `字段：…`, `Fields: …`: a line whose label says it lists fields.
+pub fn says_fields(raw: &str) -> bool {
+    let t = fold(&plain_inline(raw));
+    let Some(i) = top_level_colon(&t) else {
+        return false;
+    };
+    let head = t[..i].to_lowercase();
+    head.chars().count() <= 12
+        && ["字段", "属性", "field", "attribute", "column", "列"]
+            .iter()
+            .any(|w| head.contains(w))
+}
+
+/// The parenthesis after an inline item: values, parts, or a label / note.
+fn inline_paren(f: &mut RawField, ident: &str, inner: &str) {
+    let parts: Vec<&str> = inner
+        .split(['/', '|'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    // Chinese values only for a status-like name: `workingCalendar（节假日/工作日）` describes.
+    let han_ok = crate::extract::is_status_like(&crate::names::snake(ident), "");
+    let value = |p: &&str| {
+        let ascii = p.chars().count() <= 32
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        let han = han_ok && p.chars().count() <= 8 && p.chars().all(char::is_alphanumeric);
+        ascii || han
+    };
+    let listy = parts.len() >= 2 && parts.iter().all(value);
+    if !listy {
+        if !inner.is_ascii() && inner.chars().count() <= 12 && !inner.contains([',', '.']) {
+            f.label = inner.to_string();
+        } else {
+            f.description = inner.to_string();
+        }
+        return;
+    }
+    let lower: Vec<String> = parts.iter().map(|p| p.to_lowercase()).collect();
+    let yes_no = lower.len() == 2
+        && lower.iter().all(|p| {
+            matches!(
+                p.as_str(),
+                "true" | "false" | "yes" | "no" | "是" | "否" | "y" | "n"
+            )
+        });
+    let snake = crate::names::snake(ident);
+    let composite = COMPOSITE
+        .iter()
+        .any(|w| snake == *w || snake.ends_with(&format!("_{w}")));
+    f.description = inner.to_string();
+    if yes_no {
+        f.ty = TypeSrc::Text("bool".into());
+    } else if composite {
+        f.ty = TypeSrc::Text("json".into());
+    } else {
+        f.ty = TypeSrc::Spec(TypeSpec {
+            ty: Some(FieldType::Enum),
+            enum_values: types::enum_values(&parts.join("/")),
+            ..TypeSpec::default()
+        });
+        f.description.clear();
+    }
+}
+
+/// Byte index of the first `:` outside parentheses.
+fn top_level_colon(t: &str) -> Option<usize> {
+    let mut depth = 0i32;
+    for (i, c) in t.char_indices() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            ':' if depth <= 0 => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Splits at commas (folded `、`, `，`) outside parentheses.
+fn split_top(t: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut depth = 0i32;
+    for c in t.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            ',' if depth <= 0 => {
+                out.push(std::mem::take(&mut cur).trim().to_string());
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_string());
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+/// `**2. 分类表 categories**：id、name、parent_id` → (`**2. 分类表 categories**`, the list):
+/// a bold name, a colon, and the rest of the line.
+pub fn split_bold_list(raw: &str) -> Option<(&str, &str)> {
+    let t = raw.trim();
+    let after = t.strip_prefix("**")?;
+    let end = after.find("**")? + 4;
+    let rest = t[end..].trim_start();
+    let rest = rest.strip_prefix(':').or_else(|| rest.strip_prefix('：'))?;
+    Some((&t[..end], rest.trim()))
+}
+
+/// W245: `session_id` read as a reference to the only entity whose name ends in `Session`.
+pub fn suffix_reference(name: &str, target: &str, pos: Pos) -> Diagnostic {
+    Diagnostic::warning(
+        "W245",
+        pos.line,
+        pos.col,
+        Text::new(
+            format!("field `{name}` is taken as a reference to `{target}`, the only entity whose name ends like it"),
+            format!("字段 `{name}` 按引用 `{target}` 处理（唯一名称结尾与之相符的实体）"),
+        ),
+    )
+    .with_help(Text::new(
+        format!("name the field `{}_id`, or write its type as `ref {target}`", crate::names::snake(target)),
+        format!("请把字段命名为 `{}_id`，或把类型写成 `ref {target}`", crate::names::snake(target)),
+    ))
+}
+
+/// The description of a reference to a table the PRD does not define, naming that table.
+pub fn with_external_target(description: &str, target: &str) -> String {
+    let note = format!("→ {target}");
+    if description.contains(target) {
+        description.to_string()
+    } else if description.is_empty() {
+        note
+    } else {
+        format!("{description} ({note})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::Glossary;
+
+    fn names(text: &str) -> Option<Vec<String>> {
+        let g = Glossary::new();
+        let mut cx = Ctx::new(&g);
+        let fs = inline_list(text, Pos { line: 1, col: 1 }, &mut cx)?;
+        Some(fs.into_iter().filter_map(|f| f.name).collect())
+    }
+
+    #[test]
+    fn inline_lists() {
+        assert_eq!(
+            names("基本字段：id、nickName?、kind(A/B)、createdAt。").unwrap_or_default(),
+            ["id", "nick_name", "kind", "created_at"]
+        );
+        assert_eq!(
+            names("id, title, parent_id（上级）").map(|v| v.len()),
+            Some(3)
+        );
+        // A field bullet is not a list of fields.
+        assert!(names("title: string, required").is_none());
+        // Prose and capitalised words are not fields.
+        assert!(names("支持：Chrome、Edge、Firefox").is_none());
+        assert!(names("目标：为研发提供看板").is_none());
+    }
+
+    #[test]
+    fn inline_parens() {
+        let g = Glossary::new();
+        let mut cx = Ctx::new(&g);
+        let fs = inline_list(
+            "status(active/disabled)、verified(true/false)、homeAddress(city/street)、memo（备注）",
+            Pos { line: 1, col: 1 },
+            &mut cx,
+        )
+        .unwrap_or_default();
+        assert!(matches!(&fs[0].ty, TypeSrc::Spec(s) if s.enum_values.len() == 2));
+        assert_eq!(fs[1].ty, TypeSrc::Text("bool".into()));
+        assert_eq!(fs[2].ty, TypeSrc::Text("json".into()));
+        assert_eq!(fs[3].label, "备注");
+    }
+
+    #[test]
+    fn several_names_in_one_cell() {
+        assert_eq!(
+            several_names("created_at / updated_at"),
+            Some(vec!["created_at".to_string(), "updated_at".to_string()])
+        );
+        assert!(several_names("单位（个/箱）").is_none());
+    }
 }

@@ -55,6 +55,9 @@ use types::{Lookup, Parsed, TypeSpec};
 pub struct Ctx<'g> {
     pub glossary: &'g Glossary,
     pub diags: Vec<Diagnostic>,
+    /// `CREATE TYPE x AS ENUM (…)` anywhere in the PRD, by lower-case name, for type cells
+    /// naming them (`| status | appointment_status |`).
+    pub enum_types: HashMap<String, Vec<EnumValue>>,
 }
 
 impl<'g> Ctx<'g> {
@@ -62,6 +65,7 @@ impl<'g> Ctx<'g> {
         Ctx {
             glossary,
             diags: Vec::new(),
+            enum_types: HashMap::new(),
         }
     }
 
@@ -286,6 +290,18 @@ impl EntityIndex {
             }
         }
     }
+
+    /// The one entity other than `owner` whose name ends in `stem` (`session` →
+    /// `WorkoutSession`); `None` when none or several do.
+    fn by_suffix(&self, stem: &str, owner: &str) -> Option<String> {
+        let tail = format!("_{}", names::snake(stem));
+        let mut found = self
+            .names
+            .iter()
+            .filter(|n| n.as_str() != owner && names::snake(n).ends_with(&tail));
+        let first = found.next()?;
+        found.next().is_none().then(|| first.clone())
+    }
 }
 
 impl Lookup for EntityIndex {
@@ -340,6 +356,7 @@ const IMPLICIT: &[&str] = &["id", "created_at", "updated_at", "version"];
 fn build_entities(doc: &Document, cx: &mut Ctx) -> Vec<(Entity, ContextRef)> {
     // Pass 1: collect.
     let mut raws = entities::collect(doc, cx);
+    ddl::shared_foreign_keys(&mut raws);
     // Pass 2: declare (glossary first, then the written identifier, then a label that
     // another source of the same entity names).
     let mut label_names: HashMap<String, String> = HashMap::new();
@@ -392,7 +409,15 @@ fn build_entities(doc: &Document, cx: &mut Ctx) -> Vec<(Entity, ContextRef)> {
         });
     }
     // Pass 4: merge by identifier.
-    let merged = merge(members, cx);
+    let mut merged = merge(members, cx);
+    // What generation cannot take (an enum without values, an impossible default) is
+    // settled here, after every source of a field was merged.
+    for m in &mut merged {
+        let owner = m.raw.name.clone().unwrap_or_default();
+        for f in &mut m.fields {
+            fields::settle(&mut f.field, &owner, f.pos, cx);
+        }
+    }
     // Pass 5: relations and indexes.
     derive(merged, doc)
 }
@@ -427,7 +452,7 @@ fn string_like(t: FieldType) -> bool {
     )
 }
 
-fn is_status_like(name: &str, label: &str) -> bool {
+pub(crate) fn is_status_like(name: &str, label: &str) -> bool {
     let n = name.to_ascii_lowercase();
     [
         "status", "state", "type", "kind", "role", "level", "gender", "category", "priority",
@@ -521,18 +546,6 @@ fn resolve_field(
     let mut ty_known = true;
     let mut spec: TypeSpec = match &raw.ty {
         TypeSrc::Spec(s) => s.clone(),
-        TypeSrc::Text(t) if t.trim().eq_ignore_ascii_case("number") => {
-            // `number` says nothing about integer vs fraction: the name decides.
-            let guess = types::infer(&name, &raw.label);
-            let ty = match guess {
-                FieldType::Decimal | FieldType::Float => guess,
-                _ => FieldType::Int,
-            };
-            TypeSpec {
-                ty: Some(ty),
-                ..TypeSpec::default()
-            }
-        }
         TypeSrc::Text(t) => match types::parse_type(t, index) {
             Parsed::Type(s, rest) => {
                 mods.merge(types::parse_mods(&rest));
@@ -540,13 +553,21 @@ fn resolve_field(
                 hints.push_str(&rest);
                 s
             }
-            Parsed::Unknown(word) => {
-                cx.diags.push(unknown_type(&name, &word, raw.type_pos));
-                TypeSpec {
-                    ty: Some(FieldType::String),
+            // A type declared by `CREATE TYPE … AS ENUM` elsewhere in the PRD.
+            Parsed::Unknown(word) => match cx.enum_types.get(&t.trim().to_lowercase()) {
+                Some(values) => TypeSpec {
+                    ty: Some(FieldType::Enum),
+                    enum_values: values.clone(),
                     ..TypeSpec::default()
+                },
+                None => {
+                    cx.diags.push(unknown_type(&name, &word, raw.type_pos));
+                    TypeSpec {
+                        ty: Some(FieldType::String),
+                        ..TypeSpec::default()
+                    }
                 }
-            }
+            },
             Parsed::Empty => {
                 ty_known = false;
                 TypeSpec::default()
@@ -557,6 +578,7 @@ fn resolve_field(
             TypeSpec::default()
         }
     };
+    fields::type_word_effects(&mut spec, &mut mods, &name, &raw, cx);
     // Length column: `50`, `10,2`.
     if let Some(len) = &raw.length {
         let nums: Vec<u32> = len
@@ -584,21 +606,32 @@ fn resolve_field(
     if spec.enum_values.is_empty()
         && matches!(
             spec.ty,
-            None | Some(FieldType::Enum) | Some(FieldType::Int) | Some(FieldType::String)
+            None | Some(FieldType::Enum)
+                | Some(FieldType::Int)
+                | Some(FieldType::String)
+                | Some(FieldType::Text)
         )
         && spec.ref_target.is_none()
     {
+        let status_like = is_status_like(&name, &raw.label);
         if let Some(codes) = types::code_list(&hints) {
-            spec.enum_values = codes;
-            spec.ty = Some(FieldType::Enum);
+            // `0-否 1-是` is a flag.
+            if types::yes_no_codes(&codes) && spec.ty != Some(FieldType::Enum) {
+                spec.ty = Some(FieldType::Bool);
+            } else {
+                spec.enum_values = codes;
+                spec.ty = Some(FieldType::Enum);
+            }
         } else if spec.ty == Some(FieldType::Enum)
-            || (matches!(spec.ty, None | Some(FieldType::String))
-                && is_status_like(&name, &raw.label))
+            || (matches!(spec.ty, None | Some(FieldType::String)) && status_like)
         {
             if let Some(words) = types::word_list(&hints) {
                 spec.enum_values = words;
                 spec.ty = Some(FieldType::Enum);
             }
+        }
+        if spec.enum_values.is_empty() {
+            fields::described_values(&mut spec, &name, &raw, status_like, cx);
         }
     }
     // Inferred type.
@@ -618,6 +651,8 @@ fn resolve_field(
     let mut references: Option<String> = None;
     // A reference to a table this PRD does not define: kept as an indexed uuid, no FK.
     let mut external_ref = false;
+    // The table it refers to, kept in the description (the model has no place for it).
+    let mut external_target: Option<String> = None;
     let target = spec.ref_target.clone().or_else(|| mods.ref_target.clone());
     if let Some(target) = target {
         match index.entity(&target) {
@@ -627,6 +662,7 @@ fn resolve_field(
                 cx.diags
                     .push(dangling(&name, &target, &known, raw.type_pos));
                 external_ref = true;
+                external_target = Some(target.clone());
             }
         }
         ty = if external_ref {
@@ -635,21 +671,35 @@ fn resolve_field(
             FieldType::Ref
         };
         inferred = false;
-    } else if matches!(ty, FieldType::Int | FieldType::Uuid | FieldType::String)
-        && !spec.list
-        && name.ends_with("_id")
-        && name.len() > 3
+    } else if matches!(
+        ty,
+        FieldType::Int | FieldType::Uuid | FieldType::String | FieldType::Ref
+    ) && !spec.list
     {
-        let stem = &name[..name.len() - 3];
-        let target = if stem == "parent" && !owner.is_empty() {
-            Some(owner.to_string())
-        } else {
-            index.entity(stem)
+        // `reader_id`, or a bare `外键` / `FK` type: the name gives the target.
+        let stem = name.strip_suffix("_id").filter(|s| !s.is_empty());
+        let stem = stem.or((ty == FieldType::Ref).then_some(name.as_str()));
+        let target = match stem {
+            Some("parent") if !owner.is_empty() => Some(owner.to_string()),
+            Some(stem) => index.entity(stem).or_else(|| {
+                let n = index.by_suffix(stem, owner)?;
+                cx.diags.push(fields::suffix_reference(&name, &n, raw.pos));
+                Some(n)
+            }),
+            None => None,
         };
+        // `user_id` as the primary key of `users` is its own surrogate key, not a reference.
+        let target = target.filter(|n| !(mods.primary_key && n == owner));
         if let Some(n) = target {
             references = Some(n);
             ty = FieldType::Ref;
             inferred = false;
+        } else if ty == FieldType::Ref {
+            let known = index.names().join(", ");
+            let stem = stem.unwrap_or(name.as_str()).to_string();
+            cx.diags.push(dangling(&name, &stem, &known, raw.type_pos));
+            external_ref = true;
+            ty = FieldType::Uuid;
         }
     }
     if (ty == FieldType::Ref || external_ref) && !spec.list && !name.ends_with("_id") {
@@ -704,6 +754,9 @@ fn resolve_field(
             }
         }
     }
+    if ty == FieldType::Enum {
+        fields::name_chinese_values(&mut spec.enum_values, &name, raw.type_pos, cx);
+    }
     let default = mods
         .default
         .as_deref()
@@ -713,6 +766,7 @@ fn resolve_field(
     let mut description = raw.description.clone();
     if label.is_empty()
         && !description.is_ascii()
+        && !types::is_note(&description)
         && description.chars().count() <= 12
         && !description.contains(['，', ',', '。', '.', '：', ':', '(', '（', ';', '；', '/'])
     {
@@ -729,6 +783,9 @@ fn resolve_field(
         {
             label = head.to_string();
         }
+    }
+    if let Some(t) = external_target {
+        description = fields::with_external_target(&description, &t);
     }
     let field = Field {
         name,
@@ -761,7 +818,8 @@ fn resolve_field(
         ty_known: ty_known && !inferred,
         required_known: mods.required.is_some() || mods.primary_key,
         pk: mods.primary_key,
-        index: mods.index || external_ref,
+        // A guessed `x_id` uuid is a reference to something: indexed like one.
+        index: mods.index || external_ref || (inferred && ty == FieldType::Uuid),
     })
 }
 
