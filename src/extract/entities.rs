@@ -5,7 +5,7 @@
 use crate::extract::fields::{self, RawField};
 use crate::extract::headings::{self, is_generic, lead_in, split_name, NameParts};
 use crate::extract::roles::{role, Role};
-use crate::extract::{ddl, mermaid, ts, Ctx};
+use crate::extract::{convex, ddl, mermaid, prisma, ts, Ctx};
 use crate::prd::{plain_inline, Block, Document, Pos};
 
 /// Where an entity's evidence comes from; lower ranks are trusted more when sources disagree.
@@ -13,9 +13,16 @@ use crate::prd::{plain_inline, Block, Document, Pos};
 pub enum Source {
     Ddl,
     Table,
+    /// A Prisma `model` or a Convex `defineTable` (database schemas written as code).
+    Prisma,
+    Convex,
     Interface,
+    /// A Java / Kotlin class.
+    Class,
     Bullets,
     Prose,
+    /// A JSON sample object: types are guessed from values.
+    Sample,
 }
 
 impl Source {
@@ -23,9 +30,13 @@ impl Source {
         match self {
             Source::Ddl => ("SQL DDL", "SQL DDL"),
             Source::Table => ("the field table", "字段表"),
+            Source::Prisma => ("the Prisma model", "Prisma 模型"),
+            Source::Convex => ("the Convex table", "Convex 表定义"),
             Source::Interface => ("the TypeScript interface", "TypeScript 接口"),
+            Source::Class => ("the Java/Kotlin class", "Java/Kotlin 类"),
             Source::Bullets => ("the field list", "字段列表"),
             Source::Prose => ("the entity description", "实体描述"),
+            Source::Sample => ("the JSON sample", "JSON 示例"),
         }
     }
 }
@@ -248,11 +259,8 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
                         }
                         found_fields |= !got.is_empty();
                         out.extend(got);
-                    } else if matches!(
-                        code.lang.as_str(),
-                        "ts" | "typescript" | "tsx" | "javascript" | "js"
-                    ) {
-                        let got = ts::parse(code, idx, cx);
+                    } else {
+                        let got = code_entities(code, idx, cx);
                         found_fields |= !got.is_empty();
                         out.extend(got);
                     }
@@ -284,6 +292,24 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
         }
     }
     out
+}
+
+/// Entities declared in a schema code block other than SQL and mermaid: Prisma models,
+/// Convex tables, TypeScript interfaces.
+fn code_entities(code: &crate::prd::Code, idx: usize, cx: &mut Ctx) -> Vec<RawEntity> {
+    let script = matches!(
+        code.lang.as_str(),
+        "ts" | "typescript" | "tsx" | "javascript" | "js" | "jsx" | "mjs"
+    );
+    if prisma::is_prisma(code) {
+        prisma::parse(code, idx, cx)
+    } else if script && convex::is_convex(code) {
+        convex::parse(code, idx, cx)
+    } else if script {
+        ts::parse(code, idx, cx)
+    } else {
+        Vec::new()
+    }
 }
 
 /// Items of one list: Key-Entities bullets (`- **Order**: …`, with nested field bullets) or

@@ -15,15 +15,19 @@
 //! then the other extractors (state machines, actors, use cases, NFRs) run on the result.
 
 pub mod actors;
+pub mod convex;
 pub mod ddl;
+pub mod decls;
 pub mod entities;
 pub mod fields;
 pub mod headings;
 pub mod lexicon;
 pub mod mermaid;
 pub mod nfr;
+pub mod prisma;
 pub mod roles;
 pub mod service;
+pub mod shapes;
 pub mod states;
 pub mod ts;
 pub mod types;
@@ -46,6 +50,8 @@ use types::{Lookup, Parsed, TypeSpec};
 pub struct Ctx<'g> {
     pub glossary: &'g Glossary,
     pub diags: Vec<Diagnostic>,
+    /// Enums declared in the document's code blocks, by name (see [`decls`]).
+    pub enums: decls::Enums,
 }
 
 impl<'g> Ctx<'g> {
@@ -53,12 +59,15 @@ impl<'g> Ctx<'g> {
         Ctx {
             glossary,
             diags: Vec::new(),
+            enums: decls::Enums::new(),
         }
     }
 
     /// A context whose diagnostics are thrown away (for trial parses).
     pub fn probe(&self) -> Ctx<'g> {
-        Ctx::new(self.glossary)
+        let mut cx = Ctx::new(self.glossary);
+        cx.enums = self.enums.clone();
+        cx
     }
 
     fn glossary_term(&self, terms: &[&str]) -> Option<String> {
@@ -161,6 +170,7 @@ impl<'g> Ctx<'g> {
 /// Runs every extractor over the document.
 pub fn extract(doc: &Document, glossary: &Glossary, diags: &mut Vec<Diagnostic>) -> Model {
     let mut cx = Ctx::new(glossary);
+    cx.enums = decls::collect(doc);
     let service = service::extract(doc, &mut cx);
     let built = build_entities(doc, &mut cx);
     diags.append(&mut cx.diags);
@@ -327,6 +337,8 @@ fn build_entities(doc: &Document, cx: &mut Ctx) -> Vec<(Entity, ContextRef)> {
             r.name = label_names.get(&headings::clean_label(&r.label)).cloned();
         }
     }
+    // DTOs, tokens, store states written like entities are not declared (see `shapes`).
+    let raws = shapes::drop_shapes(raws, cx);
     let mut index = EntityIndex::new();
     for r in &raws {
         if let Some(n) = &r.name {
@@ -480,6 +492,10 @@ fn resolve_field(
                 ty: Some(ty),
                 ..TypeSpec::default()
             }
+        }
+        // An enum declared in a code block (`RoleLevel`, `OrderStatus[]`).
+        TypeSrc::Text(t) if decls::enum_type(&cx.enums, t).is_some() => {
+            decls::enum_type(&cx.enums, t).unwrap_or_default()
         }
         TypeSrc::Text(t) => match types::parse_type(t, index) {
             Parsed::Type(s, rest) => {

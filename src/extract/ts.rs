@@ -1,15 +1,15 @@
 //! TypeScript `interface` / `type X = { … }` / `enum` declarations in code blocks (Kiro
 //! `design.md`, spec-kit `data-model.md`): one entity per interface.
 
+use crate::extract::decls::{self, Enums};
 use crate::extract::entities::{RawEntity, Source};
 use crate::extract::fields::{RawField, TypeSrc};
 use crate::extract::headings::split_name;
-use crate::extract::types::{self, TypeSpec};
+use crate::extract::types::TypeSpec;
 use crate::extract::Ctx;
-use crate::model::{EnumValue, FieldType};
+use crate::model::FieldType;
 use crate::prd::{Code, Pos};
 use regex::Regex;
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 static START: LazyLock<Regex> = LazyLock::new(|| {
@@ -22,45 +22,14 @@ static MEMBER: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("regex")
 });
-static ENUM_MEMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:=\s*['"]?([^'",]+)['"]?)?\s*,?\s*(?://\s*(.*))?$"#,
-    )
-    .expect("regex")
-});
+// One literal (`role: 'admin'`) or a union of them.
 static LITERALS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^(?:'[^']*'|"[^"]*")(?:\s*\|\s*(?:'[^']*'|"[^"]*"))+$"#).expect("regex")
+    Regex::new(r#"^(?:'[^']*'|"[^"]*")(?:\s*\|\s*(?:'[^']*'|"[^"]*"))*$"#).expect("regex")
 });
 
 /// Parses interfaces and enums of a TypeScript code block.
 pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
     let mut out: Vec<RawEntity> = Vec::new();
-    let mut enums: HashMap<String, Vec<EnumValue>> = HashMap::new();
-    // Enums first, so interfaces can use them wherever they are declared.
-    let mut cur_enum: Option<(String, Vec<EnumValue>)> = None;
-    for line in &code.lines {
-        let t = line.text.trim();
-        if let Some((name, values)) = cur_enum.as_mut() {
-            if t.starts_with('}') {
-                enums.insert(name.clone(), std::mem::take(values));
-                cur_enum = None;
-            } else if let Some(c) = ENUM_MEMBER.captures(t) {
-                let key = c.get(1).map(|m| m.as_str()).unwrap_or("");
-                let value = c.get(2).map(|m| m.as_str().trim()).unwrap_or(key);
-                let label = c.get(3).map(|m| m.as_str().trim()).unwrap_or("");
-                values.push(EnumValue {
-                    value: value.to_string(),
-                    label: label.to_string(),
-                });
-            }
-            continue;
-        }
-        if let Some(c) = START.captures(t) {
-            if let Some(n) = c.get(3) {
-                cur_enum = Some((n.as_str().to_string(), vec![]));
-            }
-        }
-    }
     let mut cur: Option<RawEntity> = None;
     let mut depth = 0i32;
     let mut prev_comment = String::new();
@@ -130,8 +99,7 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
         };
         let mut f = RawField::new(pos);
         f.name = cx.field_ident(Some(name), "", name, pos);
-        f.label = comment.to_string();
-        f.hints = comment.to_string();
+        decls::comment_into(&mut f, comment);
         let nullable = ty
             .split('|')
             .any(|p| matches!(p.trim(), "null" | "undefined"));
@@ -142,7 +110,12 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
             .collect::<Vec<_>>()
             .join(" | ");
         f.mods.required = Some(!(optional || nullable));
-        f.ty = ts_type(&ty_clean, &enums);
+        f.ty = ts_type(
+            &ty_clean,
+            f.name.as_deref().unwrap_or(name),
+            comment,
+            &cx.enums,
+        );
         f.type_pos = pos;
         e.fields.push(f);
     }
@@ -152,12 +125,12 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
     out
 }
 
-fn ts_type(ty: &str, enums: &HashMap<String, Vec<EnumValue>>) -> TypeSrc {
+fn ts_type(ty: &str, name: &str, comment: &str, enums: &Enums) -> TypeSrc {
     let t = ty.trim();
     if LITERALS.is_match(t) {
         return TypeSrc::Spec(TypeSpec {
             ty: Some(FieldType::Enum),
-            enum_values: types::enum_values(t),
+            enum_values: decls::literals(t),
             ..TypeSpec::default()
         });
     }
@@ -168,18 +141,14 @@ fn ts_type(ty: &str, enums: &HashMap<String, Vec<EnumValue>>) -> TypeSrc {
     } else {
         (t, false)
     };
-    if let Some(values) = enums.get(inner) {
-        return TypeSrc::Spec(TypeSpec {
-            ty: Some(FieldType::Enum),
-            list,
-            enum_values: values.clone(),
-            ..TypeSpec::default()
-        });
+    if let Some(spec) = decls::enum_type(enums, t) {
+        return TypeSrc::Spec(spec);
     }
     let base = match inner {
+        "string" if !list => Some(decls::refine_string(name)),
         "string" => Some(FieldType::String),
-        // `number` says nothing about integer vs fraction: resolved from the field's name.
-        "number" if !list => return TypeSrc::Text("number".into()),
+        // `number` says nothing about integer vs fraction: the name and comment decide.
+        "number" if !list => Some(decls::number_type(name, comment)),
         "number" | "bigint" => Some(FieldType::Int),
         "boolean" => Some(FieldType::Bool),
         "Date" => Some(FieldType::Datetime),
