@@ -2,6 +2,7 @@
 //! items, tables, code blocks) with 1-based source positions. No domain meaning here: this
 //! stage only answers "what is written where".
 
+mod html;
 mod text;
 
 pub use text::{fold, normalize_title, plain_inline, NarrowRegex};
@@ -459,9 +460,7 @@ pub fn parse(src: &str) -> Document {
             Event::Start(Tag::HtmlBlock) => html = Some((String::new(), range.start)),
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some((text, start)) = html.take() {
-                    for t in html_tables(&text, start, src, &idx) {
-                        push_block(&mut doc, Block::Table(t));
-                    }
+                    html::read(&mut doc, &text, start, src, &idx);
                 }
             }
             Event::Html(t) if html.is_some() => {
