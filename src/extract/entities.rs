@@ -5,7 +5,7 @@
 use crate::extract::fields::{self, RawField};
 use crate::extract::headings::{self, is_generic, lead_in, split_name, NameParts};
 use crate::extract::roles::{role, Role};
-use crate::extract::{convex, ddl, mermaid, prisma, ts, Ctx};
+use crate::extract::{convex, ddl, java, mermaid, prisma, ts, Ctx};
 use crate::prd::{plain_inline, Block, Document, Pos};
 
 /// Where an entity's evidence comes from; lower ranks are trusted more when sources disagree.
@@ -260,7 +260,8 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
                         found_fields |= !got.is_empty();
                         out.extend(got);
                     } else {
-                        let got = code_entities(code, idx, cx);
+                        let mut got = code_entities(code, idx, cx);
+                        heading_label(&mut got, &heading);
                         found_fields |= !got.is_empty();
                         out.extend(got);
                     }
@@ -294,8 +295,25 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
     out
 }
 
+/// A code entity named like the heading above it (`### 读者 (Reader)` + `class Reader`)
+/// takes the heading's label.
+fn heading_label(got: &mut [RawEntity], heading: &Option<(NameParts, Pos)>) {
+    let Some((h, _)) = heading else { return };
+    let Some(hi) = h.ident.as_deref().map(crate::names::snake) else {
+        return;
+    };
+    for e in got
+        .iter_mut()
+        .filter(|e| e.label.is_empty() && !h.label.is_empty())
+    {
+        if e.ident.as_deref().map(crate::names::snake).as_ref() == Some(&hi) {
+            e.label = h.label.clone();
+        }
+    }
+}
+
 /// Entities declared in a schema code block other than SQL and mermaid: Prisma models,
-/// Convex tables, TypeScript interfaces.
+/// Convex tables, TypeScript interfaces, Java/Kotlin classes.
 fn code_entities(code: &crate::prd::Code, idx: usize, cx: &mut Ctx) -> Vec<RawEntity> {
     let script = matches!(
         code.lang.as_str(),
@@ -307,6 +325,8 @@ fn code_entities(code: &crate::prd::Code, idx: usize, cx: &mut Ctx) -> Vec<RawEn
         convex::parse(code, idx, cx)
     } else if script {
         ts::parse(code, idx, cx)
+    } else if java::is_java(code) {
+        java::parse(code, idx, cx)
     } else {
         Vec::new()
     }

@@ -21,6 +21,7 @@ pub mod decls;
 pub mod entities;
 pub mod fields;
 pub mod headings;
+pub mod java;
 pub mod lexicon;
 pub mod mermaid;
 pub mod nfr;
