@@ -5,7 +5,7 @@
 use crate::extract::fields::{self, RawField};
 use crate::extract::headings::{self, is_generic, lead_in, split_name, NameParts};
 use crate::extract::roles::{role, Role};
-use crate::extract::{convex, ddl, java, mermaid, prisma, ts, Ctx};
+use crate::extract::{convex, ddl, java, json_sample, mermaid, prisma, ts, Ctx};
 use crate::prd::{plain_inline, Block, Document, Pos};
 
 /// Where an entity's evidence comes from; lower ranks are trusted more when sources disagree.
@@ -259,6 +259,15 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
                         }
                         found_fields |= !got.is_empty();
                         out.extend(got);
+                    } else if json_sample::is_json(code) {
+                        // A sample object counts only where an entity is being described.
+                        let owner = lead
+                            .take()
+                            .or_else(|| heading.clone().filter(|_| in_entities));
+                        if let Some(e) = owner.and_then(|o| json_sample::parse(code, o, idx, cx)) {
+                            found_fields = true;
+                            out.push(e);
+                        }
                     } else {
                         let mut got = code_entities(code, idx, cx);
                         heading_label(&mut got, &heading);

@@ -22,6 +22,7 @@ pub mod entities;
 pub mod fields;
 pub mod headings;
 pub mod java;
+pub mod json_sample;
 pub mod lexicon;
 pub mod mermaid;
 pub mod nfr;
@@ -829,6 +830,15 @@ fn merge(members: Vec<Member>, cx: &mut Ctx) -> Vec<Merged> {
         }
         let mut iter = group.into_iter();
         let Some(base) = iter.next() else { continue };
+        // Fields only a JSON sample gives (types guessed from values): reported once (W231).
+        let mut sampled: Vec<(String, FieldType, Pos)> = Vec::new();
+        if base.raw.source == Source::Sample {
+            sampled.extend(
+                base.fields
+                    .iter()
+                    .map(|f| (f.field.name.clone(), f.field.ty, f.pos)),
+            );
+        }
         let mut merged = Merged {
             fields: base.fields,
             indexes: base.raw.indexes.clone(),
@@ -866,6 +876,12 @@ fn merge(members: Vec<Member>, cx: &mut Ctx) -> Vec<Merged> {
                     .iter_mut()
                     .find(|x| x.field.name == f.field.name)
                 {
+                    // A sample's guess never argues with a written type.
+                    Some(_) if m.raw.source == Source::Sample => {}
+                    None if m.raw.source == Source::Sample => {
+                        sampled.push((f.field.name.clone(), f.field.ty, f.pos));
+                        merged.fields.push(f);
+                    }
                     Some(base_f) if !same_source || dup_of_kind => {
                         merge_field(base_f, f, &merged.raw, cx)
                     }
@@ -876,6 +892,12 @@ fn merge(members: Vec<Member>, cx: &mut Ctx) -> Vec<Merged> {
                     None => merged.fields.push(f),
                 }
             }
+        }
+        if let Some((_, _, pos)) = sampled.first() {
+            let list: Vec<(String, FieldType)> =
+                sampled.iter().map(|(n, t, _)| (n.clone(), *t)).collect();
+            let name = merged.raw.name.clone().unwrap_or_default();
+            cx.diags.push(json_sample::guessed(&name, &list, *pos));
         }
         out.push(merged);
     }
