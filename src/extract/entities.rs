@@ -17,6 +17,8 @@ pub enum Source {
     Prisma,
     Convex,
     Interface,
+    /// A mermaid `erDiagram` entity.
+    Mermaid,
     /// A Java / Kotlin class.
     Class,
     Bullets,
@@ -33,6 +35,7 @@ impl Source {
             Source::Prisma => ("the Prisma model", "Prisma 模型"),
             Source::Convex => ("the Convex table", "Convex 表定义"),
             Source::Interface => ("the TypeScript interface", "TypeScript 接口"),
+            Source::Mermaid => ("the mermaid ER diagram", "mermaid ER 图"),
             Source::Class => ("the Java/Kotlin class", "Java/Kotlin 类"),
             Source::Bullets => ("the field list", "字段列表"),
             Source::Prose => ("the entity description", "实体描述"),

@@ -893,6 +893,11 @@ fn merge(members: Vec<Member>, cx: &mut Ctx) -> Vec<Merged> {
                 }
             }
         }
+        // Declared with its key only (a mermaid `DEPOT { bigint id PK }`): kept, since others
+        // may refer to it, but it has nothing of its own.
+        if merged.fields.is_empty() {
+            cx.diags.push(id_only(&merged.raw));
+        }
         if let Some((_, _, pos)) = sampled.first() {
             let list: Vec<(String, FieldType)> =
                 sampled.iter().map(|(n, t, _)| (n.clone(), *t)).collect();
@@ -946,6 +951,26 @@ fn duplicate_entity(dup: &RawEntity, first: &RawEntity) -> Diagnostic {
     .with_help(Text::new(
         "merge the two definitions, or give the second entity a different English name",
         "合并两处定义，或为第二个实体使用不同的英文名",
+    ))
+}
+
+fn id_only(r: &RawEntity) -> Diagnostic {
+    let name = r.name.clone().unwrap_or_default();
+    let (src_en, src_zh) = r.source.describe();
+    Diagnostic::warning(
+        "W232",
+        r.pos.line,
+        r.pos.col,
+        Text::new(
+            format!(
+                "`{name}` has only its id in {src_en}; it is generated without fields of its own"
+            ),
+            format!("`{name}` 在{src_zh}中只有 id，生成的实体没有其他字段"),
+        ),
+    )
+    .with_help(Text::new(
+        format!("describe its fields, e.g. a field table under a heading \"### {name}\""),
+        format!("请补充它的字段，例如在标题“### {name}”下添加字段表"),
     ))
 }
 
