@@ -255,6 +255,7 @@ fn field(entry: &Entry, text: &Text, cx: &mut Ctx) -> Option<RawField> {
         Some(s) => TypeSrc::Spec(s),
         None => TypeSrc::Text(entry.expr.clone()),
     };
+    decls::comment_enum(&mut f.ty, &entry.comment);
     Some(f)
 }
 

@@ -282,13 +282,30 @@ pub fn enum_type(enums: &Enums, ty: &str) -> Option<TypeSpec> {
     })
 }
 
-/// A schema's plain string refined by the field's name: `email` → email, `phone` → phone,
-/// `avatar_url` → url (still strings, only more specific).
+/// A schema's plain string refined by the field's name: `email` → email, `phone` → phone
+/// (still strings, only more specific).
 pub fn refine_string(name: &str) -> FieldType {
     match crate::extract::types::infer(name, "") {
-        t @ (FieldType::Email | FieldType::Phone | FieldType::Url) => t,
+        t @ (FieldType::Email | FieldType::Phone) => t,
         _ => FieldType::String,
     }
+}
+
+static VALUE_COMMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[A-Za-z][A-Za-z0-9_-]*(?:\s*[/|,]\s*[A-Za-z][A-Za-z0-9_-]*)+$").expect("regex")
+});
+
+/// A string field whose comment is nothing but a value list (`// active/inactive`,
+/// `// draft | sent`) is an enum of those values.
+pub fn comment_enum(ty: &mut crate::extract::fields::TypeSrc, comment: &str) {
+    use crate::extract::fields::TypeSrc;
+    let c = comment.trim().trim_end_matches(['.', '。']);
+    let TypeSrc::Spec(spec) = ty else { return };
+    if spec.ty != Some(FieldType::String) || spec.list || !VALUE_COMMENT.is_match(c) {
+        return;
+    }
+    spec.ty = Some(FieldType::Enum);
+    spec.enum_values = crate::extract::types::enum_values(c);
 }
 
 /// A schema's bare `number` (TypeScript, Convex): money when the name or the comment says

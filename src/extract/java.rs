@@ -159,7 +159,8 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
         }
         let at_fields = in_ctor || (opened && depth == body_depth);
         if at_fields {
-            if let Some(f) = field(line, &pending, cx) {
+            if let Some(mut f) = field(line, &pending, cx) {
+                key_alias(&mut f, e);
                 e.fields.push(f);
             }
         }
@@ -179,6 +180,19 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
         out.push(e);
     }
     out
+}
+
+/// `@TableId private Long instructorId;` is the row id (the generator's `id`); other tables
+/// name it `instructor_id` to refer to this entity, so `instructor` becomes an alias.
+fn key_alias(f: &mut RawField, e: &mut RawEntity) {
+    let Some(name) = f.name.clone() else { return };
+    if !f.mods.primary_key || name == "id" {
+        return;
+    }
+    if let Some(stem) = name.strip_suffix("_id").filter(|s| !s.is_empty()) {
+        e.aliases.push(stem.to_string());
+    }
+    f.name = Some("id".to_string());
 }
 
 /// The parameter list of a one-line Kotlin primary constructor.
@@ -257,6 +271,7 @@ fn field(line: &Line, pending: &Pending, cx: &mut Ctx) -> Option<RawField> {
         .and_then(|c| c.get(1))
         .and_then(|m| m.as_str().parse().ok());
     f.ty = java_type(ty, &snake, comment, &cx.enums);
+    decls::comment_enum(&mut f.ty, comment);
     Some(f)
 }
 

@@ -214,6 +214,7 @@ fn field(
             }),
         },
     };
+    decls::comment_enum(&mut f.ty, comment);
     Some(f)
 }
 

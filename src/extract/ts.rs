@@ -116,6 +116,7 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
             comment,
             &cx.enums,
         );
+        decls::comment_enum(&mut f.ty, comment);
         f.type_pos = pos;
         e.fields.push(f);
     }
