@@ -25,6 +25,15 @@ static LITERAL_UNION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"^\|?\s*(?:'[^']*'|"[^"]*")(?:\s*\|\s*(?:'[^']*'|"[^"]*"))*\s*;?$"#)
         .expect("regex")
 });
+static CONST_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:export\s+)?const\s+([A-Z][A-Za-z0-9_]*)\s*=\s*\{").expect("regex")
+});
+static CONST_MEMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?:'([^']*)'|"([^"]*)")\s*,?\s*(?://\s*(.*))?$"#,
+    )
+    .expect("regex")
+});
 static LITERAL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"'([^']*)'|"([^"]*)""#).expect("regex"));
 static CONSTANT: LazyLock<Regex> = LazyLock::new(|| {
@@ -61,6 +70,16 @@ fn from_code(code: &Code, out: &mut Enums) {
             i = next.max(i + 1);
             continue;
         }
+        if let Some(c) = CONST_OBJECT.captures(t) {
+            // `export const Status = { A: 'a', B: 'b' } as const;` (with its `type Status`).
+            let name = c.get(1).map(|m| m.as_str()).unwrap_or("").to_string();
+            let (values, next) = const_object(&lines, i);
+            if !values.is_empty() {
+                out.entry(name).or_insert(values);
+            }
+            i = next.max(i + 1);
+            continue;
+        }
         if let Some(c) = ALIAS.captures(t) {
             let name = c.get(1).map(|m| m.as_str()).unwrap_or("").to_string();
             // The union may continue on the next lines (`| 'b'`).
@@ -88,6 +107,33 @@ fn from_code(code: &Code, out: &mut Enums) {
         }
         i += 1;
     }
+}
+
+/// Members of a `const X = { … } as const` object, if every one is a string (else none).
+fn const_object(lines: &[&str], start: usize) -> (Vec<EnumValue>, usize) {
+    let mut values = Vec::new();
+    let mut i = start + 1;
+    while i < lines.len() {
+        let t = lines[i].trim();
+        i += 1;
+        if t.starts_with('}') {
+            // Only `as const` objects are enums; a plain object is configuration.
+            let is_const = t.contains("as const");
+            return (if is_const { values } else { vec![] }, i);
+        }
+        match CONST_MEMBER.captures(t) {
+            Some(c) => {
+                let v = c.get(2).or_else(|| c.get(3)).map_or("", |m| m.as_str());
+                values.push(EnumValue {
+                    value: v.to_string(),
+                    label: c.get(4).map_or("", |m| m.as_str()).trim().to_string(),
+                });
+            }
+            None if t.is_empty() => {}
+            None => return (vec![], i),
+        }
+    }
+    (vec![], i)
 }
 
 /// String literals of a union (`'a' | "b"`), in order, without duplicates.
@@ -273,7 +319,15 @@ pub fn enum_type(enums: &Enums, ty: &str) -> Option<TypeSpec> {
     } else {
         (t, false)
     };
-    let values = enums.get(inner.trim())?;
+    let inner = inner.trim();
+    // `appointment_status` in a table names the `AppointmentStatus` declared in code.
+    let values = enums.get(inner).or_else(|| {
+        let key = crate::names::snake(inner);
+        enums
+            .iter()
+            .find(|(k, _)| crate::names::snake(k) == key)
+            .map(|(_, v)| v)
+    })?;
     Some(TypeSpec {
         ty: Some(FieldType::Enum),
         list,
@@ -356,7 +410,8 @@ mod tests {
              export type Size =\n  | \"s\"\n  | \"m\";\n\
              public enum Phase {\n  OPEN(1, \"开放\"),\n  SHUT(2, \"关闭\");\n  private final int code;\n}\n\
              enum class Kind { A, B }\n\
-             enum Dir { Up = 'up', Down = 'down' }\n```\n",
+             enum Dir { Up = 'up', Down = 'down' }\n\
+             export const Shade = {\n  DARK: 'dark',\n  PALE: 'pale',\n} as const;\n```\n",
         );
         assert_eq!(values(&e, "Tier"), ["GOLD", "SILVER"]);
         assert_eq!(values(&e, "Mood"), ["calm", "busy"]);
@@ -365,6 +420,7 @@ mod tests {
         assert_eq!(e["Phase"][0].label, "开放");
         assert_eq!(values(&e, "Kind"), ["A", "B"]);
         assert_eq!(values(&e, "Dir"), ["up", "down"]);
+        assert_eq!(values(&e, "Shade"), ["dark", "pale"]);
     }
 
     #[test]

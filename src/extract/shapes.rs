@@ -9,6 +9,9 @@
 //! `State`, `Error`, `Form`, `Query`, …) also name stored things (`LeaveRequest`), so they
 //! decide only when every source is code (a TypeScript interface, a class, a JSON sample).
 //! A database schema (DDL, Prisma, Convex) always makes an entity.
+//!
+//! Also (W233): when a PRD gives its stored entities as SQL, field tables or a schema, a type
+//! that only a TypeScript interface declares, with no key, is a value type (`TimeSlot`).
 
 use crate::diag::{Diagnostic, Text};
 use crate::extract::entities::{RawEntity, Source};
@@ -95,6 +98,14 @@ pub fn check(name: &str, sources: &[(Source, bool)], pos: Pos) -> Option<Diagnos
 /// Removes the named candidates that are API/UI shapes, with one W230 each.
 pub fn drop_shapes(raws: Vec<RawEntity>, cx: &mut Ctx) -> Vec<RawEntity> {
     let mut shapes: Vec<String> = Vec::new();
+    // Stored entities written as SQL, tables or schemas: then a bare interface is a value type.
+    let schema_doc = raws.iter().any(|r| {
+        !r.fields.is_empty()
+            && matches!(
+                r.source,
+                Source::Ddl | Source::Table | Source::Prisma | Source::Convex
+            )
+    });
     for r in &raws {
         let Some(name) = &r.name else { continue };
         if shapes.contains(name) {
@@ -108,14 +119,38 @@ pub fn drop_shapes(raws: Vec<RawEntity>, cx: &mut Ctx) -> Vec<RawEntity> {
         let Some(first) = group.iter().min_by_key(|x| x.pos) else {
             continue;
         };
+        let value_type = schema_doc
+            && evidence
+                .iter()
+                .all(|(s, key)| *s == Source::Interface && !key);
         if let Some(d) = check(name, &evidence, first.pos) {
             cx.diags.push(d);
+            shapes.push(name.clone());
+        } else if value_type {
+            cx.diags.push(value_type_only(name, first.pos));
             shapes.push(name.clone());
         }
     }
     raws.into_iter()
         .filter(|r| r.name.as_ref().is_none_or(|n| !shapes.contains(n)))
         .collect()
+}
+
+/// W233: a TypeScript-only type without keys in a PRD whose entities are SQL/tables/schemas.
+fn value_type_only(name: &str, pos: Pos) -> Diagnostic {
+    Diagnostic::warning(
+        "W233",
+        pos.line,
+        pos.col,
+        Text::new(
+            format!("`{name}` is only a TypeScript type with no id, while this PRD gives its stored entities as SQL, field tables or a schema; it is treated as a value type and not generated"),
+            format!("`{name}` 只是没有 id 的 TypeScript 类型，而本 PRD 的存储实体以 SQL、字段表或 schema 给出；视为值类型，不会生成"),
+        ),
+    )
+    .with_help(Text::new(
+        format!("if `{name}` is stored, describe it like the other entities (a field table or CREATE TABLE)"),
+        format!("如果 `{name}` 需要存储，请像其他实体一样描述它（字段表或 CREATE TABLE）"),
+    ))
 }
 
 /// An `id`, a primary key or a `…_id` foreign key: the marks of a stored row.
