@@ -240,6 +240,9 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
                     out.extend(got);
                 }
                 Block::Code(code) => {
+                    // A bold label right before a code block labels the block
+                    // (`**TypeScript Interface**:`); it must not name the next table.
+                    let block_lead = lead.take();
                     let body: Vec<&str> = code.lines.iter().map(|l| l.text.as_str()).collect();
                     let upper = body.join("\n").to_ascii_uppercase();
                     let is_sql = matches!(
@@ -264,9 +267,7 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
                         out.extend(got);
                     } else if json_sample::is_json(code) {
                         // A sample object counts only where an entity is being described.
-                        let owner = lead
-                            .take()
-                            .or_else(|| heading.clone().filter(|_| in_entities));
+                        let owner = block_lead.or_else(|| heading.clone().filter(|_| in_entities));
                         if let Some(e) = owner.and_then(|o| json_sample::parse(code, o, idx, cx)) {
                             found_fields = true;
                             out.push(e);
