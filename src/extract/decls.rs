@@ -306,6 +306,38 @@ pub fn comment_into(f: &mut crate::extract::fields::RawField, comment: &str) {
     }
 }
 
+/// Interface / class inheritance inside one code block: each child gets the fields of the
+/// parents it `extends` (those it does not declare itself), and the parents, being base types
+/// (`BaseEntity`, `Timestamped`), are not entities of their own.
+pub fn inherit(out: &mut Vec<crate::extract::entities::RawEntity>, links: &[(usize, Vec<String>)]) {
+    let find = |out: &[crate::extract::entities::RawEntity], n: &str| {
+        out.iter().position(|e| e.ident.as_deref() == Some(n))
+    };
+    let mut bases: Vec<usize> = Vec::new();
+    for (child, parents) in links {
+        for p in parents {
+            let Some(pi) = find(out, p) else { continue };
+            if pi == *child {
+                continue;
+            }
+            let inherited: Vec<_> = out[pi].fields.clone();
+            if let Some(c) = out.get_mut(*child) {
+                for f in inherited {
+                    if !c.fields.iter().any(|x| x.name == f.name) {
+                        c.fields.push(f);
+                    }
+                }
+            }
+            bases.push(pi);
+        }
+    }
+    let mut i = 0;
+    out.retain(|_| {
+        i += 1;
+        !bases.contains(&(i - 1))
+    });
+}
+
 /// The enum a code type names (`Role`, `Role[]`, `List<Role>`), as a type spec.
 pub fn enum_type(enums: &Enums, ty: &str) -> Option<TypeSpec> {
     let t = ty.trim().trim_end_matches('?');

@@ -27,8 +27,16 @@ static KOTLIN_FIELD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*((?:@\w+(?:\([^)]*\))?\s+)*)(?:(?:private|protected|public|override|open|internal)\s+)*(?:val|var)\s+([a-zA-Z_]\w*)\s*:\s*([\w.]+(?:<[\w<>, ?.]*>)?)(\?)?\s*(?:=\s*[^,/]*)?,?\s*\)?\s*(?:\{\s*)?(?://\s*(.*))?$")
         .expect("regex")
 });
+static EXTENDS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\bextends\s+([A-Za-z_][A-Za-z0-9_]*)").expect("regex"));
 static TABLE_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"@(?:TableName|Table|Entity)\s*\(\s*(?:name\s*=\s*|value\s*=\s*)?"([^"]+)""#)
+        .expect("regex")
+});
+// Swagger / OpenAPI / Hibernate descriptions: `@ApiModelProperty("用户名")`,
+// `@Schema(description = "用户名")`, `@ApiModel(value = "用户")`, `@Comment("用户名")`.
+static DOC_ANNOTATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"@(?:ApiModelProperty|ApiModel|Schema|Comment)\s*\((?:[^")]*?\b(?:value|description|title)\s*=\s*)?"([^"]*)""#)
         .expect("regex")
 });
 static LENGTH: LazyLock<Regex> =
@@ -87,6 +95,8 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
     // The class body `{` has been seen (a Kotlin class may have none).
     let mut opened = false;
     let mut pending = Pending::default();
+    // (index in `out` the class will get, the class it extends)
+    let mut links: Vec<(usize, Vec<String>)> = Vec::new();
     for line in &code.lines {
         let t = line.text.trim();
         if let Some(c) = CLASS.captures(t) {
@@ -106,8 +116,15 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
                     e.aliases
                         .push(tn.get(1).map_or("", |m| m.as_str()).to_string());
                 }
-                if !pending.comment.is_empty() && pending.comment.chars().count() <= 20 {
-                    e.label = pending.comment.clone();
+                let doc = DOC_ANNOTATION
+                    .captures(&pending.annotations)
+                    .and_then(|c| c.get(1))
+                    .map_or(pending.comment.as_str(), |m| m.as_str());
+                if !doc.is_empty() && doc.chars().count() <= 20 {
+                    e.label = doc.to_string();
+                }
+                if let Some(x) = EXTENDS.captures(t).and_then(|x| x.get(1)) {
+                    links.push((out.len(), vec![x.as_str().to_string()]));
                 }
                 cur = Some(e);
             }
@@ -179,6 +196,7 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
     if let Some(e) = cur.take() {
         out.push(e);
     }
+    decls::inherit(&mut out, &links);
     out
 }
 
@@ -245,10 +263,11 @@ fn field(line: &Line, pending: &Pending, cx: &mut Ctx) -> Option<RawField> {
     let mut f = RawField::new(pos);
     f.name = cx.field_ident(Some(name), "", name, pos);
     let snake = f.name.clone().unwrap_or_default();
-    let comment = if comment.is_empty() {
-        pending.comment.as_str()
-    } else {
-        comment
+    let documented = DOC_ANNOTATION.captures(&ann).and_then(|c| c.get(1));
+    let comment = match (comment.is_empty(), documented) {
+        (false, _) => comment,
+        (true, Some(d)) => d.as_str(),
+        (true, None) => pending.comment.as_str(),
     };
     decls::comment_into(&mut f, comment);
     f.type_pos = Pos {
@@ -257,6 +276,8 @@ fn field(line: &Line, pending: &Pending, cx: &mut Ctx) -> Option<RawField> {
     };
     f.mods.primary_key = ann.contains("@Id") || ann.contains("@TableId");
     let required = ann.contains("@NotNull")
+        || ann.contains("required = true")
+        || ann.contains("REQUIRED")
         || ann.contains("@NotBlank")
         || ann.contains("@NotEmpty")
         || ann.contains("nullable = false")

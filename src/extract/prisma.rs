@@ -29,6 +29,8 @@ static BLOCK_ATTR: LazyLock<Regex> = LazyLock::new(|| {
 });
 static DEFAULT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"@default\(((?:[^()]|\([^()]*\))*)\)").expect("regex"));
+static DB_SCALE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"@db\.Decimal\(\s*\d+\s*,\s*(\d+)\s*\)").expect("regex"));
 static DB_LENGTH: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"@db\.\w*(?:Char|Text|String)\((\d+)\)").expect("regex"));
 
@@ -199,6 +201,11 @@ fn field(
         Some(t) => TypeSrc::Spec(TypeSpec {
             ty: Some(t),
             list,
+            // `@db.Decimal(10, 2)`: two decimals.
+            scale: DB_SCALE
+                .captures(attrs)
+                .and_then(|d| d.get(1))
+                .and_then(|d| d.as_str().parse().ok()),
             ..TypeSpec::default()
         }),
         None => match decls::enum_type(&cx.enums, ty) {

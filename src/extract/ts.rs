@@ -16,6 +16,10 @@ static START: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:export\s+)?(?:interface\s+([A-Za-z_][A-Za-z0-9_]*)|type\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*\{|(?:const\s+)?enum\s+([A-Za-z_][A-Za-z0-9_]*))")
         .expect("regex")
 });
+static EXTENDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\bextends\s+([A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_]*)*)")
+        .expect("regex")
+});
 static MEMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^\s*(?:readonly\s+)?([A-Za-z_$][A-Za-z0-9_$]*)\s*(\?)?\s*:\s*([^;/]+?)\s*[;,]?\s*(?://\s*(.*))?$",
@@ -31,6 +35,8 @@ static LITERALS: LazyLock<Regex> = LazyLock::new(|| {
 pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
     let mut out: Vec<RawEntity> = Vec::new();
     let mut cur: Option<RawEntity> = None;
+    // (index in `out` the entity will get, the interfaces it extends)
+    let mut links: Vec<(usize, Vec<String>)> = Vec::new();
     let mut depth = 0i32;
     let mut prev_comment = String::new();
     for line in &code.lines {
@@ -54,6 +60,10 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
                         e.label = comment.to_string();
                     } else if !prev_comment.is_empty() && prev_comment.chars().count() <= 20 {
                         e.label = prev_comment.clone();
+                    }
+                    if let Some(x) = EXTENDS.captures(t).and_then(|x| x.get(1)) {
+                        let parents = x.as_str().split(',').map(|p| p.trim().to_string());
+                        links.push((out.len(), parents.collect()));
                     }
                     cur = Some(e);
                     prev_comment.clear();
@@ -123,6 +133,7 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
     if let Some(e) = cur.take() {
         out.push(e);
     }
+    decls::inherit(&mut out, &links);
     out
 }
 
