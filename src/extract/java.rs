@@ -45,7 +45,7 @@ static JAVADOC: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*/\*\*?\s*(.*?)\s*\*/\s*$").expect("regex"));
 
 /// Class names that are code, not data.
-const CODE_SUFFIXES: &[&str] = &[
+pub const CODE_SUFFIXES: &[&str] = &[
     "Service",
     "Controller",
     "Repository",
@@ -61,6 +61,11 @@ const CODE_SUFFIXES: &[&str] = &[
     "Exception",
     "Listener",
     "Factory",
+    "Module",
+    "Guard",
+    "Resolver",
+    "Provider",
+    "Store",
 ];
 
 /// True for ```java / ```kotlin blocks, or unlabeled ones holding a class with fields.

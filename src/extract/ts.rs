@@ -6,20 +6,34 @@ use crate::extract::entities::{RawEntity, Source};
 use crate::extract::fields::{RawField, TypeSrc};
 use crate::extract::headings::split_name;
 use crate::extract::types::TypeSpec;
-use crate::extract::Ctx;
+use crate::extract::{java, Ctx};
 use crate::model::FieldType;
 use crate::prd::{Code, Pos};
 use regex::Regex;
 use std::sync::LazyLock;
 
 static START: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:export\s+)?(?:interface\s+([A-Za-z_][A-Za-z0-9_]*)|type\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*\{|(?:const\s+)?enum\s+([A-Za-z_][A-Za-z0-9_]*))")
+    Regex::new(r"^\s*(?:export\s+)?(?:default\s+)?(?:interface\s+([A-Za-z_][A-Za-z0-9_]*)|type\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*\{|(?:const\s+)?enum\s+([A-Za-z_][A-Za-z0-9_]*)|(?:abstract\s+)?class\s+([A-Za-z_][A-Za-z0-9_]*))")
         .expect("regex")
 });
 static EXTENDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\bextends\s+([A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_]*)*)")
         .expect("regex")
 });
+// Decorators and modifiers before a class member (`@Column({ unique: true }) private name`).
+static DECORATORS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:@[A-Za-z_]\w*(?:\([^()]*(?:\([^()]*\)[^()]*)*\))?\s*)+").expect("regex")
+});
+static MODIFIERS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:public|private|protected|readonly|declare|override|static)\s+)+")
+        .expect("regex")
+});
+static ORM_TABLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"@Entity\(\s*(?:\{\s*name\s*:\s*)?['"]([A-Za-z_][A-Za-z0-9_]*)['"]"#)
+        .expect("regex")
+});
+static ORM_LENGTH: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\blength\s*:\s*(\d+)").expect("regex"));
 static MEMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^\s*(?:readonly\s+)?([A-Za-z_$][A-Za-z0-9_$]*)\s*(\?)?\s*:\s*([^;/]+?)\s*[;,]?\s*(?://\s*(.*))?$",
@@ -39,6 +53,8 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
     let mut links: Vec<(usize, Vec<String>)> = Vec::new();
     let mut depth = 0i32;
     let mut prev_comment = String::new();
+    // Decorators read since the last member (TypeORM / MikroORM entity classes).
+    let mut decorators = String::new();
     for line in &code.lines {
         let t = line.text.trim();
         if cur.is_none() {
@@ -46,8 +62,20 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
                 prev_comment = c.trim().to_string();
                 continue;
             }
+            if t.starts_with('@') {
+                decorators.push_str(t);
+                continue;
+            }
             if let Some(c) = START.captures(t) {
-                let name = c.get(1).or_else(|| c.get(2));
+                // Classes that are code (`UserService`, `AppModule`) declare no data.
+                let code_class = c
+                    .get(4)
+                    .is_some_and(|n| java::CODE_SUFFIXES.iter().any(|s| n.as_str().ends_with(s)));
+                let name = c
+                    .get(1)
+                    .or_else(|| c.get(2))
+                    .or_else(|| c.get(4))
+                    .filter(|_| !code_class);
                 if let Some(n) = name {
                     let col = line.text.find(n.as_str()).unwrap_or(0) as u32 + 1;
                     let pos = Pos {
@@ -65,6 +93,9 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
                         let parents = x.as_str().split(',').map(|p| p.trim().to_string());
                         links.push((out.len(), parents.collect()));
                     }
+                    if let Some(tn) = ORM_TABLE.captures(&decorators).and_then(|x| x.get(1)) {
+                        e.aliases.push(tn.as_str().to_string());
+                    }
                     cur = Some(e);
                     prev_comment.clear();
                     depth = 1;
@@ -75,6 +106,7 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
             }
             if !t.is_empty() {
                 prev_comment.clear();
+                decorators.clear();
             }
             continue;
         }
@@ -95,7 +127,19 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
             continue;
         }
         let Some(e) = cur.as_mut() else { continue };
-        let Some(c) = MEMBER.captures(t) else {
+        // `@Column({ unique: true }) private email: string;`: decorators, then modifiers.
+        let deco_end = DECORATORS.find(t).map_or(0, |m| m.end());
+        decorators.push_str(&t[..deco_end]);
+        let rest = &t[deco_end..];
+        let mods_end = MODIFIERS.find(rest).map_or(0, |m| m.end());
+        if rest[..mods_end].contains("static") {
+            decorators.clear();
+            continue;
+        }
+        let Some(c) = MEMBER.captures(&rest[mods_end..]) else {
+            if !rest.is_empty() {
+                decorators.clear();
+            }
             continue;
         };
         let name = c.get(1).map(|m| m.as_str()).unwrap_or("");
@@ -119,7 +163,9 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
             .filter(|p| !matches!(*p, "null" | "undefined"))
             .collect::<Vec<_>>()
             .join(" | ");
-        f.mods.required = Some(!(optional || nullable));
+        f.mods.required = Some(!(optional || nullable || decorators.contains("nullable: true")));
+        orm_mods(&mut f, &decorators);
+        decorators.clear();
         f.ty = ts_type(
             &ty_clean,
             f.name.as_deref().unwrap_or(name),
@@ -135,6 +181,20 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
     }
     decls::inherit(&mut out, &links);
     out
+}
+
+/// What ORM decorators say about a column (`@PrimaryGeneratedColumn()`, `unique: true`,
+/// `length: 100`).
+fn orm_mods(f: &mut RawField, decorators: &str) {
+    if decorators.is_empty() {
+        return;
+    }
+    f.mods.primary_key |= decorators.contains("@Primary");
+    f.mods.unique |= decorators.contains("unique: true");
+    f.mods.max_length = ORM_LENGTH
+        .captures(decorators)
+        .and_then(|c| c.get(1))
+        .and_then(|m| m.as_str().parse().ok());
 }
 
 fn ts_type(ty: &str, name: &str, comment: &str, enums: &Enums) -> TypeSrc {
