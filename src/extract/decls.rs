@@ -47,7 +47,9 @@ pub fn collect(doc: &Document) -> Enums {
     for s in doc.sections.iter().filter(|s| !s.struck) {
         for b in &s.blocks {
             if let Block::Code(code) = b {
-                if !matches!(code.lang.as_str(), "sql" | "mermaid" | "json") {
+                if crate::extract::gostruct::is_go(code) {
+                    crate::extract::gostruct::enums(code, &mut out);
+                } else if !matches!(code.lang.as_str(), "sql" | "mermaid" | "json") {
                     from_code(code, &mut out);
                 }
             }

@@ -5,7 +5,7 @@
 use crate::extract::fields::{self, RawField};
 use crate::extract::headings::{self, is_generic, lead_in, split_name, NameParts};
 use crate::extract::roles::{role, Role};
-use crate::extract::{convex, ddl, java, json_sample, mermaid, prisma, ts, Ctx};
+use crate::extract::{convex, ddl, gostruct, java, json_sample, mermaid, prisma, ts, Ctx};
 use crate::prd::{plain_inline, Block, Document, Pos};
 
 /// Where an entity's evidence comes from; lower ranks are trusted more when sources disagree.
@@ -19,7 +19,7 @@ pub enum Source {
     Interface,
     /// A mermaid `erDiagram` entity.
     Mermaid,
-    /// A Java / Kotlin class.
+    /// A Java / Kotlin class or a Go struct.
     Class,
     Bullets,
     Prose,
@@ -36,7 +36,7 @@ impl Source {
             Source::Convex => ("the Convex table", "Convex 表定义"),
             Source::Interface => ("the TypeScript interface", "TypeScript 接口"),
             Source::Mermaid => ("the mermaid ER diagram", "mermaid ER 图"),
-            Source::Class => ("the Java/Kotlin class", "Java/Kotlin 类"),
+            Source::Class => ("the class definition (Java/Kotlin/Go)", "类定义（Java/Kotlin/Go）"),
             Source::Bullets => ("the field list", "字段列表"),
             Source::Prose => ("the entity description", "实体描述"),
             Source::Sample => ("the JSON sample", "JSON 示例"),
@@ -326,7 +326,7 @@ fn heading_label(got: &mut [RawEntity], heading: &Option<(NameParts, Pos)>) {
 }
 
 /// Entities declared in a schema code block other than SQL and mermaid: Prisma models,
-/// Convex tables, TypeScript interfaces, Java/Kotlin classes.
+/// Convex tables, TypeScript interfaces and classes, Java/Kotlin classes, Go structs.
 fn code_entities(code: &crate::prd::Code, idx: usize, cx: &mut Ctx) -> Vec<RawEntity> {
     let script = matches!(
         code.lang.as_str(),
@@ -340,6 +340,8 @@ fn code_entities(code: &crate::prd::Code, idx: usize, cx: &mut Ctx) -> Vec<RawEn
         ts::parse(code, idx, cx)
     } else if java::is_java(code) {
         java::parse(code, idx, cx)
+    } else if gostruct::is_go(code) {
+        gostruct::parse(code, idx, cx)
     } else {
         Vec::new()
     }

@@ -20,6 +20,7 @@ pub mod ddl;
 pub mod decls;
 pub mod entities;
 pub mod fields;
+pub mod gostruct;
 pub mod headings;
 pub mod java;
 pub mod json_sample;
