@@ -49,6 +49,8 @@ pub fn collect(doc: &Document) -> Enums {
             if let Block::Code(code) = b {
                 if crate::extract::gostruct::is_go(code) {
                     crate::extract::gostruct::enums(code, &mut out);
+                } else if crate::extract::python::is_python(code) {
+                    crate::extract::python::enums(code, &mut out);
                 } else if !matches!(code.lang.as_str(), "sql" | "mermaid" | "json") {
                     from_code(code, &mut out);
                 }

@@ -5,7 +5,7 @@
 use crate::extract::fields::{self, RawField};
 use crate::extract::headings::{self, is_generic, lead_in, split_name, NameParts};
 use crate::extract::roles::{role, Role};
-use crate::extract::{convex, ddl, gostruct, java, json_sample, mermaid, prisma, ts, Ctx};
+use crate::extract::{convex, ddl, gostruct, java, json_sample, mermaid, prisma, python, ts, Ctx};
 use crate::prd::{plain_inline, Block, Document, Pos};
 
 /// Where an entity's evidence comes from; lower ranks are trusted more when sources disagree.
@@ -36,7 +36,10 @@ impl Source {
             Source::Convex => ("the Convex table", "Convex 表定义"),
             Source::Interface => ("the TypeScript interface", "TypeScript 接口"),
             Source::Mermaid => ("the mermaid ER diagram", "mermaid ER 图"),
-            Source::Class => ("the class definition (Java/Kotlin/Go)", "类定义（Java/Kotlin/Go）"),
+            Source::Class => (
+                "the class definition (Java/Kotlin/Go)",
+                "类定义（Java/Kotlin/Go）",
+            ),
             Source::Bullets => ("the field list", "字段列表"),
             Source::Prose => ("the entity description", "实体描述"),
             Source::Sample => ("the JSON sample", "JSON 示例"),
@@ -326,7 +329,8 @@ fn heading_label(got: &mut [RawEntity], heading: &Option<(NameParts, Pos)>) {
 }
 
 /// Entities declared in a schema code block other than SQL and mermaid: Prisma models,
-/// Convex tables, TypeScript interfaces and classes, Java/Kotlin classes, Go structs.
+/// Convex tables, TypeScript interfaces and classes, Java/Kotlin classes, Go structs, Python
+/// models.
 fn code_entities(code: &crate::prd::Code, idx: usize, cx: &mut Ctx) -> Vec<RawEntity> {
     let script = matches!(
         code.lang.as_str(),
@@ -342,6 +346,8 @@ fn code_entities(code: &crate::prd::Code, idx: usize, cx: &mut Ctx) -> Vec<RawEn
         java::parse(code, idx, cx)
     } else if gostruct::is_go(code) {
         gostruct::parse(code, idx, cx)
+    } else if python::is_python(code) {
+        python::parse(code, idx, cx)
     } else {
         Vec::new()
     }

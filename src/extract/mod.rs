@@ -28,6 +28,7 @@ pub mod lexicon;
 pub mod mermaid;
 pub mod nfr;
 pub mod prisma;
+pub mod python;
 pub mod roles;
 pub mod service;
 pub mod shapes;

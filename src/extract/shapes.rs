@@ -6,7 +6,8 @@
 //! shape word (or whose first word is a shape prefix), with no `id`, primary key or `…_id`
 //! key in any source, is not an entity (W230). Strong words (`Dto`, `Payload`, `Response`,
 //! `Credentials`, `Token`, `Filters`, `Paginated…`) decide alone; weak ones (`Request`,
-//! `State`, `Error`, `Form`, `Query`, …) also name stored things (`LeaveRequest`), so they
+//! `State`, `Error`, `Form`, `Query`, FastAPI's `UserCreate`/`UserOut`, …) also name stored
+//! things (`LeaveRequest`), so they
 //! decide only when every source is code (a TypeScript interface, a class, a JSON sample).
 //! A database schema (DDL, Prisma, Convex) always makes an entity.
 //!
@@ -37,7 +38,7 @@ const STRONG: &[&str] = &[
 /// Last words that name an API/UI shape in code, and a stored thing in a field table.
 const WEAK: &[&str] = &[
     "request", "req", "state", "filter", "param", "query", "error", "errors", "input", "output",
-    "form", "options",
+    "form", "options", "create", "update", "patch", "out",
 ];
 
 /// First words of shapes (`PaginatedResponse`, `LoginCredentials`, `SearchFilters`).
