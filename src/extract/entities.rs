@@ -1,5 +1,6 @@
-//! Entity evidence from every source — SQL DDL, field tables, TypeScript interfaces, field
-//! bullets, Key-Entities prose bullets and entity headings — collected as [`RawEntity`]
+//! Entity evidence from every source — SQL DDL, field tables, schemas written as code
+//! (Prisma, Convex, TypeScript, Java/Kotlin, Go, Python), mermaid ER diagrams, field bullets,
+//! Key-Entities prose bullets, entity headings and JSON samples — collected as [`RawEntity`]
 //! values (pass 1 of the pipeline in `extract/mod.rs`).
 
 use crate::extract::fields::{self, RawField};

@@ -1,14 +1,18 @@
 //! Blocks → model, in passes (like entc's graph builder; the IR refers by name, so forward
 //! references need no ordering tricks):
 //!
-//! 1. **collect**: every piece of entity evidence (DDL, field tables, TypeScript, bullets,
-//!    Key-Entities prose, headings) as raw entities with raw fields ([`entities::collect`]);
-//! 2. **declare**: give each raw entity its PascalCase name (glossary first) and build the
-//!    lookup that resolves `Reader`, `readers`, `读者`, `t_reader` to one entity;
+//! 0. enums declared in code blocks are gathered first ([`decls::collect`]);
+//! 1. **collect**: every piece of entity evidence (DDL, field tables, Prisma / Convex / TS /
+//!    Java / Go / Python code, mermaid, bullets, Key-Entities prose, headings, JSON samples) as
+//!    raw entities with raw fields ([`entities::collect`]);
+//! 2. **declare**: give each raw entity its PascalCase name (glossary first), drop API/UI
+//!    shapes ([`shapes`]) and build the lookup that resolves `Reader`, `readers`, `读者`,
+//!    `t_reader` to one entity;
 //! 3. **resolve**: read every field's type against the declared entities (so a Loan may refer
 //!    to a Reader declared later), its constraints, enum values and reference;
-//! 4. **merge** sources of one entity by identifier (DDL > table > TypeScript > bullets >
-//!    prose), warning with both lines where typed sources disagree;
+//! 4. **merge** sources of one entity by identifier (the order of [`entities::Source`]: DDL >
+//!    table > Prisma/Convex > TypeScript > mermaid > class > bullets > prose > JSON sample),
+//!    warning with both lines where typed sources disagree;
 //! 5. **derive** relations (belongs_to / has_many from references, many_to_many from join
 //!    tables, list references and "多对多 / M:N" sentences) and indexes;
 //!
