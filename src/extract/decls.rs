@@ -342,6 +342,20 @@ pub fn inherit(out: &mut Vec<crate::extract::entities::RawEntity>, links: &[(usi
     });
 }
 
+/// The text of a comment-only line (`// 用户名`, `/// 用户名`, `/** 用户名 */`, ` * 用户名`);
+/// empty for `/**` and `*/`; `None` for code.
+pub fn doc_comment(t: &str) -> Option<String> {
+    let t = t.trim();
+    if !(t.starts_with("//") || t.starts_with("/*") || t.starts_with('*')) {
+        return None;
+    }
+    let text = t
+        .trim_start_matches(['/', '*'])
+        .trim_end_matches(['/', '*'])
+        .trim();
+    Some(text.to_string())
+}
+
 /// The enum a code type names (`Role`, `Role[]`, `List<Role>`), as a type spec.
 pub fn enum_type(enums: &Enums, ty: &str) -> Option<TypeSpec> {
     let t = ty.trim().trim_end_matches('?');

@@ -57,6 +57,7 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
     let mut out = Vec::new();
     let mut cur: Option<Model> = None;
     let mut prev_comment = String::new();
+    let mut field_doc = String::new();
     for line in &code.lines {
         let t = line.text.trim();
         let Some(m) = cur.as_mut() else {
@@ -90,7 +91,15 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
             block_attr(&c, &mut m.entity);
             continue;
         }
-        if let Some(f) = field(line, &models, m, cx) {
+        // `/// 用户名` above a field documents it.
+        if let Some(doc) = decls::doc_comment(t) {
+            if !doc.is_empty() {
+                field_doc = doc;
+            }
+            continue;
+        }
+        let doc = std::mem::take(&mut field_doc);
+        if let Some(f) = field(line, &doc, &models, m, cx) {
             m.entity.fields.push(f);
         }
     }
@@ -153,6 +162,7 @@ fn block_attr(c: &regex::Captures, e: &mut RawEntity) {
 /// One field line; relation fields (typed with a model) record their foreign key instead.
 fn field(
     line: &crate::prd::Line,
+    doc: &str,
     models: &[String],
     m: &mut Model,
     cx: &mut Ctx,
@@ -160,7 +170,7 @@ fn field(
     let text = &line.text;
     let (code, comment) = match text.split_once("//") {
         Some((c, m)) => (c, m.trim_start_matches('/').trim()),
-        None => (text.as_str(), ""),
+        None => (text.as_str(), doc),
     };
     let c = FIELD.captures(code.trim())?;
     let name = c.get(1)?.as_str();

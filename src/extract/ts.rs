@@ -55,6 +55,8 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
     let mut prev_comment = String::new();
     // Decorators read since the last member (TypeORM / MikroORM entity classes).
     let mut decorators = String::new();
+    // A comment line above a member.
+    let mut member_doc = String::new();
     for line in &code.lines {
         let t = line.text.trim();
         if cur.is_none() {
@@ -127,6 +129,13 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
             continue;
         }
         let Some(e) = cur.as_mut() else { continue };
+        // `/** 用户名 */` or `// 用户名` above a member documents it.
+        if let Some(doc) = decls::doc_comment(t) {
+            if !doc.is_empty() {
+                member_doc = doc;
+            }
+            continue;
+        }
         // `@Column({ unique: true }) private email: string;`: decorators, then modifiers.
         let deco_end = DECORATORS.find(t).map_or(0, |m| m.end());
         decorators.push_str(&t[..deco_end]);
@@ -145,7 +154,13 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> Vec<RawEntity> {
         let name = c.get(1).map(|m| m.as_str()).unwrap_or("");
         let optional = c.get(2).is_some();
         let ty = c.get(3).map(|m| m.as_str().trim()).unwrap_or("");
-        let comment = c.get(4).map(|m| m.as_str().trim()).unwrap_or("");
+        let trailing = c.get(4).map(|m| m.as_str().trim()).unwrap_or("");
+        let doc = std::mem::take(&mut member_doc);
+        let comment = if trailing.is_empty() {
+            doc.as_str()
+        } else {
+            trailing
+        };
         let col = line.text.find(name).unwrap_or(0) as u32 + 1;
         let pos = Pos {
             line: line.pos.line,
