@@ -373,3 +373,40 @@ fn split_args(s: &str) -> Vec<&str> {
     out.push(&s[start..]);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ty(expr: &str, name: &str) -> (Option<FieldType>, bool, usize, Option<String>, bool) {
+        let (spec, optional) = validator(expr, name, "").expect("validator");
+        let s = spec.unwrap_or_default();
+        (s.ty, s.list, s.enum_values.len(), s.ref_target, optional)
+    }
+
+    #[test]
+    fn validators() {
+        assert_eq!(ty("v.string()", "contact_email").0, Some(FieldType::Email));
+        assert_eq!(
+            ty("v.number()", "price_per_day").0,
+            Some(FieldType::Decimal)
+        );
+        assert_eq!(ty("v.number()", "guest_count").0, Some(FieldType::Int));
+        assert!(ty("v.optional(v.boolean())", "paid").4);
+        assert_eq!(
+            ty("v.id(\"venues\")", "venue_id").3.as_deref(),
+            Some("venues")
+        );
+        assert_eq!(ty("v.id(\"_storage\")", "image").0, Some(FieldType::String));
+        let u = ty(
+            "v.union(v.literal(\"a\"), v.literal(\"b\"), v.null())",
+            "kind",
+        );
+        assert_eq!((u.0, u.2, u.4), (Some(FieldType::Enum), 2, true));
+        assert!(ty("v.array(v.string())", "tags").1);
+        assert_eq!(
+            ty("v.object({ a: v.string() })", "meta").0,
+            Some(FieldType::Json)
+        );
+    }
+}

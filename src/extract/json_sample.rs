@@ -244,3 +244,31 @@ pub fn guessed(entity: &str, fields: &[(String, FieldType)], pos: Pos) -> Diagno
         "请用字段表或带类型的字段列表（`- price: decimal, 必填`）写明字段与类型",
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guesses_from_values() {
+        let t = |v: &str, n: &str| guess(v, n).and_then(|s| s.ty);
+        assert_eq!(t("\"2024-05-01\"", "due"), Some(FieldType::Date));
+        assert_eq!(
+            t("\"2024-05-01T10:00:00Z\"", "at"),
+            Some(FieldType::Datetime)
+        );
+        assert_eq!(t("9.9", "price"), Some(FieldType::Decimal));
+        assert_eq!(t("9.9", "ratio"), Some(FieldType::Float));
+        assert_eq!(t("3", "count"), Some(FieldType::Int));
+        assert_eq!(t("true", "ok"), Some(FieldType::Bool));
+        assert_eq!(t("\"a@b.co\"", "contact"), Some(FieldType::Email));
+        assert_eq!(t("{\"a\": 1}", "meta"), Some(FieldType::Json));
+        assert_eq!(t("null", "x"), None);
+        assert!(guess("[\"a\", \"b\"]", "tags").is_some_and(|s| s.list));
+    }
+
+    #[test]
+    fn pairs_split_outside_strings() {
+        assert_eq!(split_pairs(r#""a": "x, y", "b": [1, 2], "c": 3"#).len(), 3);
+    }
+}
