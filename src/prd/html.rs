@@ -71,6 +71,12 @@ impl Reader<'_> {
                 self.text_run(text, at, text.len());
                 break;
             };
+            // Comments (`<!-- ACTION REQUIRED … -->`), scripts and styles are not text.
+            if let Some(end) = skipped(&lower, lt) {
+                self.text_run(text, at, lt);
+                at = end;
+                continue;
+            }
             let Some(tag) = tag_at(&lower, lt) else {
                 // `a < b` or `List<T>`: text.
                 let next = lower[lt + 1..].find('<').map_or(text.len(), |p| lt + 1 + p);
@@ -268,6 +274,24 @@ impl Reader<'_> {
     }
 }
 
+/// The end of a comment, `<script>` or `<style>` element starting at `lt`.
+fn skipped(lower: &str, lt: usize) -> Option<usize> {
+    let rest = lower.get(lt..)?;
+    let close = if rest.starts_with("<!--") {
+        "-->"
+    } else if rest.starts_with("<script") {
+        "</script>"
+    } else if rest.starts_with("<style") {
+        "</style>"
+    } else {
+        return None;
+    };
+    Some(
+        rest.find(close)
+            .map_or(lower.len(), |e| lt + e + close.len()),
+    )
+}
+
 fn is_heading(name: &str) -> bool {
     name.len() == 2
         && name.starts_with('h')
@@ -311,6 +335,10 @@ fn markdown(raw: &str) -> String {
         };
         let lt = at + p;
         out.push_str(&raw[at..lt]);
+        if let Some(end) = skipped(&lower, lt) {
+            at = end;
+            continue;
+        }
         match tag_at(&lower, lt) {
             Some(t) => {
                 match t.name.as_str() {
@@ -356,17 +384,18 @@ mod tests {
     #[test]
     fn headings_lists_and_definitions() {
         let doc = parse(
-            "# Shop\n\n<h3>Parcel Attributes</h3>\n<ul>\n  <li><b>Weight</b> - grams</li>\n  <li>Label &amp; code</li>\n</ul>\n<p>Some words.</p>\n<dl><dt>size</dt><dd>int, required</dd></dl>\n",
+            "# Shop\n\n<!-- ACTION REQUIRED: fill in -->\n<h3>Parcel Attributes</h3>\n<ul>\n  <li><b>Weight</b> - grams</li>\n  <li>Label &amp; code</li>\n</ul>\n<p>Some words.</p>\n<dl><dt>size</dt><dd>int, required</dd></dl>\n",
         );
         let s = doc.sections.last().expect("section");
         assert_eq!(s.title, "Parcel Attributes");
         assert_eq!(s.level, 3);
-        assert_eq!(s.pos.line, 3);
+        assert_eq!(s.pos.line, 4);
+        assert!(doc.sections[1].blocks.is_empty(), "a comment is not text");
         let Some(Block::List(items)) = s.blocks.first() else {
             panic!("list first: {:?}", s.blocks);
         };
         assert_eq!(items[0].raw, "**Weight** - grams");
-        assert_eq!(items[0].pos.line, 5);
+        assert_eq!(items[0].pos.line, 6);
         assert_eq!(items[1].text, "Label & code");
         assert!(matches!(s.blocks.get(1), Some(Block::Paragraph(_))));
         let Some(Block::List(dl)) = s.blocks.get(2) else {
