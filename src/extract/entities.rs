@@ -1,6 +1,7 @@
 //! Entity evidence from every source — SQL DDL, field tables, summary tables (`overview`),
-//! TypeScript interfaces, field bullets, Key-Entities prose bullets and the attributes they
-//! list (`prose`), relation bullets and entity headings — collected as [`RawEntity`] values
+//! schemas written as code (Prisma, Convex, TypeScript, Java/Kotlin, Go, Python), mermaid ER
+//! diagrams, field bullets, Key-Entities prose bullets and the attributes they list (`prose`),
+//! relation bullets, entity headings and JSON samples — collected as [`RawEntity`] values
 //! (pass 1 of the pipeline in `extract/mod.rs`). Headings and labels that name topics rather
 //! than entities are context only (`headings::is_topic`); TypeScript value types are dropped
 //! (`value_types`).
@@ -9,7 +10,10 @@ use crate::diag::{Diagnostic, Text};
 use crate::extract::fields::{self, RawField, TypeSrc};
 use crate::extract::headings::{self, is_generic, lead_in, split_name, NameParts};
 use crate::extract::roles::{role, Role};
-use crate::extract::{ddl, mermaid, overview, prose, relation_bullets, ts, value_types, Ctx};
+use crate::extract::{
+    convex, ddl, gostruct, java, json_sample, mermaid, overview, prisma, prose, python,
+    relation_bullets, ts, value_types, Ctx,
+};
 use crate::names;
 use crate::prd::{plain_inline, Block, Document, Pos};
 use regex::Regex;
@@ -21,9 +25,18 @@ use std::sync::LazyLock;
 pub enum Source {
     Ddl,
     Table,
+    /// A Prisma `model` or a Convex `defineTable` (database schemas written as code).
+    Prisma,
+    Convex,
     Interface,
+    /// A mermaid `erDiagram` entity.
+    Mermaid,
+    /// A Java / Kotlin class or a Go struct.
+    Class,
     Bullets,
     Prose,
+    /// A JSON sample object: types are guessed from values.
+    Sample,
 }
 
 impl Source {
@@ -31,9 +44,17 @@ impl Source {
         match self {
             Source::Ddl => ("SQL DDL", "SQL DDL"),
             Source::Table => ("the field table", "字段表"),
+            Source::Prisma => ("the Prisma model", "Prisma 模型"),
+            Source::Convex => ("the Convex table", "Convex 表定义"),
             Source::Interface => ("the TypeScript interface", "TypeScript 接口"),
+            Source::Mermaid => ("the mermaid ER diagram", "mermaid ER 图"),
+            Source::Class => (
+                "the class definition (Java/Kotlin/Go)",
+                "类定义（Java/Kotlin/Go）",
+            ),
             Source::Bullets => ("the field list", "字段列表"),
             Source::Prose => ("the entity description", "实体描述"),
+            Source::Sample => ("the JSON sample", "JSON 示例"),
         }
     }
 }
@@ -274,9 +295,9 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
                     out.extend(got);
                 }
                 Block::Code(code) => {
-                    // A lead-in before a code block introduces the code, which names its own
-                    // entities; it must not pass on to a later table.
-                    lead = None;
+                    // A bold label right before a code block labels the block
+                    // (`**TypeScript Interface**:`); it must not name the next table.
+                    let block_lead = lead.take();
                     let body: Vec<&str> = code.lines.iter().map(|l| l.text.as_str()).collect();
                     let upper = body.join("\n").to_ascii_uppercase();
                     let is_sql = matches!(
@@ -299,11 +320,16 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
                         }
                         found_fields |= !got.is_empty();
                         out.extend(got);
-                    } else if matches!(
-                        code.lang.as_str(),
-                        "ts" | "typescript" | "tsx" | "javascript" | "js"
-                    ) {
-                        let got = ts::parse(code, idx, cx);
+                    } else if json_sample::is_json(code) {
+                        // A sample object counts only where an entity is being described.
+                        let owner = block_lead.or_else(|| heading.clone().filter(|_| in_entities));
+                        if let Some(e) = owner.and_then(|o| json_sample::parse(code, o, idx, cx)) {
+                            found_fields = true;
+                            out.push(e);
+                        }
+                    } else {
+                        let mut got = code_entities(code, idx, cx);
+                        heading_label(&mut got, &heading);
                         found_fields |= !got.is_empty();
                         from_ts.extend(out.len()..out.len() + got.len());
                         out.extend(got);
@@ -442,6 +468,48 @@ fn referenced_prose(
     }
     add_prose_attrs(&mut found, listed, cx);
     found
+}
+
+/// A code entity named like the heading above it (`### 读者 (Reader)` + `class Reader`)
+/// takes the heading's label.
+fn heading_label(got: &mut [RawEntity], heading: &Option<(NameParts, Pos)>) {
+    let Some((h, _)) = heading else { return };
+    let Some(hi) = h.ident.as_deref().map(crate::names::snake) else {
+        return;
+    };
+    for e in got
+        .iter_mut()
+        .filter(|e| e.label.is_empty() && !h.label.is_empty())
+    {
+        if e.ident.as_deref().map(crate::names::snake).as_ref() == Some(&hi) {
+            e.label = h.label.clone();
+        }
+    }
+}
+
+/// Entities declared in a schema code block other than SQL and mermaid: Prisma models,
+/// Convex tables, TypeScript interfaces and classes, Java/Kotlin classes, Go structs, Python
+/// models.
+fn code_entities(code: &crate::prd::Code, idx: usize, cx: &mut Ctx) -> Vec<RawEntity> {
+    let script = matches!(
+        code.lang.as_str(),
+        "ts" | "typescript" | "tsx" | "javascript" | "js" | "jsx" | "mjs"
+    );
+    if prisma::is_prisma(code) {
+        prisma::parse(code, idx, cx)
+    } else if script && convex::is_convex(code) {
+        convex::parse(code, idx, cx)
+    } else if script {
+        ts::parse(code, idx, cx)
+    } else if java::is_java(code) {
+        java::parse(code, idx, cx)
+    } else if gostruct::is_go(code) {
+        gostruct::parse(code, idx, cx)
+    } else if python::is_python(code) {
+        python::parse(code, idx, cx)
+    } else {
+        Vec::new()
+    }
 }
 
 /// Items of one list: Key-Entities bullets (`- **Order**: …`, with nested field bullets) or

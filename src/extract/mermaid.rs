@@ -84,7 +84,7 @@ pub fn parse(code: &Code, section: usize, cx: &mut Ctx) -> (Vec<RawEntity>, Many
             }
             let mut e = RawEntity::new(
                 parts,
-                Source::Interface,
+                Source::Mermaid,
                 Pos {
                     line: line.pos.line,
                     col,

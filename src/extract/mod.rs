@@ -1,36 +1,48 @@
 //! Blocks → model, in passes (like entc's graph builder; the IR refers by name, so forward
 //! references need no ordering tricks):
 //!
-//! 1. **collect**: every piece of entity evidence (DDL, field tables, TypeScript, bullets,
-//!    Key-Entities prose, headings) as raw entities with raw fields ([`entities::collect`]);
-//! 2. **declare**: give each raw entity its PascalCase name (glossary first) and build the
-//!    lookup that resolves `Reader`, `readers`, `读者`, `t_reader` to one entity;
+//! 0. enums declared in code blocks are gathered first ([`decls::collect`]);
+//! 1. **collect**: every piece of entity evidence (DDL, field tables, Prisma / Convex / TS /
+//!    Java / Go / Python code, mermaid, bullets, Key-Entities prose, headings, JSON samples) as
+//!    raw entities with raw fields ([`entities::collect`]);
+//! 2. **declare**: give each raw entity its PascalCase name (glossary first), drop API/UI
+//!    shapes ([`shapes`]) and build the lookup that resolves `Reader`, `readers`, `读者`,
+//!    `t_reader` to one entity;
 //! 3. **resolve**: read every field's type against the declared entities (so a Loan may refer
 //!    to a Reader declared later), its constraints, enum values and reference;
-//! 4. **merge** sources of one entity by identifier (DDL > table > TypeScript > bullets >
-//!    prose), warning with both lines where typed sources disagree;
+//! 4. **merge** sources of one entity by identifier (the order of [`entities::Source`]: DDL >
+//!    table > Prisma/Convex > TypeScript > mermaid > class > bullets > prose > JSON sample),
+//!    warning with both lines where typed sources disagree;
 //! 5. **derive** relations (belongs_to / has_many from references, many_to_many from join
 //!    tables, list references and "多对多 / M:N" sentences) and indexes;
 //!
 //! then the other extractors (state machines, actors, use cases, NFRs) run on the result.
 
 pub mod actors;
+pub mod convex;
 pub mod ddl;
+pub mod decls;
 pub mod entities;
 pub mod enum_decls;
 pub mod fields;
+pub mod gostruct;
 pub mod headings;
+pub mod java;
+pub mod json_sample;
 pub mod lexicon;
 pub mod mermaid;
 pub mod nfr;
 pub mod operations;
 pub mod overview;
+pub mod prisma;
 pub mod prose;
+pub mod python;
 pub mod relation_bullets;
 pub mod repair;
 pub mod roles;
 pub mod rules;
 pub mod service;
+pub mod shapes;
 pub mod states;
 pub mod states_prose;
 pub mod ts;
@@ -58,6 +70,8 @@ pub struct Ctx<'g> {
     /// `CREATE TYPE x AS ENUM (…)` anywhere in the PRD, by lower-case name, for type cells
     /// naming them (`| status | appointment_status |`).
     pub enum_types: HashMap<String, Vec<EnumValue>>,
+    /// Enums declared in the document's code blocks, by name (see [`decls`]).
+    pub enums: decls::Enums,
 }
 
 impl<'g> Ctx<'g> {
@@ -66,12 +80,15 @@ impl<'g> Ctx<'g> {
             glossary,
             diags: Vec::new(),
             enum_types: HashMap::new(),
+            enums: decls::Enums::new(),
         }
     }
 
     /// A context whose diagnostics are thrown away (for trial parses).
     pub fn probe(&self) -> Ctx<'g> {
-        Ctx::new(self.glossary)
+        let mut cx = Ctx::new(self.glossary);
+        cx.enums = self.enums.clone();
+        cx
     }
 
     fn glossary_term(&self, terms: &[&str]) -> Option<String> {
@@ -175,6 +192,7 @@ impl<'g> Ctx<'g> {
 /// Runs every extractor over the document.
 pub fn extract(doc: &Document, glossary: &Glossary, diags: &mut Vec<Diagnostic>) -> Model {
     let mut cx = Ctx::new(glossary);
+    cx.enums = decls::collect(doc);
     let service = service::extract(doc, &mut cx);
     let built = build_entities(doc, &mut cx);
     diags.append(&mut cx.diags);
@@ -379,6 +397,8 @@ fn build_entities(doc: &Document, cx: &mut Ctx) -> Vec<(Entity, ContextRef)> {
             r.name = label_names.get(&headings::clean_label(&r.label)).cloned();
         }
     }
+    // DTOs, tokens, store states written like entities are not declared (see `shapes`).
+    let raws = shapes::drop_shapes(raws, cx);
     let mut index = EntityIndex::new();
     for r in &raws {
         if let Some(n) = &r.name {
@@ -546,6 +566,10 @@ fn resolve_field(
     let mut ty_known = true;
     let mut spec: TypeSpec = match &raw.ty {
         TypeSrc::Spec(s) => s.clone(),
+        // An enum declared in a code block (`RoleLevel`, `OrderStatus[]`).
+        TypeSrc::Text(t) if decls::enum_type(&cx.enums, t).is_some() => {
+            decls::enum_type(&cx.enums, t).unwrap_or_default()
+        }
         TypeSrc::Text(t) => match types::parse_type(t, index) {
             Parsed::Type(s, rest) => {
                 mods.merge(types::parse_mods(&rest));
@@ -931,6 +955,15 @@ fn merge(members: Vec<Member>, cx: &mut Ctx) -> Vec<Merged> {
         }
         let mut iter = group.into_iter();
         let Some(base) = iter.next() else { continue };
+        // Fields only a JSON sample gives (types guessed from values): reported once (W231).
+        let mut sampled: Vec<(String, FieldType, Pos)> = Vec::new();
+        if base.raw.source == Source::Sample {
+            sampled.extend(
+                base.fields
+                    .iter()
+                    .map(|f| (f.field.name.clone(), f.field.ty, f.pos)),
+            );
+        }
         let mut merged = Merged {
             fields: base.fields,
             indexes: base.raw.indexes.clone(),
@@ -968,6 +1001,12 @@ fn merge(members: Vec<Member>, cx: &mut Ctx) -> Vec<Merged> {
                     .iter_mut()
                     .find(|x| x.field.name == f.field.name)
                 {
+                    // A sample's guess never argues with a written type.
+                    Some(_) if m.raw.source == Source::Sample => {}
+                    None if m.raw.source == Source::Sample => {
+                        sampled.push((f.field.name.clone(), f.field.ty, f.pos));
+                        merged.fields.push(f);
+                    }
                     Some(base_f) if !same_source || dup_of_kind => {
                         merge_field(base_f, f, &merged.raw, cx)
                     }
@@ -978,6 +1017,17 @@ fn merge(members: Vec<Member>, cx: &mut Ctx) -> Vec<Merged> {
                     None => merged.fields.push(f),
                 }
             }
+        }
+        // Declared with its key only (a mermaid `DEPOT { bigint id PK }`): kept, since others
+        // may refer to it, but it has nothing of its own.
+        if merged.fields.is_empty() {
+            cx.diags.push(id_only(&merged.raw));
+        }
+        if let Some((_, _, pos)) = sampled.first() {
+            let list: Vec<(String, FieldType)> =
+                sampled.iter().map(|(n, t, _)| (n.clone(), *t)).collect();
+            let name = merged.raw.name.clone().unwrap_or_default();
+            cx.diags.push(json_sample::guessed(&name, &list, *pos));
         }
         out.push(merged);
     }
@@ -1036,6 +1086,26 @@ fn duplicate_entity(dup: &RawEntity, first: &RawEntity) -> Diagnostic {
     .with_help(Text::new(
         "merge the two definitions, or give the second entity a different English name",
         "合并两处定义，或为第二个实体使用不同的英文名",
+    ))
+}
+
+fn id_only(r: &RawEntity) -> Diagnostic {
+    let name = r.name.clone().unwrap_or_default();
+    let (src_en, src_zh) = r.source.describe();
+    Diagnostic::warning(
+        "W232",
+        r.pos.line,
+        r.pos.col,
+        Text::new(
+            format!(
+                "`{name}` has only its id in {src_en}; it is generated without fields of its own"
+            ),
+            format!("`{name}` 在{src_zh}中只有 id，生成的实体没有其他字段"),
+        ),
+    )
+    .with_help(Text::new(
+        format!("describe its fields, e.g. a field table under a heading \"### {name}\""),
+        format!("请补充它的字段，例如在标题“### {name}”下添加字段表"),
     ))
 }
 

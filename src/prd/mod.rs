@@ -3,6 +3,7 @@
 //! stage only answers "what is written where".
 
 mod decode;
+mod html;
 mod prepare;
 mod text;
 
@@ -510,9 +511,7 @@ pub fn parse(src: &str) -> Document {
             Event::Start(Tag::HtmlBlock) => html = Some((String::new(), range.start)),
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some((text, start)) = html.take() {
-                    for t in html_tables(&text, start, &idx) {
-                        push_block(&mut doc, Block::Table(t));
-                    }
+                    html::read(&mut doc, &text, start, &idx);
                 }
             }
             Event::Html(t) if html.is_some() => {
