@@ -155,7 +155,7 @@ fn is_binary(bytes: &[u8]) -> bool {
 /// UTF-16 without a BOM: at least a third of the bytes are NUL, nearly all on one side of the
 /// 2-byte units (ASCII text in UTF-16 is `x\0` / `\0x`).
 fn bomless_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let (mut even, mut odd) = (0usize, 0usize);
