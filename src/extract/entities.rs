@@ -289,6 +289,31 @@ pub fn collect(doc: &Document, cx: &mut Ctx) -> Vec<RawEntity> {
                     let known: Vec<&RawEntity> = out[start..].iter().collect();
                     relations.extend(relation_bullets::read(items, &heading, &known, idx));
                 }
+                Block::List(items) if fields::attributes_heading(&section.title).is_some() => {
+                    // `#### User Attributes` + `- **Name, Email** - contact details`.
+                    let top: Vec<&crate::prd::Item> = items
+                        .iter()
+                        .filter(|it| it.depth == 0 && !it.struck)
+                        .collect();
+                    let described: Vec<Vec<RawField>> = top
+                        .iter()
+                        .filter_map(|it| fields::described_fields(it))
+                        .collect();
+                    if let Some(parts) = fields::attributes_heading(&section.title) {
+                        let pos = section.pos;
+                        if described.len() * 2 >= top.len() && !described.is_empty() {
+                            let mut e = RawEntity::new(parts, Source::Bullets, pos, idx);
+                            e.fields = described.into_iter().flatten().collect();
+                            found_fields = true;
+                            out.push(e);
+                        } else {
+                            let got =
+                                list_entities(items, in_entities, &mut lead, &heading, idx, cx);
+                            found_fields |= got.iter().any(|e| !e.fields.is_empty());
+                            out.extend(got);
+                        }
+                    }
+                }
                 Block::List(items) => {
                     let got = list_entities(items, in_entities, &mut lead, &heading, idx, cx);
                     found_fields |= got.iter().any(|e| !e.fields.is_empty());

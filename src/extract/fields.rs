@@ -1273,6 +1273,125 @@ pub fn with_external_target(description: &str, target: &str) -> String {
     }
 }
 
+/// The entity a heading that lists its attributes names: `User Attributes`, `Order fields`,
+/// `Table Columns`, `读者属性`, `图书字段` — the bullets under it are that entity's fields.
+pub fn attributes_heading(title: &str) -> Option<crate::extract::headings::NameParts> {
+    let t = title.trim();
+    let lower = t.to_lowercase();
+    let head = ["attributes", "fields", "properties", "columns"]
+        .iter()
+        .find_map(|w| {
+            lower
+                .strip_suffix(w)
+                .filter(|h| h.ends_with(' '))
+                .map(|h| &t[..h.len()])
+        })
+        .or_else(|| {
+            ["属性", "字段"]
+                .iter()
+                .find_map(|w| t.strip_suffix(w).filter(|h| h.chars().count() >= 1))
+        })?
+        .trim();
+    if head.is_empty() || head.split_whitespace().count() > 4 {
+        return None;
+    }
+    let parts = split_name(head);
+    (parts.ident.is_some() || !parts.label.is_empty()).then_some(parts)
+}
+
+static DESCRIBED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\*\*([^*]{1,60})\*\*\s*(?:[-–—:：]\s*)?(.*)$").expect("regex"));
+
+static FK_TO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)foreign key\b.*?\bto (?:a |an |the |each |one )?([A-Za-z][A-Za-z_]*)")
+        .expect("regex")
+});
+
+/// `**Table Number** - Unique identifier for the table`, `**Name, Email and Phone** - contact
+/// details`: fields named in bold and described in prose, with no type. The names are
+/// snake_cased; `Primary key` marks the key, `Foreign key linking … to a user` a reference,
+/// `Number of …` an integer; everything else is guessed from the name later (W201).
+pub fn described_fields(item: &Item) -> Option<Vec<RawField>> {
+    let raw = fold(item.raw.trim());
+    let c = DESCRIBED.captures(&raw)?;
+    let names_part = c.get(1)?.as_str().trim();
+    let desc = plain_inline(c.get(2).map_or("", |m| m.as_str()))
+        .trim()
+        .to_string();
+    let names: Vec<String> = names_part
+        .split([',', '/', '、'])
+        .flat_map(|p| p.split(" and "))
+        .map(|p| crate::names::snake(p.trim()))
+        .filter(|n| !n.is_empty())
+        .collect();
+    if names.is_empty() || names.iter().any(|n| n.split('_').count() > 4) {
+        return None;
+    }
+    let lower = desc.to_lowercase();
+    let mut out = Vec::new();
+    for name in names {
+        let mut f = RawField::new(item.pos);
+        f.name = Some(name);
+        f.description = desc.clone();
+        f.hints = desc.clone();
+        if lower.starts_with("primary key") {
+            f.mods.primary_key = true;
+        }
+        if let Some(m) = FK_TO.captures(&desc).and_then(|m| m.get(1)) {
+            f.mods.ref_target = Some(m.as_str().to_string());
+        }
+        if let Some(values) = paren_values(f.name.as_deref().unwrap_or(""), &desc) {
+            f.ty = TypeSrc::Text(format!("enum({})", values.join(", ")));
+        }
+        if [
+            "number of",
+            "count of",
+            "maximum number",
+            "minimum number",
+            "total number",
+        ]
+        .iter()
+        .any(|w| lower.starts_with(w))
+        {
+            f.ty = TypeSrc::Text("int".to_string());
+        }
+        out.push(f);
+    }
+    Some(out)
+}
+
+static PAREN_LIST: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\(([^()]{3,120})\)").expect("regex"));
+
+/// The values a status-like field's description lists in parentheses:
+/// `Status - the booking status (booked, attended, no show)` → booked, attended, no_show.
+fn paren_values(name: &str, desc: &str) -> Option<Vec<String>> {
+    let status_like = [
+        "status", "state", "type", "kind", "level", "category", "role", "priority", "stage",
+        "gender",
+    ]
+    .iter()
+    .any(|w| name == *w || name.ends_with(&format!("_{w}")));
+    if !status_like {
+        return None;
+    }
+    let inner = PAREN_LIST.captures(desc)?.get(1)?.as_str();
+    let values: Vec<String> = inner
+        .split([',', '/', '|'])
+        .flat_map(|p| p.split(" or "))
+        .map(|p| p.trim().trim_start_matches("and ").trim())
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            if p.is_ascii() && p.split_whitespace().count() <= 3 {
+                Some(crate::names::snake(p))
+            } else {
+                None
+            }
+        })
+        .collect::<Option<Vec<String>>>()?;
+    (values.len() >= 2 && values.iter().all(|v| !v.is_empty())).then_some(values)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
