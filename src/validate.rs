@@ -464,6 +464,21 @@ fn check_state_machine(e: &Entity, out: &mut Vec<Diagnostic>) {
         ));
         return;
     }
+    if !field.required {
+        out.push(err(
+            sm.line,
+            format!(
+                "`{}.{}` has a state machine but is optional; a record always has a state",
+                e.name, sm.field
+            ),
+            format!(
+                "`{}.{}` 有状态机，却是可选字段；每条记录都应有状态",
+                e.name, sm.field
+            ),
+            "set `required: true` on the field".into(),
+            "请把该字段设为 `required: true`".into(),
+        ));
+    }
     let states: BTreeSet<&str> = field.enum_values.iter().map(|v| v.value.as_str()).collect();
     // Never an empty list in a message: say that there are no values.
     let (list, list_zh) = match states.iter().copied().collect::<Vec<_>>().join(", ") {

@@ -106,6 +106,28 @@ pub fn repair(model: &mut Model, diags: &mut Vec<Diagnostic>) {
                         .iter()
                         .all(|t| vs.contains(t.from.as_str()) && vs.contains(t.to.as_str()))
             });
+            if consistent {
+                let initial = sm.initial.clone();
+                let (line, field) = (sm.line, sm.field.clone());
+                if let Some(f) = e.fields.iter_mut().find(|f| f.name == field && !f.required) {
+                    f.required = true;
+                    diags.push(
+                        Diagnostic::warning(
+                            "W309",
+                            line,
+                            1,
+                            Text::new(
+                                format!("`{}.{field}` has a lifecycle, so it is required: every record has a state, starting at `{initial}`", e.name),
+                                format!("`{}.{field}` 有状态流转，因此为必填：每条记录都有状态，初始为 `{initial}`", e.name),
+                            ),
+                        )
+                        .with_help(Text::new(
+                            "mark the status field required in the PRD to silence this",
+                            "在 PRD 中把状态字段标为必填即可消除此警告",
+                        )),
+                    );
+                }
+            }
             if !consistent {
                 diags.push(
                     Diagnostic::warning(
