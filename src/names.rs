@@ -325,9 +325,21 @@ pub fn is_go_reserved(s: &str) -> bool {
 
 /// Go package name for an entity: lower-case, no separators (`OrderItem` → `orderitem`),
 /// suffixed `domain` when it would be a keyword or shadow an imported package.
+/// Locals and parameters the templates declare in files that import entity packages
+/// (`func(a, b x.Snapshot)`, `snap`, `row`, `want`…): a package of that name would be shadowed.
+const TEMPLATE_LOCALS: &[&str] = &[
+    "agg", "api", "app", "args", "body", "cfg", "ctx", "err", "full", "got", "id", "ok", "out",
+    "page", "pool", "q", "query", "refs", "repo", "repos", "req", "resp", "row", "rows", "snap",
+    "srv", "store", "tick", "token", "tx", "want",
+];
+
 pub fn go_package(entity: &str) -> String {
     let p: String = words(entity).concat();
-    if is_go_reserved(&p) || GO_IMPORTED_PACKAGES.contains(&p.as_str()) {
+    if is_go_reserved(&p)
+        || GO_IMPORTED_PACKAGES.contains(&p.as_str())
+        || p.chars().count() <= 2
+        || TEMPLATE_LOCALS.contains(&p.as_str())
+    {
         format!("{p}domain")
     } else {
         p
@@ -488,6 +500,16 @@ pub fn is_ascii_ident(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Entity `A` must not be package `a`: templates use `a`, `b` as sort parameters; nor
+    /// `snap`, `row`… which are locals next to the package's name.
+    #[test]
+    fn go_packages_never_shadow_template_locals() {
+        assert_eq!(go_package("A"), "adomain");
+        assert_eq!(go_package("B"), "bdomain");
+        assert_eq!(go_package("Snap"), "snapdomain");
+        assert_eq!(go_package("OrderItem"), "orderitem");
+    }
 
     #[test]
     fn go_names_keep_initialisms() {

@@ -336,6 +336,8 @@ pub struct FieldCtx {
     pub ref_go: String,
     pub ref_pkg: String,
     pub ref_table: String,
+    /// The target table's name unquoted (the in-memory store's key).
+    pub ref_table_raw: String,
     pub ref_resource: String,
     /// Validation kind of each value: `email`, `phone`, `url`, `enum`, `json`, or empty.
     pub check: &'static str,
@@ -745,7 +747,7 @@ fn field_ctx(model: &Model, e: &Entity, f: &Field) -> Result<FieldCtx, String> {
         .state_machine
         .as_ref()
         .is_some_and(|sm| sm.field == f.name);
-    let (ref_go, ref_pkg, ref_table, ref_resource) = match (&f.references, f.ty) {
+    let (ref_go, ref_pkg, ref_table, ref_table_raw, ref_resource) = match (&f.references, f.ty) {
         (Some(t), FieldType::Ref) => {
             let target = model
                 .entity(t)
@@ -754,6 +756,7 @@ fn field_ctx(model: &Model, e: &Entity, f: &Field) -> Result<FieldCtx, String> {
                 names::pascal(&target.name),
                 names::go_package(&target.name),
                 names::sql_ident(&target.table),
+                target.table.clone(),
                 target.resource.clone(),
             )
         }
@@ -913,6 +916,7 @@ fn field_ctx(model: &Model, e: &Entity, f: &Field) -> Result<FieldCtx, String> {
         ref_go,
         ref_pkg,
         ref_table,
+        ref_table_raw,
         ref_resource: ref_resource.clone(),
         check,
         stringy: is_stringy(f.ty) && !f.list,
