@@ -23,9 +23,6 @@ fn main() -> ExitCode {
     }));
     // Ctrl-C or SIGTERM while `new` stages a project: remove the staging directory, then exit
     // as the signal would have (128 + its number).
-    let _ = ctrlc::set_handler(|| {
-        backend_pro::write::remove_staging();
-        std::process::exit(130);
-    });
+    let _ = ctrlc::set_handler(|| backend_pro::write::remove_staging_and_exit(130));
     cli::main()
 }

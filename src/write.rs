@@ -38,29 +38,24 @@ impl std::fmt::Display for WriteError {
 
 impl std::error::Error for WriteError {}
 
-/// Staging directories being filled right now; an interrupted process removes them
-/// ([`remove_staging`], called by the CLI's signal handler) instead of leaving them behind.
+/// Staging directories being filled right now. Every step that touches one (creating it, each
+/// file written into it, renaming it into place) holds this lock, and so does
+/// [`remove_staging`] — the CLI's Ctrl-C/SIGTERM handler — which then ends the process still
+/// holding it: after an interrupt no file can appear in a directory it removed.
 static STAGING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
 
-fn staging_add(p: &Path) {
-    if let Ok(mut v) = STAGING.lock() {
-        v.push(p.to_path_buf());
-    }
+fn staging() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    STAGING.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn staging_done(p: &Path) {
-    if let Ok(mut v) = STAGING.lock() {
-        v.retain(|x| x != p);
+/// Removes every staging directory still being written, then ends the process with `code`
+/// (the lock is never released, so no writer resumes).
+pub fn remove_staging_and_exit(code: i32) -> ! {
+    let v = staging();
+    for p in v.iter() {
+        let _ = fs::remove_dir_all(p);
     }
-}
-
-/// Removes every staging directory still being written (on SIGINT/SIGTERM).
-pub fn remove_staging() {
-    if let Ok(v) = STAGING.lock() {
-        for p in v.iter() {
-            let _ = fs::remove_dir_all(p);
-        }
-    }
+    std::process::exit(code)
 }
 
 fn io_at(p: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
@@ -125,29 +120,37 @@ pub fn write_project(
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent).map_err(io_at(&parent))?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".backend-pro-new-")
-        .tempdir_in(&parent)
-        .map_err(io_at(&parent))?;
-    // Registered until the tree is in place, so that an interrupt removes it.
+    // Created and registered under the lock, so an interrupt cannot fall between the two.
+    let tmp = {
+        let mut list = staging();
+        let tmp = tempfile::Builder::new()
+            .prefix(".backend-pro-new-")
+            .tempdir_in(&parent)
+            .map_err(io_at(&parent))?;
+        list.push(tmp.path().to_path_buf());
+        tmp
+    };
     let staged_path = tmp.path().to_path_buf();
-    staging_add(&staged_path);
     let result = fill(tmp.path(), files).and_then(|()| {
+        let mut list = staging();
         let staged = tmp.keep();
         set_mode(&staged, 0o755);
         // An existing empty directory is replaced; rename cannot replace a directory elsewhere.
-        if out.exists() {
-            if let Err(e) = fs::remove_dir(out) {
-                let _ = fs::remove_dir_all(&staged);
-                return Err(WriteError::Io(out.to_path_buf(), e));
-            }
+        let placed = if out.exists() {
+            fs::remove_dir(out).map_err(|e| WriteError::Io(out.to_path_buf(), e))
+        } else {
+            Ok(())
         }
-        fs::rename(&staged, out).map_err(|e| {
+        .and_then(|()| fs::rename(&staged, out).map_err(|e| WriteError::Io(out.to_path_buf(), e)));
+        if placed.is_err() {
             let _ = fs::remove_dir_all(&staged);
-            WriteError::Io(out.to_path_buf(), e)
-        })
+        }
+        list.retain(|x| x != &staged_path);
+        placed
     });
-    staging_done(&staged_path);
+    if result.is_err() {
+        staging().retain(|x| x != &staged_path);
+    }
     result.map(|()| None)
 }
 
@@ -181,6 +184,8 @@ fn back_up(out: &Path, files: &[Rendered]) -> Result<Option<PathBuf>, WriteError
 
 fn fill(dir: &Path, files: &[Rendered]) -> Result<(), WriteError> {
     for f in files {
+        // One file at a time under the staging lock (see [`STAGING`]).
+        let _held = staging();
         let dst = rel_path(dir, &f.path)?;
         if let Some(d) = dst.parent() {
             fs::create_dir_all(d).map_err(io_at(d))?;
