@@ -84,12 +84,41 @@ fn states_constraint(text: &str) -> bool {
     MODALS_EN.iter().any(|m| t.contains(m)) || MODALS_ZH.iter().any(|m| text.contains(m))
 }
 
+/// How a sentence can name an entity, computed once per entity.
+struct Names {
+    name: String,
+    lower: String,
+    snake: String,
+    table: String,
+    label: String,
+}
+
+fn names_of(entities: &[Entity]) -> Vec<Names> {
+    entities
+        .iter()
+        .map(|e| {
+            let label = clean_label(&e.label);
+            Names {
+                name: e.name.clone(),
+                lower: e.name.to_lowercase(),
+                snake: crate::names::snake(&e.name),
+                table: e.table.clone(),
+                label: if label.is_ascii() {
+                    String::new()
+                } else {
+                    label
+                },
+            }
+        })
+        .collect()
+}
+
 /// The entities a sentence names (Go name, label, table, or the plural as written), in the
 /// order the sentence mentions them.
-fn entities_named(text: &str, entities: &[Entity]) -> Vec<String> {
+fn entities_named(text: &str, entities: &[Names]) -> Vec<String> {
     let lower = text.to_lowercase();
-    // (byte offset, word) of every ASCII word.
-    let mut words: Vec<(usize, &str)> = Vec::new();
+    // (byte offset, word, its singular, without underscores) of every ASCII word, once.
+    let mut words: Vec<(usize, &str, String, String)> = Vec::new();
     let mut start: Option<usize> = None;
     for (i, c) in lower
         .char_indices()
@@ -99,7 +128,8 @@ fn entities_named(text: &str, entities: &[Entity]) -> Vec<String> {
         match (part, start) {
             (true, None) => start = Some(i),
             (false, Some(s0)) => {
-                words.push((s0, &lower[s0..i]));
+                let w = &lower[s0..i];
+                words.push((s0, w, crate::names::singular(w), w.replace('_', "")));
                 start = None;
             }
             _ => {}
@@ -107,23 +137,20 @@ fn entities_named(text: &str, entities: &[Entity]) -> Vec<String> {
     }
     let mut found: Vec<(usize, String)> = Vec::new();
     for e in entities {
-        let name = e.name.to_lowercase();
-        let snake = crate::names::snake(&e.name);
         let ascii_at = words
             .iter()
-            .find(|(_, w)| {
-                *w == name
-                    || *w == snake
+            .find(|(_, w, sing, joined)| {
+                *w == e.lower
+                    || *w == e.snake
                     || *w == e.table
-                    || crate::names::singular(w) == snake
-                    || w.replace('_', "") == name
+                    || *sing == e.snake
+                    || *joined == e.lower
             })
-            .map(|(at, _)| *at);
-        let label = clean_label(&e.label);
-        let label_at = if !label.is_empty() && !label.is_ascii() {
-            lower.find(label.as_str())
-        } else {
+            .map(|(at, ..)| *at);
+        let label_at = if e.label.is_empty() {
             None
+        } else {
+            lower.find(e.label.as_str())
         };
         if let Some(at) = [ascii_at, label_at].into_iter().flatten().min() {
             found.push((at, e.name.clone()));
@@ -135,6 +162,8 @@ fn entities_named(text: &str, entities: &[Entity]) -> Vec<String> {
 
 /// Every rule stated in the document, in document order, one per line of text.
 pub fn extract(doc: &Document, entities: &[Entity]) -> Vec<Rule> {
+    let entities = names_of(entities);
+    let entities = entities.as_slice();
     let mut out: Vec<Rule> = Vec::new();
     let mut in_rules: Vec<bool> = Vec::with_capacity(doc.sections.len());
     for (idx, s) in doc.sections.iter().enumerate() {
