@@ -458,14 +458,30 @@ pub fn is_topic(title: &str) -> bool {
         .filter(|w| !w.is_empty())
         .collect();
     let joined = format!(" {} ", words.join(" "));
-    TOPICS.iter().any(|topic| {
-        if topic.is_ascii() {
-            joined.contains(&format!(" {topic} "))
+    let unspaced = t.replace(' ', "");
+    TOPIC_KEYS.iter().any(|(ascii, key)| {
+        if *ascii {
+            joined.contains(key.as_str())
         } else {
-            t.replace(' ', "").contains(topic)
+            unspaced.contains(key.as_str())
         }
     })
 }
+
+/// [`TOPICS`] ready to match: ASCII phrases padded with spaces (whole words), others as written;
+/// built once — `is_topic` runs for every heading and its ancestors.
+static TOPIC_KEYS: LazyLock<Vec<(bool, String)>> = LazyLock::new(|| {
+    TOPICS
+        .iter()
+        .map(|t| {
+            if t.is_ascii() {
+                (true, format!(" {t} "))
+            } else {
+                (false, t.to_string())
+            }
+        })
+        .collect()
+});
 
 /// True when a heading could name an entity: not generic, not a topic, and not itself a
 /// use-case, state, NFR, actor or out-of-scope heading.
