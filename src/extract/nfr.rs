@@ -394,6 +394,10 @@ impl Acc {
 fn visit(text: &str, line: u32, rank: u8, acc: &mut Acc) {
     let before = acc.values();
     scan(text, line, rank, acc);
+    // A statement holds a number (an id such as `SC-001` included): most lines hold none.
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return;
+    }
     // Kept as written (Chinese punctuation included); ids are ASCII anyway.
     let id = STATEMENT_ID.captures(text);
     // The digits of a leading requirement id (`FR-011:`) are not a measure.
