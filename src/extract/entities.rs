@@ -475,14 +475,20 @@ fn referenced_prose(
             };
             for (bullet, text, pos) in lines {
                 match bullet {
-                    Some((parts, desc)) => {
+                    // Only names a field refers to are read (the check is cheap, the
+                    // attribute reading is not).
+                    Some((parts, desc)) if wanted(&parts).is_some() => {
                         if let Some(attrs) = prose::attributes(&desc) {
                             add(parts, desc, attrs, pos, idx, &mut found);
                         }
                     }
+                    Some(_) => {}
                     // Text under a `### Doctor` heading.
                     None => {
                         let Some(h) = heading.clone() else { continue };
+                        if wanted(&h).is_none() {
+                            continue;
+                        }
                         if let Some(attrs) = prose::attributes(&text) {
                             add(h, text, attrs, section.pos, idx, &mut found);
                         }
