@@ -322,7 +322,7 @@ fn validator(expr: &str, name: &str, comment: &str) -> Option<(Option<TypeSpec>,
 /// `v.union(v.literal("a"), v.literal("b"))` → enum; with `v.null()` it is optional.
 fn union(arg: &str, name: &str, comment: &str) -> Option<(Option<TypeSpec>, bool)> {
     let nullable = arg.contains("v.null()");
-    let members: Vec<&str> = split_args(arg)
+    let members: Vec<&str> = super::decls::split_top(arg)
         .into_iter()
         .filter(|m| m.trim() != "v.null()" && !m.trim().is_empty())
         .collect();
@@ -353,25 +353,6 @@ fn union(arg: &str, name: &str, comment: &str) -> Option<(Option<TypeSpec>, bool
         }),
         nullable,
     ))
-}
-
-fn split_args(s: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut depth = 0i32;
-    let mut start = 0;
-    for (i, c) in s.char_indices() {
-        match c {
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => depth -= 1,
-            ',' if depth == 0 => {
-                out.push(&s[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    out.push(&s[start..]);
-    out
 }
 
 #[cfg(test)]

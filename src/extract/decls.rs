@@ -236,14 +236,15 @@ fn top_level_semicolon(s: &str) -> Option<usize> {
 }
 
 /// Splits on commas outside parentheses (`PAID(1, "已支付"), CANCELLED(2, "已取消")`).
-fn split_top(s: &str) -> Vec<&str> {
+/// Splits at the commas outside any brackets: `A("a, b"), B` → `A("a, b")`, ` B`.
+pub(crate) fn split_top(s: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut depth = 0i32;
     let mut start = 0;
     for (i, c) in s.char_indices() {
         match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
             ',' if depth == 0 => {
                 out.push(&s[start..i]);
                 start = i + 1;

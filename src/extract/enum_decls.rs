@@ -4,6 +4,7 @@
 //! `CREATE TYPE appointment_status AS ENUM ('pending', …)`. [`super::states`] gives their
 //! values (and labels) to an entity's untyped status field of the same name.
 
+use super::decls::split_top;
 use crate::model::EnumValue;
 use crate::prd::{Block, Document};
 use regex::Regex;
@@ -137,25 +138,6 @@ fn constants(body: &str) -> Vec<EnumValue> {
             label: label.map(|l| l.as_str().to_string()).unwrap_or_default(),
         });
     }
-    out
-}
-
-/// Splits on commas outside parentheses.
-fn split_top(s: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let (mut depth, mut start) = (0i32, 0);
-    for (i, c) in s.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            ',' if depth == 0 => {
-                out.push(&s[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    out.push(&s[start..]);
     out
 }
 
