@@ -518,6 +518,19 @@ impl Model {
 }
 
 impl Field {
+    /// Whether the default (if any) is a value of the field's type: an integer for int, a
+    /// number for decimal/float, `true`/`false` for bool, one of the values for an enum.
+    pub fn default_fits(&self) -> bool {
+        let Some(d) = &self.default else { return true };
+        match self.ty {
+            FieldType::Int => d.parse::<i64>().is_ok(),
+            FieldType::Decimal | FieldType::Float => d.parse::<f64>().is_ok(),
+            FieldType::Bool => matches!(d.as_str(), "true" | "false"),
+            FieldType::Enum => self.enum_values.iter().any(|v| &v.value == d),
+            _ => true,
+        }
+    }
+
     /// An optional field with no constraints, for building models in code.
     pub fn new(name: &str, ty: FieldType) -> Field {
         Field {

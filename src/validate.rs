@@ -317,14 +317,7 @@ fn check_fields(
             }
         }
         if let Some(d) = &f.default {
-            let ok = match f.ty {
-                FieldType::Int => d.parse::<i64>().is_ok(),
-                FieldType::Decimal | FieldType::Float => d.parse::<f64>().is_ok(),
-                FieldType::Bool => matches!(d.as_str(), "true" | "false"),
-                FieldType::Enum => f.enum_values.iter().any(|v| &v.value == d),
-                _ => true,
-            };
-            if !ok {
+            if !f.default_fits() {
                 let values: Vec<&str> = f.enum_values.iter().map(|v| v.value.as_str()).collect();
                 let (help_en, help_zh) = if f.ty == FieldType::Enum {
                     (

@@ -1015,14 +1015,7 @@ pub fn settle(f: &mut Field, owner: &str, pos: Pos, cx: &mut Ctx) {
         );
     }
     let Some(d) = f.default.clone() else { return };
-    let ok = match f.ty {
-        FieldType::Int => d.parse::<i64>().is_ok(),
-        FieldType::Decimal | FieldType::Float => d.parse::<f64>().is_ok(),
-        FieldType::Bool => matches!(d.as_str(), "true" | "false"),
-        FieldType::Enum => f.enum_values.iter().any(|v| v.value == d),
-        _ => true,
-    };
-    if ok {
+    if f.default_fits() {
         return;
     }
     f.default = None;

@@ -62,14 +62,7 @@ pub fn repair(model: &mut Model, diags: &mut Vec<Diagnostic>) {
         }
         for f in &mut e.fields {
             let Some(d) = f.default.clone() else { continue };
-            let ok = match f.ty {
-                FieldType::Int => d.parse::<i64>().is_ok(),
-                FieldType::Decimal | FieldType::Float => d.parse::<f64>().is_ok(),
-                FieldType::Bool => matches!(d.as_str(), "true" | "false"),
-                FieldType::Enum => f.enum_values.iter().any(|v| v.value == d),
-                _ => true,
-            };
-            if !ok {
+            if !f.default_fits() {
                 f.default = None;
                 diags.push(
                     Diagnostic::warning(
