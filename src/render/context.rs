@@ -47,6 +47,64 @@ pub struct ProjectCtx {
     pub csv_helpers: Vec<String>,
     /// Business rules of the PRD, to write by hand (README "rules to write").
     pub rules: Vec<RuleCtx>,
+    /// Runtime defaults derived from the NFRs (deadlines, pool size).
+    pub runtime: RuntimeCtx,
+}
+
+/// Defaults of the generated service's runtime settings, derived from the PRD's NFRs so that
+/// the numbers a user reads in the README have a reason they can check.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuntimeCtx {
+    /// Default REQUEST_TIMEOUT (and DB_STATEMENT_TIMEOUT) as a Go duration literal: four
+    /// times the P99 target, between 1 s and 30 s, rounded up to 100 ms.
+    pub request_timeout: String,
+    /// The same as a Go expression (`2*time.Second`).
+    pub request_timeout_go: String,
+    /// Default DB_MAX_CONNS: requests in flight at peak by Little's law (peak QPS × P95),
+    /// between 10 and 32 per instance (three instances fit PostgreSQL's default 100).
+    pub db_max_conns: u32,
+    pub p99_ms: u32,
+    pub p95_ms: u32,
+    pub peak_qps: u32,
+    /// Where the NFR values come from: `PRD line N` or `default` each.
+    pub p99_from: String,
+    pub p95_from: String,
+    pub qps_from: String,
+}
+
+impl RuntimeCtx {
+    pub fn from_nfr(n: &crate::model::Nfr) -> Self {
+        let p99 = n.latency_p99_ms.value;
+        let p95 = n.latency_p95_ms.value;
+        let qps = n.peak_qps.value;
+        let timeout_ms = (u64::from(p99) * 4).div_ceil(100) * 100;
+        let timeout_ms = timeout_ms.clamp(1000, 30_000);
+        let (request_timeout, request_timeout_go) = if timeout_ms % 1000 == 0 {
+            let s = timeout_ms / 1000;
+            (format!("{s}s"), format!("{s}*time.Second"))
+        } else {
+            (
+                format!("{timeout_ms}ms"),
+                format!("{timeout_ms}*time.Millisecond"),
+            )
+        };
+        let in_flight = (u64::from(qps) * u64::from(p95)).div_ceil(1000);
+        let from = |line: Option<u32>| match line {
+            Some(l) => format!("PRD line {l}"),
+            None => "default".to_string(),
+        };
+        RuntimeCtx {
+            request_timeout,
+            request_timeout_go,
+            db_max_conns: in_flight.clamp(10, 32) as u32,
+            p99_ms: p99,
+            p95_ms: p95,
+            peak_qps: qps,
+            p99_from: from(n.latency_p99_ms.line),
+            p95_from: from(n.latency_p95_ms.line),
+            qps_from: from(n.peak_qps.line),
+        }
+    }
 }
 
 /// A PRD business rule with the place its code belongs.
@@ -1531,6 +1589,7 @@ pub fn project(model: &Model, opts: &Options) -> Result<ProjectCtx, ContextError
         uses,
         csv_helpers: csv_helpers.into_iter().collect(),
         rules: rules_ctx(model),
+        runtime: RuntimeCtx::from_nfr(&model.nfr),
     })
 }
 
