@@ -13,11 +13,15 @@
 #      that passes gofmt, go vet and go build (BP_SKIP_CORPUS=1 skips it)
 #   7. for every example: scripts/evolve-scenario.sh (new → edit → add entity → add field → sync →
 #      remove → undo → conflicts, everything re-checked after each step; tests/evolve/<name>/)
+#   8. fault scenarios on shop (scripts/fault-check.sh, its own PostgreSQL and Redis): PostgreSQL
+#      stopped under load, Redis stopped, SIGTERM with 8 keep-alive clients, Redis write pause
+#      during a PATCH; one harness line per scenario with its figures (BP_SKIP_FAULTS=1 skips)
 #
 #   ./scripts/test.sh [--example NAME]... [--model FILE]... [--no-cargo] [--no-examples] [--no-evolve]
 #
 # Env: BP_EXAMPLES="shop library" (only these), BP_MODELS="a.yaml b.yaml" (add these; globs ok),
 # BP_STRICT_FMT=1, BP_SKIP_CARGO=1, BP_SKIP_SELFTEST=1, BP_SKIP_EVOLVE=1 (no evolution scenarios),
+# BP_SKIP_FAULTS=1,
 # CARGO_TARGET_DIR (respected).
 # Ends with "harness: N passed, M failed[, K skipped]" alone on a line; non-zero exit on any failure.
 set -euo pipefail
@@ -218,6 +222,18 @@ if [ "${#INPUTS[@]}" -gt 0 ]; then
       esac
     done
   fi
+fi
+
+# --- 8 ----------------------------------------------------------------------------------------
+# Fault scenarios on one example, against services of their own (stopped and started on purpose).
+if [ "${BP_SKIP_FAULTS:-0}" != 1 ] && grep -q '^PASS suite build-cli$' "$BP_RESULTS"; then
+  log "fault scenarios (shop): PostgreSQL down, Redis down, SIGTERM with keep-alive clients, Redis write pause"
+  rc=0
+  BACKEND_PRO=$BACKEND_PRO "$ROOT/scripts/fault-check.sh" "$ROOT/examples/shop/PRD.md" &
+  CHILD_PID=$!
+  wait "$CHILD_PID" || rc=$?
+  CHILD_PID=
+  log "fault scenarios: exit $rc"
 fi
 
 # --- summary ----------------------------------------------------------------------------------
