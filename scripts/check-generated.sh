@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Generate a Go service from one PRD (or model file) and prove it works:
-#   gofmt · go vet · staticcheck · go build · go test -race (real PostgreSQL + Redis) ·
+#   gofmt · go vet · golangci-lint (staticcheck, errcheck, gosec, revive…) · go build · go test -race (real PostgreSQL + Redis) ·
 #   migrations up · cmd/api serving /healthz /readyz /openapi.yaml · the generated e2e suite over
 #   HTTP · graceful shutdown (SIGTERM with requests in flight → all complete, exit 0).
 #
@@ -10,7 +10,7 @@
 # Uses DATABASE_URL/REDIS_URL when both are set (scripts/test.sh starts them once for all
 # projects); otherwise starts its own PostgreSQL and Redis via scripts/services.sh.
 # Knobs: BACKEND_PRO=path (skip the cargo build), KEEP_WORKDIR=1, BP_RESULTS=file (append one
-# "PASS|FAIL|SKIP project step" line per step; scripts/test.sh reads it), STATICCHECK_VERSION.
+# "PASS|FAIL|SKIP project step" line per step; scripts/test.sh reads it), GOLANGCI_LINT_VERSION.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,7 +19,9 @@ source "$ROOT/scripts/lib.sh"
 # shellcheck source=scripts/services.sh
 source "$ROOT/scripts/services.sh"
 
-STATICCHECK_VERSION=${STATICCHECK_VERSION:-v0.8.2} # staticcheck 2026.2.2, supports Go 1.26
+# golangci-lint v2 (go vet, staticcheck, errcheck, gosec, revive, … as the project's .golangci.yml
+# says); the same pin as the generated Makefile's `make lint`.
+GOLANGCI_LINT_VERSION=${GOLANGCI_LINT_VERSION:-v2.15.0}
 export GOTOOLCHAIN=local # the generated go.mod must build with the Go on the machine, no download
 
 if [ "$#" -lt 1 ] || [ "$#" -gt 2 ]; then die "usage: $0 <PRD.md|model.yaml> [workdir]"; fi
@@ -211,11 +213,11 @@ export ROOT BIN LOGS PSQL BASE_DB_URL TEST_DB API_DB TEST_DB_URL API_DB_URL TEST
 export -f log warn die free_port db_setup gofmt_clean go_test build_bins migrate
 
 step gofmt 120 generate gofmt_clean
-# vet and staticcheck also see the e2e suite (build tag e2e), which `go build ./...` never compiles.
+# vet and golangci-lint also see the e2e suite (build tag e2e), which `go build ./...` never compiles.
 vet() { go vet ./... && go vet -tags e2e ./...; }
 export -f vet
 step vet 600 generate vet
-step staticcheck 900 generate go run "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION" -tags e2e ./...
+step golangci-lint 900 generate go run "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$GOLANGCI_LINT_VERSION" run ./...
 step build 600 generate go build ./...
 step go-test 1800 build,databases go_test
 step binaries 600 build build_bins
