@@ -190,7 +190,8 @@ else
   PIDS+=("$API_PID")
   wait_http "http://127.0.0.1:$API_PORT/readyz" 30 || { tail -n 30 "$WORK/api.log" >&2; die "api did not become ready"; }
   HELLO_PORT=$(free_port)
-  HTTP_ADDR=127.0.0.1:$HELLO_PORT "$WORK/gin-hello" </dev/null >"$WORK/hello.log" 2>&1 &
+  BASE_DB=$(services_createdb baseline)
+  DATABASE_URL=$BASE_DB HTTP_ADDR=127.0.0.1:$HELLO_PORT "$WORK/gin-hello" </dev/null >"$WORK/hello.log" 2>&1 &
   PIDS+=("$!")
   wait_http "http://127.0.0.1:$HELLO_PORT/healthz" 30 || die "gin-hello did not start"
   sleep 3
@@ -216,6 +217,15 @@ else
   P=(wrk -t2 -c32 -d"${DURATION}s" --timeout 5s)
   pmax=$(run_wrk "${P[@]}" -s scripts/bench/wrk.lua "http://127.0.0.1:$API_PORT" -- post "$post_path" "$WORK/body.tmpl")
   max_rps=$(field "$pmax" rps)
+  log "wrk: POST /items on bare Gin + pgx (default pool), full speed"
+  printf '{"name": "b__N__"}' >"$WORK/base.tmpl"
+  pbase=$(run_wrk "${P[@]}" -s scripts/bench/wrk.lua "http://127.0.0.1:$HELLO_PORT" -- post /items "$WORK/base.tmpl")
+  base_rps=$(field "$pbase" rps)
+  vs_base=$(awk -v a="$max_rps" -v b="$base_rps" 'BEGIN { printf "%.2f", a / b }')
+  # go-zero with its cached model was measured at about 3,300 req/s on this machine when issue
+  # 9 was filed; it is not rebuilt here (no go-zero service in the repository), so the target
+  # is that figure × 1.5, an assumption stated in docs/BENCHMARKS.md.
+  gozero_target=4950
   # Pace to ~70 % of the maximum: C connections, each waiting DELAY ms before every request;
   # two short calibration runs correct for the time the requests themselves take.
   target=$(awk -v m="$max_rps" 'BEGIN { printf "%.0f", m * 0.7 }')
@@ -242,7 +252,9 @@ else
   out "|---|---|---|---|"
   out "| bare Gin JSON hello (\`GET /hello\`, 64 conns) | $h_rps req/s, P99 $(field "$hello" p99_ms) ms ($(errs "$hello")) | baseline | |"
   out "| \`GET $item_path\` from cache (64 conns; $cached_keys key(s) in Redis after two GETs) | $g_rps req/s, P99 $(field "$get" p99_ms) ms ($(errs "$get")) = ${pct} % of bare Gin | ≥ 50 % | $(check "$(both "$(clean "$get")" "$(fcmp "$pct" 50 '>=')")") |"
-  out "| \`POST $post_path\` full speed (32 conns) | $max_rps req/s, P99 $(field "$pmax" p99_ms) ms ($(errs "$pmax")) | ≥ 1,000 req/s | $(check "$(both "$(clean "$pmax")" "$(fcmp "$max_rps" 1000 '>=')")") |"
+  out "| \`POST $post_path\` full speed (32 conns; pool DB_MAX_CONNS=$(sed -n 's/^DB_MAX_CONNS=//p' "$WORK/tree/.env.example")) | $max_rps req/s, P99 $(field "$pmax" p99_ms) ms ($(errs "$pmax")) | ≥ 1,000 req/s | $(check "$(both "$(clean "$pmax")" "$(fcmp "$max_rps" 1000 '>=')")") |"
+  out "| bare Gin + pgx \`POST /items\` (one INSERT, pgx default pool of max(4, cores), 32 conns) | $base_rps req/s, P99 $(field "$pbase" p99_ms) ms ($(errs "$pbase")); generated POST = ${vs_base}× | baseline | |"
+  out "| generated POST vs go-zero with its cached model (≈ 3,300 req/s, issue 9's measurement on this machine) | $max_rps req/s | ≥ 1.5× = $gozero_target req/s | $(check "$(both "$(clean "$pmax")" "$(fcmp "$max_rps" "$gozero_target" '>=')")") |"
   out "| \`POST $post_path\` paced (${C} conns × ${delay} ms) | $p_rps req/s = ${p_share} % of max, P50 $(field "$paced" p50_ms) ms, **P99 $p99 ms** ($(errs "$paced")) | P99 < 50 ms at ~70 % | $(check "$(both "$(clean "$paced")" "$(fcmp "$p99" 50 '<')")") |"
   out "| idle RSS of \`cmd/api\` (3 s after ready) | $idle_rss MiB (after the load: $load_rss MiB) | ≤ 40 MB | $(check "$(fcmp "$idle_rss" 38.1 '<=')") |"
   out "| stripped \`cmd/api\` binary (\`-ldflags='-s -w'\`) | $api_mib MiB (bare Gin hello: $hello_mib MiB) | ≤ 35 MB | $(check "$(fcmp "$api_mib" 33.3 '<=')") |"

@@ -2,8 +2,13 @@
 // target of the harness self-test of scripts/sigterm_check.py (a handler that reads a request body,
 // readiness that flips to 503 while draining, graceful shutdown on SIGTERM).
 //
+// With DATABASE_URL set it is also the POST baseline: POST /items inserts {"name": …} into a
+// table of its own through pgxpool with pgx's default pool (max(4, NumCPU) connections), the
+// way a hand-written Gin service starts out.
+//
 // Environment: HTTP_ADDR (default 127.0.0.1:8080), SHUTDOWN_DRAIN_DELAY (default 0s),
-// UNGRACEFUL=1 exits at once on SIGTERM without draining (to prove the checker catches it).
+// UNGRACEFUL=1 exits at once on SIGTERM without draining (to prove the checker catches it),
+// DATABASE_URL (optional).
 package main
 
 import (
@@ -18,6 +23,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 func main() {
@@ -65,6 +72,39 @@ func run() error {
 		}
 		c.JSON(http.StatusOK, body)
 	})
+
+	if url := os.Getenv("DATABASE_URL"); url != "" {
+		pool, err := pgxpool.New(context.Background(), url) // default pool size on purpose
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		if _, err := pool.Exec(context.Background(), `CREATE TABLE IF NOT EXISTS baseline_items (
+			id uuid PRIMARY KEY, name text NOT NULL, created_at timestamptz NOT NULL)`); err != nil {
+			return err
+		}
+		r.POST("/items", func(c *gin.Context) {
+			var in struct {
+				Name string `json:"name" binding:"required"`
+			}
+			if err := c.ShouldBindJSON(&in); err != nil {
+				c.JSON(http.StatusBadRequest, gin.H{"error": err.Error()})
+				return
+			}
+			id, err := uuid.NewV7()
+			if err != nil {
+				c.JSON(http.StatusInternalServerError, gin.H{"error": "id"})
+				return
+			}
+			now := time.Now().UTC()
+			if _, err := pool.Exec(c.Request.Context(),
+				`INSERT INTO baseline_items (id, name, created_at) VALUES ($1, $2, $3)`, id, in.Name, now); err != nil {
+				c.JSON(http.StatusInternalServerError, gin.H{"error": "insert"})
+				return
+			}
+			c.JSON(http.StatusCreated, gin.H{"id": id, "name": in.Name, "created_at": now})
+		})
+	}
 
 	srv := &http.Server{
 		Addr:              addr,
