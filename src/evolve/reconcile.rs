@@ -466,7 +466,10 @@ mod tests {
         // Day two renders no migration for an unchanged model.
         let plan = reconcile(&files[..1], &snap, "t");
         let by_path: BTreeMap<_, _> = plan.changes.iter().map(|c| (c.path.as_str(), c)).collect();
-        assert!(matches!(by_path["a.gen.go"].action, Action::Recreate { .. }));
+        assert!(matches!(
+            by_path["a.gen.go"].action,
+            Action::Recreate { .. }
+        ));
         assert!(matches!(by_path["m/1.sql"].action, Action::Recreate { .. }));
         assert_eq!(by_path["m/1.sql"].new_contents.as_deref(), Some("m1\n"));
         assert!(matches!(by_path["m/2.sql"].action, Action::Missing { .. }));

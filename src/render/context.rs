@@ -1457,6 +1457,26 @@ fn record_actions_ctx(model: &Model, e: &Entity) -> Result<Vec<RecordActionCtx>,
     Ok(out)
 }
 
+/// Per entity (its index in `model.entities`), what the templates cannot render: colliding
+/// generated Go names, a Go package used twice. `validate` reports these at the entity.
+pub fn entity_problems(model: &Model) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut pkgs = std::collections::BTreeSet::new();
+    for (i, e) in model.entities.iter().enumerate() {
+        match entity_ctx(model, e) {
+            Ok(c) if !pkgs.insert(c.pkg.clone()) => {
+                out.push((i, format!("Go package {:?} is used twice", c.pkg)))
+            }
+            Ok(_) => {}
+            Err(m) => {
+                let prefix = format!("entity {}: ", e.name);
+                out.push((i, m.strip_prefix(&prefix).map_or(m.clone(), str::to_string)))
+            }
+        }
+    }
+    out
+}
+
 /// Builds the project context; every model problem the templates cannot handle is an error.
 pub fn project(model: &Model, opts: &Options) -> Result<ProjectCtx, ContextError> {
     let mut entities = Vec::new();
