@@ -272,6 +272,7 @@ fn enum_values(rng: &mut Rng) -> Vec<EnumValue> {
         .collect()
 }
 
+#[allow(clippy::collapsible_match)]
 fn field(rng: &mut Rng, name: &str, entities: &[String], self_name: &str, line: u32) -> Field {
     let ty = *rng.pick(TYPES);
     let mut f = Field::new(name, ty);
