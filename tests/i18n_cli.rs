@@ -133,3 +133,41 @@ fn day_two_messages_are_chinese_under_a_chinese_locale() {
     let o = bp(C, &["check", "--project", p]);
     assert!(text(&o).contains("edited by hand"), "{}", text(&o));
 }
+
+#[test]
+fn refusals_and_lock_waits_are_chinese_under_a_chinese_locale() {
+    let tmp = tempfile::tempdir().unwrap();
+    new_project(tmp.path(), C);
+    let p = tmp.path().join("svc");
+    let ps = p.to_str().unwrap();
+    // Customer is referenced by Order.customer_id.
+    let o = bp(ZH, &["remove", "entity", "Customer", "--project", ps]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).contains("仍被") && text(&o).contains("Order.customer_id"),
+        "{}",
+        text(&o)
+    );
+    let o = bp(C, &["remove", "entity", "Customer", "--project", ps]);
+    assert!(text(&o).contains("is still referenced by"), "{}", text(&o));
+    let o = bp(
+        ZH,
+        &["add", "field", "Product", "x:nonsense", "--project", ps],
+    );
+    assert!(text(&o).contains("未知类型"), "{}", text(&o));
+
+    // Another command holds the lock for a moment: this one says it waits, then runs.
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .open(p.join(".backend-pro/lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        drop(lock);
+    });
+    let o = bp(ZH, &["check", "--project", ps]);
+    release.join().unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("正在等待另一个"), "{}", text(&o));
+}

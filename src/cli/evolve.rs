@@ -436,7 +436,7 @@ pub fn add(cmd: AddCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
                         label
                     };
                     let mut m = edit::add_entity(&p.current, &e.name, &label, fields)
-                        .map_err(|e| anyhow!(e))?;
+                        .map_err(|e| anyhow!(e.text(p.lang)))?;
                     if let (Some(sm), Some(added)) = (&e.state_machine, m.entities.last_mut()) {
                         added.state_machine = Some(sm.clone());
                     }
@@ -447,8 +447,9 @@ pub fn add(cmd: AddCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
                         .iter()
                         .map(|s| edit::parse_field(s, &p.current))
                         .collect::<Result<Vec<_>, _>>()
-                        .map_err(|e| anyhow!(e))?;
-                    edit::add_entity(&p.current, &name, &label, parsed).map_err(|e| anyhow!(e))?
+                        .map_err(|e| anyhow!(e.text(p.lang)))?;
+                    edit::add_entity(&p.current, &name, &label, parsed)
+                        .map_err(|e| anyhow!(e.text(p.lang)))?
                 }
             };
             apply_model(
@@ -470,8 +471,9 @@ pub fn add(cmd: AddCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
                 .iter()
                 .map(|s| edit::parse_field(s, &p.current))
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| anyhow!(e))?;
-            let new = edit::add_fields(&p.current, &entity, parsed).map_err(|e| anyhow!(e))?;
+                .map_err(|e| anyhow!(e.text(p.lang)))?;
+            let new = edit::add_fields(&p.current, &entity, parsed)
+                .map_err(|e| anyhow!(e.text(p.lang)))?;
             apply_model(
                 &p,
                 new,
@@ -488,7 +490,8 @@ pub fn remove(cmd: RemoveCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
     match cmd {
         RemoveCommand::Entity { name, common } => {
             let p = load(&common.project, lang_flag)?;
-            let new = edit::remove_entity(&p.current, &name).map_err(|e| anyhow!(e))?;
+            let new =
+                edit::remove_entity(&p.current, &name).map_err(|e| anyhow!(e.text(p.lang)))?;
             apply_model(
                 &p,
                 new,

@@ -110,6 +110,23 @@ catalogue! {
         "帮助：每个重命名请传 --rename Entity.old:new（数据保留），或传 --no-rename 表示删除再新增（旧列中的数据会丢失）";
     BadRename: "--rename {spec}: expected Entity.old_field:new_field", "--rename {spec}：格式应为 Entity.old_field:new_field";
     NoSuchEntityInPrd: "{path} has no entity {name}; it has: {known}", "{path} 中没有实体 {name}；现有实体：{known}";
+    // add / remove: model edits.
+    EditFieldName: "field spec {spec}: the name must be an ASCII identifier (e.g. `email:string:required`)",
+        "字段定义 {spec}：字段名须为 ASCII 标识符（如 `email:string:required`）";
+    EditFieldNoType: "field spec {spec}: missing type (e.g. `{name}:string`)", "字段定义 {spec}：缺少类型（如 `{name}:string`）";
+    EditFieldType: "field spec {spec}: unknown type {ty}; use one of: {accepted}", "字段定义 {spec}：未知类型 {ty}；可用类型：{accepted}";
+    EditFieldMax: "field spec {spec}: max={value} is not a whole number", "字段定义 {spec}：max={value} 不是整数";
+    EditFieldOption: "field spec {spec}: unknown option {option}; use required, unique, default=V, ref=Entity, max=N or label=L",
+        "字段定义 {spec}：未知选项 {option}；可用 required、unique、default=V、ref=Entity、max=N 或 label=L";
+    EditRefNoTarget: "field spec {spec}: a ref field needs its target: `{name}:ref:ref=Entity`", "字段定义 {spec}：引用字段需要指明目标实体：`{name}:ref:ref=Entity`";
+    EditRefUnknown: "field spec {spec}: no entity named {target}; known entities: {known}", "字段定义 {spec}：没有名为 {target} 的实体；已有实体：{known}";
+    EditEntityName: "entity name {name} must be an ASCII identifier (e.g. Review)", "实体名 {name} 须为 ASCII 标识符（如 Review）";
+    EditEntityExists: "entity {name} already exists; use `add field {name} …` to extend it", "实体 {name} 已存在；请用 `add field {name} …` 扩展它";
+    EditEntityNoFields: "entity {name} needs at least one field: --field name:type", "实体 {name} 至少需要一个字段：--field name:type";
+    EditNoEntity: "no entity named {name}; known entities: {known}", "没有名为 {name} 的实体；已有实体：{known}";
+    EditFieldExists: "{entity}.{field} already exists", "{entity}.{field} 已存在";
+    EditStillReferenced: "{entity} is still referenced by {users}; remove those fields first (edit backend-pro.yaml, then `backend-pro sync`)",
+        "{entity} 仍被 {users} 引用；请先删除这些字段（编辑 backend-pro.yaml，然后运行 `backend-pro sync`）";
     // new, templates.
     NeedPrdOrModel: "pass --prd PRD.md or --model backend-pro.yaml", "请传入 --prd PRD.md 或 --model backend-pro.yaml";
     ForceBackup: "--force: the files it replaced are saved in {path}", "--force：被覆盖的文件已备份到 {path}";
