@@ -258,7 +258,7 @@ fn compute(
         &opts,
         &p.overrides,
     )
-    .map_err(|e| anyhow!("{e}"))?;
+    .map_err(|e| anyhow!(e.text(p.lang)))?;
     let rendered = generate::regenerate(new, &opts, &p.overrides)?;
     let mut snapshot = p.snapshot.clone();
     // Paths the render produces must be read from disk too.

@@ -127,6 +127,10 @@ catalogue! {
     EditFieldExists: "{entity}.{field} already exists", "{entity}.{field} 已存在";
     EditStillReferenced: "{entity} is still referenced by {users}; remove those fields first (edit backend-pro.yaml, then `backend-pro sync`)",
         "{entity} 仍被 {users} 引用；请先删除这些字段（编辑 backend-pro.yaml，然后运行 `backend-pro sync`）";
+    // Migrations.
+    MigrateModel: "cannot make migrations from this model:\n{details}", "无法根据此模型生成迁移：\n{details}";
+    MigrateRefused: "no safe migration for these changes:", "以下变更没有安全的迁移方式：";
+    TemplateFailed: "template {template}: {error}", "模板 {template}：{error}";
     // new, templates.
     NeedPrdOrModel: "pass --prd PRD.md or --model backend-pro.yaml", "请传入 --prd PRD.md 或 --model backend-pro.yaml";
     ForceBackup: "--force: the files it replaced are saved in {path}", "--force：被覆盖的文件已备份到 {path}";
