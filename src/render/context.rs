@@ -117,6 +117,8 @@ pub struct Uses {
     pub h_join: bool,
     pub h_number: bool,
     pub h_ptr: bool,
+    /// A sample calls the uuid package (a uuid field's value in a request body).
+    pub h_uuid: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1096,6 +1098,7 @@ fn entity_uses(fields: &[FieldCtx], state: bool) -> Uses {
         h_join: any(&|f| !f.is_state && f.sample_json.contains("join(")),
         h_number: any(&|f| !f.is_state && f.sample_json.contains("number(")),
         h_ptr: any(&|f| !f.is_state && f.sample.starts_with("ptr(")),
+        h_uuid: any(&|f| !f.is_state && f.sample_json.contains("uuid.")),
     }
 }
 
