@@ -6,6 +6,9 @@
 #   3. cargo test --locked (every unit, fixture and snapshot test)
 #   4. harness self-test: scripts/sigterm_check.py must pass a graceful Gin server and catch an
 #      ungraceful one (scripts/bench/gin-hello), so a green SIGTERM check means something
+#   4b. property test of random models (tests/property_models.rs, the #[ignore]d Go half): 6
+#      fixed seeds + 1 changing per run (printed; replay with BP_PROPTEST_SEED=N), each a project
+#      that must be gofmt-clean and pass go vet and go build (~2-3 min; BP_SKIP_PROPERTY=1 skips)
 #   5. PostgreSQL + Redis (scripts/services.sh: installed when missing, free loopback ports, temp dirs)
 #   6. for every examples/*/PRD.md, and every model file asked for: scripts/check-generated.sh
 #   6b. the real-PRD corpus (../shared/corpus, when present): scripts/corpus-check.sh — score.py
@@ -20,8 +23,8 @@
 #   ./scripts/test.sh [--example NAME]... [--model FILE]... [--no-cargo] [--no-examples] [--no-evolve]
 #
 # Env: BP_EXAMPLES="shop library" (only these), BP_MODELS="a.yaml b.yaml" (add these; globs ok),
-# BP_STRICT_FMT=1, BP_SKIP_CARGO=1, BP_SKIP_SELFTEST=1, BP_SKIP_EVOLVE=1 (no evolution scenarios),
-# BP_SKIP_FAULTS=1,
+# BP_STRICT_FMT=1, BP_SKIP_CARGO=1, BP_SKIP_SELFTEST=1, BP_SKIP_PROPERTY=1, BP_SKIP_EVOLVE=1 (no
+# evolution scenarios), BP_SKIP_FAULTS=1,
 # CARGO_TARGET_DIR (respected).
 # Ends with "harness: N passed, M failed[, K skipped]" alone on a line; non-zero exit on any failure.
 set -euo pipefail
@@ -175,7 +178,17 @@ if ! grep -q '^PASS suite build-cli$' "$BP_RESULTS"; then
   log "backend-pro did not build: generated-project checks skipped"
   for f in "${INPUTS[@]}"; do record SKIP "$f" all; done
   INPUTS=()
-elif [ "${BP_SKIP_CORPUS:-0}" != 1 ]; then
+else
+  if [ "${BP_SKIP_PROPERTY:-0}" != 1 ]; then
+    # Random valid models (seeded) rendered into Go projects that must build and vet.
+    property_models() {
+      GOTOOLCHAIN=local timeout 900 cargo test --locked --test property_models \
+        generated_projects_build_with_go -- --ignored --nocapture
+    }
+    suite_step property-models property_models
+  fi
+fi
+if grep -q '^PASS suite build-cli$' "$BP_RESULTS" && [ "${BP_SKIP_CORPUS:-0}" != 1 ]; then
   # The real-PRD corpus beside the repository (CI has it): score ratchet + every accepted
   # document generates a project that passes gofmt, go vet and go build.
   suite_step corpus "$ROOT/scripts/corpus-check.sh" "$BACKEND_PRO"

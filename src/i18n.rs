@@ -2,6 +2,9 @@
 
 use crate::model::Lang;
 
+mod catalogue;
+pub use catalogue::{fill, help_zh, Msg};
+
 /// `--lang` wins; otherwise Chinese when the PRD is Chinese or `LANG`/`LC_ALL` is `zh*`.
 pub fn pick(flag: Option<Lang>, prd: Option<Lang>, env_lang: Option<&str>) -> Lang {
     if let Some(l) = flag {
@@ -22,6 +25,12 @@ pub fn env_locale() -> Option<String> {
         .iter()
         .filter_map(|k| std::env::var(k).ok())
         .find(|v| !v.is_empty())
+}
+
+/// The language of the CLI's own messages before a project or PRD says otherwise: `--lang`,
+/// else the environment's locale.
+pub fn ui(flag: Option<Lang>) -> Lang {
+    pick(flag, None, env_locale().as_deref())
 }
 
 /// Picks the English or Chinese form of a message.

@@ -524,7 +524,18 @@ impl Field {
         let Some(d) = &self.default else { return true };
         match self.ty {
             FieldType::Int => d.parse::<i64>().is_ok(),
-            FieldType::Decimal | FieldType::Float => d.parse::<f64>().is_ok(),
+            // Stored as integer minor units: no more decimals than the scale (the renderer's
+            // rule, so a default validate accepts always renders).
+            FieldType::Decimal => {
+                let scale = self.scale.unwrap_or(2) as usize;
+                let t = d.trim();
+                let t = t.strip_prefix('-').unwrap_or(t);
+                let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+                !(int.is_empty() && frac.is_empty())
+                    && frac.len() <= scale
+                    && format!("{int}{frac:0<scale$}").parse::<i64>().is_ok()
+            }
+            FieldType::Float => d.parse::<f64>().is_ok(),
             FieldType::Bool => matches!(d.as_str(), "true" | "false"),
             FieldType::Enum => self.enum_values.iter().any(|v| &v.value == d),
             _ => true,

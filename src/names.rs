@@ -330,7 +330,38 @@ pub fn is_go_reserved(s: &str) -> bool {
 const TEMPLATE_LOCALS: &[&str] = &[
     "agg", "api", "app", "args", "body", "cfg", "ctx", "err", "full", "got", "id", "ok", "out",
     "page", "pool", "q", "query", "refs", "repo", "repos", "req", "resp", "row", "rows", "snap",
-    "srv", "store", "tick", "token", "tx", "want",
+    "sql", "srv", "store", "tick", "token", "tx", "want",
+];
+
+/// Names Go does not allow for an imported package (`main` is a program, `init` must be a
+/// func), and the package-level identifiers the templates declare in packages that import
+/// every entity package (`handler` in httpapi, `direction`/`ref`/`unique` in memory, `scan`
+/// in postgres, `same`/`test` in repotest…): a package of that name would not compile.
+const PACKAGE_SCOPE: &[&str] = &[
+    "adapters",
+    "clip",
+    "count",
+    "create",
+    "digits",
+    "direction",
+    "fail",
+    "handler",
+    "init",
+    "join",
+    "main",
+    "normalize",
+    "now",
+    "number",
+    "ptr",
+    "recovery",
+    "ref",
+    "response",
+    "same",
+    "scan",
+    "str",
+    "test",
+    "unique",
+    "validate",
 ];
 
 pub fn go_package(entity: &str) -> String {
@@ -339,6 +370,7 @@ pub fn go_package(entity: &str) -> String {
         || GO_IMPORTED_PACKAGES.contains(&p.as_str())
         || p.chars().count() <= 2
         || TEMPLATE_LOCALS.contains(&p.as_str())
+        || PACKAGE_SCOPE.contains(&p.as_str())
     {
         format!("{p}domain")
     } else {
@@ -532,6 +564,19 @@ mod tests {
         assert_eq!(go_package("OrderItem"), "orderitem");
         assert_eq!(go_package("Type"), "typedomain");
         assert_eq!(go_package("Log"), "logdomain");
+        // Found by the property test (tests/property_models.rs): `main` cannot be imported,
+        // `handler`, `ref`, `scan`, `join`… are declared by the packages importing entities.
+        for (entity, pkg) in [
+            ("Main", "maindomain"),
+            ("Init", "initdomain"),
+            ("Handler", "handlerdomain"),
+            ("Ref", "refdomain"),
+            ("Direction", "directiondomain"),
+            ("Scan", "scandomain"),
+            ("Join", "joindomain"),
+        ] {
+            assert_eq!(go_package(entity), pkg);
+        }
         assert_eq!(receiver("OrderItem"), "oi");
         assert_eq!(receiver("IdentityFile"), "i");
         assert_eq!(sql_ident("order"), "\"order\"");

@@ -38,29 +38,32 @@ pub enum ProjectError {
     EditedSince(String, Vec<String>),
 }
 
+impl ProjectError {
+    /// The message in `lang` (the CLI's catalogue, [`crate::i18n::Msg`]).
+    pub fn text(&self, lang: crate::model::Lang) -> String {
+        use crate::msg;
+        match self {
+            ProjectError::NotAProject(p) => msg!(lang, NotAProject, path = p.display()),
+            ProjectError::Io(p, e) => msg!(lang, IoError, path = p.display(), error = e),
+            ProjectError::Corrupt(p, e) => msg!(lang, Corrupt, path = p.display(), error = e),
+            ProjectError::BadPath(p) => msg!(lang, OutsideProject, path = p),
+            ProjectError::NothingToUndo => msg!(lang, NothingToUndo),
+            ProjectError::EditedSince(cmd, files) => {
+                msg!(
+                    lang,
+                    UndoEditedSince,
+                    command = cmd,
+                    files = files.join(", ")
+                )
+            }
+            ProjectError::Busy(p) => msg!(lang, LockBusy, path = p.display(), lock = LOCK_PATH),
+        }
+    }
+}
+
 impl std::fmt::Display for ProjectError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ProjectError::NotAProject(p) => write!(
-                f,
-                "{} is not a backend-pro project (no {MODEL_PATH}); run inside one or pass --project DIR",
-                p.display()
-            ),
-            ProjectError::Io(p, e) => write!(f, "{}: {e}", p.display()),
-            ProjectError::Corrupt(p, e) => write!(f, "{}: {e}", p.display()),
-            ProjectError::BadPath(p) => write!(f, "refusing to write outside the project: {p}"),
-            ProjectError::NothingToUndo => write!(f, "nothing to undo: the journal is empty"),
-            ProjectError::EditedSince(cmd, files) => write!(
-                f,
-                "undo would lose edits made after `{cmd}`: {} changed since; nothing was undone\n  help: commit or copy those edits first (or revert them), then run undo again",
-                files.join(", ")
-            ),
-            ProjectError::Busy(p) => write!(
-                f,
-                "another backend-pro command is changing {} (it holds {LOCK_PATH}); wait for it to finish and run this one again",
-                p.display()
-            ),
-        }
+        f.write_str(&self.text(crate::model::Lang::En))
     }
 }
 
@@ -97,6 +100,15 @@ pub struct ProjectLock {
 /// Takes the project lock, waiting up to `wait` for another command to finish. A directory
 /// that is not a project gets no lock (the command then reports that it is not a project).
 pub fn lock(root: &Path, wait: std::time::Duration) -> Result<ProjectLock, ProjectError> {
+    lock_with(root, wait, &mut || {})
+}
+
+/// [`lock`], calling `on_wait` once when it has to wait (the CLI says so).
+pub fn lock_with(
+    root: &Path,
+    wait: std::time::Duration,
+    on_wait: &mut dyn FnMut(),
+) -> Result<ProjectLock, ProjectError> {
     let state = root.join(".backend-pro");
     if !state.is_dir() {
         return Ok(ProjectLock { _file: None });
@@ -109,10 +121,14 @@ pub fn lock(root: &Path, wait: std::time::Duration) -> Result<ProjectLock, Proje
         .open(&path)
         .map_err(io_err(&path))?;
     let start = std::time::Instant::now();
+    let mut told = false;
     loop {
         match file.try_lock() {
             Ok(()) => return Ok(ProjectLock { _file: Some(file) }),
             Err(fs::TryLockError::WouldBlock) if start.elapsed() < wait => {
+                if !std::mem::replace(&mut told, true) {
+                    on_wait();
+                }
                 std::thread::sleep(std::time::Duration::from_millis(50));
             }
             Err(fs::TryLockError::WouldBlock) => {

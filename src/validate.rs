@@ -184,6 +184,35 @@ pub fn validate(model: &Model) -> Vec<Diagnostic> {
             );
         }
     }
+    // What the templates cannot render (generated Go names that collide…), located at the
+    // entity, so that no model reaches the renderer only to be refused there. Checked once
+    // the model is otherwise sound: a dangling reference is reported once, above.
+    if !crate::diag::has_errors(&out) {
+        for (i, problem) in crate::render::context::entity_problems(model) {
+            let e = &model.entities[i];
+            // At the field, when the problem is one field's.
+            let line = problem
+                .strip_prefix("field \"")
+                .and_then(|r| r.split_once('"'))
+                .and_then(|(name, _)| e.field(name))
+                .map_or(e.line, |f| if f.line > 0 { f.line } else { e.line });
+            out.push(
+                Diagnostic::error(
+                    "E118",
+                    line,
+                    1,
+                    Text::new(
+                        format!("`{}` cannot be generated as Go: {problem}", e.name),
+                        format!("实体 `{}` 无法生成 Go 代码：{problem}", e.name),
+                    ),
+                )
+                .with_help(Text::new(
+                    "rename what the message names, or leave out the construct it says is not supported",
+                    "请重命名消息中提到的名称，或去掉消息所说的尚不支持的写法",
+                )),
+            );
+        }
+    }
     out
 }
 

@@ -21,18 +21,22 @@ pub enum WriteError {
     Io(PathBuf, io::Error),
 }
 
+impl WriteError {
+    /// The message in `lang` (the CLI's catalogue, [`crate::i18n::Msg`]).
+    pub fn text(&self, lang: crate::model::Lang) -> String {
+        use crate::msg;
+        match self {
+            WriteError::NotADirectory(p) => msg!(lang, OutNotADirectory, path = p.display()),
+            WriteError::NotEmpty(p) => msg!(lang, OutNotEmpty, path = p.display()),
+            WriteError::BadPath(p) => msg!(lang, OutsideOut, path = p),
+            WriteError::Io(p, e) => msg!(lang, IoError, path = p.display(), error = e),
+        }
+    }
+}
+
 impl std::fmt::Display for WriteError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            WriteError::NotADirectory(p) => write!(f, "{} exists and is not a directory", p.display()),
-            WriteError::NotEmpty(p) => write!(
-                f,
-                "{} is not empty; choose another --out or pass --force to overwrite generated files",
-                p.display()
-            ),
-            WriteError::BadPath(p) => write!(f, "refusing to write outside the output directory: {p}"),
-            WriteError::Io(p, e) => write!(f, "{}: {e}", p.display()),
-        }
+        f.write_str(&self.text(crate::model::Lang::En))
     }
 }
 

@@ -365,3 +365,53 @@ fn undo_refuses_to_lose_later_edits() {
     ok(&run(&dir, &["undo"]));
     assert!(!dir.join("internal/domain/coupon/coupon.gen.go").exists());
 }
+
+/// Issue 9, item 15: a migration or a generated file deleted by hand is drift. `plan` says it
+/// will be recreated, `check` names it and fails, `sync` brings back the exact bytes.
+#[test]
+fn hand_deleted_migration_and_generated_file_are_drift() {
+    let (_tmp, p) = new_project();
+    let migration = "migrations/00002_create_products.sql";
+    let generated = "internal/infrastructure/postgres/order.gen.go";
+    let before = tree(&p);
+    assert!(before.contains_key(migration) && before.contains_key(generated));
+    std::fs::remove_file(p.join(migration)).unwrap();
+    std::fs::remove_file(p.join(generated)).unwrap();
+
+    let plan = ok(&run(&p, &["plan", "--no-diff"]));
+    assert!(plan.contains(migration), "{plan}");
+    assert!(plan.contains(generated), "{plan}");
+    assert!(plan.contains("deleted by hand"), "{plan}");
+
+    let check = run(&p, &["check"]);
+    let out = String::from_utf8_lossy(&check.stdout);
+    assert_eq!(check.status.code(), Some(1), "{out}");
+    assert!(out.contains(migration) && out.contains(generated), "{out}");
+
+    ok(&run(&p, &["sync"]));
+    assert_eq!(tree(&p), before, "sync must recreate both files exactly");
+    assert!(ok(&run(&p, &["check"])).contains("check passed"));
+}
+
+/// A migration deleted from a project whose records hold no copy of it (made by an older
+/// backend-pro) cannot be rebuilt: it is history. `plan` and `check` say so, and `sync`
+/// keeps it on record instead of forgetting it.
+#[test]
+fn a_deleted_migration_without_a_copy_is_reported_not_forgotten() {
+    let (_tmp, p) = new_project();
+    let migration = "migrations/00001_create_customers.sql";
+    std::fs::remove_file(p.join(migration)).unwrap();
+    std::fs::remove_file(p.join(".backend-pro/base").join(migration)).unwrap();
+    let plan = ok(&run(&p, &["plan", "--no-diff"]));
+    assert!(
+        plan.contains(migration) && plan.contains("cannot be regenerated"),
+        "{plan}"
+    );
+    for _ in 0..2 {
+        let check = run(&p, &["check"]);
+        let out = String::from_utf8_lossy(&check.stdout);
+        assert_eq!(check.status.code(), Some(1), "{out}");
+        assert!(out.contains(migration), "{out}");
+        ok(&run(&p, &["sync"]));
+    }
+}

@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 use backend_pro::model::Lang;
-use backend_pro::{diag, i18n, prd, AnalyzeOptions, Glossary};
+use backend_pro::{diag, i18n, msg, prd, AnalyzeOptions, Glossary};
 use clap::ValueEnum;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -39,21 +39,21 @@ pub enum Format {
 
 /// Reads the PRD's bytes (and the glossary) from disk; shared by every command that takes
 /// `--prd`. Decoding is the library's job ([`backend_pro::analyze_bytes`]).
-pub fn load(prd: &Path, glossary: Option<&Path>) -> Result<(Vec<u8>, AnalyzeOptions)> {
-    let bytes = std::fs::read(prd).with_context(|| format!("cannot read {}", prd.display()))?;
+pub fn load(prd: &Path, glossary: Option<&Path>, lang: Lang) -> Result<(Vec<u8>, AnalyzeOptions)> {
+    let bytes = std::fs::read(prd).with_context(|| msg!(lang, CannotRead, path = prd.display()))?;
     let mut opts = AnalyzeOptions::default();
     if let Some(g) = glossary {
-        let raw = std::fs::read(g).with_context(|| format!("cannot read {}", g.display()))?;
+        let raw = std::fs::read(g).with_context(|| msg!(lang, CannotRead, path = g.display()))?;
         // Same decoding as the PRD (a BOM or UTF-16 from Windows editors).
         let raw = prd::normalize(&prd::decode(&raw).0).into_owned();
         opts.glossary = serde_yaml_ng::from_str::<Glossary>(&raw)
-            .with_context(|| format!("{}: expected a YAML map of term: Identifier", g.display()))?;
+            .with_context(|| msg!(lang, NotAGlossary, path = g.display()))?;
     }
     Ok((bytes, opts))
 }
 
 pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
-    let (bytes, opts) = load(&args.prd, args.glossary.as_deref())?;
+    let (bytes, opts) = load(&args.prd, args.glossary.as_deref(), i18n::ui(lang_flag))?;
     let analysis = backend_pro::analyze_bytes(&bytes, &opts);
     let lang = i18n::pick(
         lang_flag,
@@ -92,7 +92,8 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
     };
     if let Some(path) = &args.emit_glossary {
         let text = backend_pro::analyze::glossary_template(&analysis.diagnostics, &opts.glossary);
-        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(path, text)
+            .with_context(|| msg!(lang, CannotWrite, path = path.display()))?;
     }
     let code = if analysis.has_errors() {
         ExitCode::from(1)
@@ -101,7 +102,7 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
     };
     match args.out {
         Some(path) => std::fs::write(&path, out)
-            .with_context(|| format!("cannot write {}", path.display()))?,
+            .with_context(|| msg!(lang, CannotWrite, path = path.display()))?,
         None => print!("{out}"),
     }
     Ok(code)

@@ -11,7 +11,7 @@ use backend_pro::evolve::{edit, migrate, Action, Snapshot};
 use backend_pro::model::{Lang, Model};
 use backend_pro::project::{self, MODEL_PATH};
 use backend_pro::render::Options;
-use backend_pro::{diag, generate, i18n, validate};
+use backend_pro::{diag, generate, i18n, msg, validate};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -51,6 +51,7 @@ pub enum AddCommand {
     },
     /// Add fields to an entity: `add field Book isbn:string:unique pages:int`.
     Field {
+        /// The entity to add fields to (e.g. Book).
         entity: String,
         /// `name:type[:required|:unique|:default=V|:ref=Entity|:max=N|:label=L]`.
         #[arg(required = true)]
@@ -64,6 +65,7 @@ pub enum AddCommand {
 pub enum RemoveCommand {
     /// Remove an entity: unmodified files are deleted, modified ones kept; a drop migration is added.
     Entity {
+        /// Entity name (e.g. Review).
         name: String,
         #[command(flatten)]
         common: Common,
@@ -90,6 +92,7 @@ pub struct SyncArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct PlanArgs {
+    /// The project directory (default: the current directory).
     #[arg(long, default_value = ".")]
     pub project: PathBuf,
     /// Only the per-file summary, without diffs.
@@ -99,6 +102,7 @@ pub struct PlanArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct ProjectArg {
+    /// The project directory (default: the current directory).
     #[arg(long, default_value = ".")]
     pub project: PathBuf,
 }
@@ -113,7 +117,11 @@ struct Loaded {
     snapshot: Snapshot,
     overrides: BTreeMap<String, String>,
     module: String,
+    /// Language of messages.
     lang: Lang,
+    /// Language of generated docs: the project's (its ledger), unless `--lang` says otherwise.
+    /// The locale alone never re-renders an English project's README in Chinese.
+    doc_lang: Lang,
     /// Held until the command ends.
     _lock: project::ProjectLock,
 }
@@ -121,23 +129,41 @@ struct Loaded {
 /// How long a command waits for another one working on the same project.
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
-fn parse_model(text: &str, what: &Path) -> Result<Model> {
-    Model::from_yaml(text)
-        .with_context(|| format!("{}: not a valid backend-pro model", what.display()))
+fn parse_model(text: &str, what: &Path, lang: Lang) -> Result<Model> {
+    Model::from_yaml(text).with_context(|| msg!(lang, NotAModel, path = what.display()))
+}
+
+/// Takes the project lock, saying so when another command holds it.
+pub(super) fn lock(root: &Path, lang: Lang) -> Result<project::ProjectLock> {
+    project::lock_with(root, LOCK_WAIT, &mut || {
+        eprintln!(
+            "{}",
+            msg!(
+                lang,
+                LockWait,
+                path = root.display(),
+                lock = project::LOCK_PATH
+            )
+        )
+    })
+    .map_err(|e| anyhow!(e.text(lang)))
 }
 
 fn load(root: &Path, lang_flag: Option<Lang>) -> Result<Loaded> {
-    let lock = project::lock(root, LOCK_WAIT).map_err(|e| anyhow!("{e}"))?;
-    let (text, mut snapshot) = project::snapshot(root, [MODEL_PATH]).map_err(|e| anyhow!("{e}"))?;
-    let current = parse_model(&text, &root.join(MODEL_PATH))?;
+    let ui = i18n::ui(lang_flag);
+    let lock = lock(root, ui)?;
+    let (text, mut snapshot) =
+        project::snapshot(root, [MODEL_PATH]).map_err(|e| anyhow!(e.text(ui)))?;
+    let current = parse_model(&text, &root.join(MODEL_PATH), ui)?;
     let base_path = root.join(BASE_DIR).join(MODEL_PATH);
     let applied = match std::fs::read_to_string(&base_path) {
-        Ok(t) => parse_model(&t, &base_path)?,
-        Err(_) => bail!(
-            "{} has no record of what was generated ({} is missing); regenerate it with `backend-pro new --force`",
-            root.display(),
-            base_path.display()
-        ),
+        Ok(t) => parse_model(&t, &base_path, ui)?,
+        Err(_) => bail!(msg!(
+            ui,
+            NoRecord,
+            path = root.display(),
+            base = base_path.display()
+        )),
     };
     snapshot
         .bases
@@ -152,7 +178,11 @@ fn load(root: &Path, lang_flag: Option<Lang>) -> Result<Loaded> {
         snapshot.ledger.lang.or(Some(current.service.lang)),
         i18n::env_locale().as_deref(),
     );
-    let overrides = load_overrides(root)?;
+    let doc_lang = match (lang_flag, snapshot.ledger.lang) {
+        (Some(l), _) | (None, Some(l)) => l,
+        (None, None) => lang,
+    };
+    let overrides = load_overrides(root, lang)?;
     Ok(Loaded {
         root: root.to_path_buf(),
         current,
@@ -161,6 +191,7 @@ fn load(root: &Path, lang_flag: Option<Lang>) -> Result<Loaded> {
         overrides,
         module,
         lang,
+        doc_lang,
         _lock: lock,
     })
 }
@@ -183,14 +214,14 @@ fn check_model(model: &Model, lang: Lang) -> Result<bool> {
     Ok(!diag::has_errors(&diags))
 }
 
-fn parse_renames(specs: &[String]) -> Result<BTreeMap<String, String>> {
+fn parse_renames(specs: &[String], lang: Lang) -> Result<BTreeMap<String, String>> {
     specs
         .iter()
         .map(|s| {
             let (from, to) = s
                 .split_once(':')
                 .filter(|(f, t)| f.contains('.') && !t.is_empty())
-                .ok_or_else(|| anyhow!("--rename {s:?}: expected Entity.old_field:new_field"))?;
+                .ok_or_else(|| anyhow!(msg!(lang, BadRename, spec = format!("{s:?}"))))?;
             Ok((from.to_string(), to.to_string()))
         })
         .collect()
@@ -205,19 +236,19 @@ fn compute(
 ) -> Result<(ModelDiff, Outcome)> {
     let (d, ambiguous) = diff(&p.applied, new, renames);
     if !ambiguous.is_empty() && !no_rename {
-        let mut msg = String::from("these look like renames, which are never guessed:\n");
+        let mut text = msg!(p.lang, RenamesNeverGuessed) + "\n";
         for a in &ambiguous {
-            msg.push_str(&format!(
+            text.push_str(&format!(
                 "  {}.{} → {}.{}\n",
                 a.entity, a.removed, a.entity, a.added
             ));
         }
-        msg.push_str("help: pass --rename Entity.old:new for each rename (data is kept), or --no-rename to drop and add (data in the old column is lost)");
-        bail!(msg);
+        text.push_str(&msg!(p.lang, RenamesHelp));
+        bail!(text);
     }
     let opts = Options {
         module: p.module.clone(),
-        lang: p.lang,
+        lang: p.doc_lang,
     };
     let migrations = migrate::migrations_for(
         &p.applied,
@@ -227,7 +258,7 @@ fn compute(
         &opts,
         &p.overrides,
     )
-    .map_err(|e| anyhow!("{e}"))?;
+    .map_err(|e| anyhow!(e.text(p.lang)))?;
     let rendered = generate::regenerate(new, &opts, &p.overrides)?;
     let mut snapshot = p.snapshot.clone();
     // Paths the render produces must be read from disk too.
@@ -239,14 +270,14 @@ fn compute(
             .map(|r| r.path.as_str())
             .chain(migrations.iter().map(|r| r.path.as_str())),
     )
-    .map_err(|e| anyhow!("{e}"))?;
+    .map_err(|e| anyhow!(e.text(p.lang)))?;
     let outcome = regenerate(Inputs {
         new,
         rendered,
         migrations,
         snapshot: &snapshot,
         module: &p.module,
-        lang: p.lang,
+        lang: p.doc_lang,
         generator: GENERATOR,
     });
     Ok((d, outcome))
@@ -254,22 +285,20 @@ fn compute(
 
 /// Short verb for the plan column, and the reason when there is one.
 fn action_label(a: &Action, lang: Lang) -> (String, Option<String>) {
-    let t = |en: &str, zh: &str| i18n::t(lang, en, zh).to_string();
     match a {
-        Action::Create => (t("create", "新建"), None),
-        Action::Update => (t("update", "更新"), None),
-        Action::Merge { conflicts: 0 } => (t("merge", "合并"), None),
+        Action::Create => (msg!(lang, ActCreate), None),
+        Action::Recreate { reason } => (msg!(lang, ActRecreate), Some(reason.text(lang))),
+        Action::Update => (msg!(lang, ActUpdate), None),
+        Action::Merge { conflicts: 0 } => (msg!(lang, ActMerge), None),
         Action::Merge { conflicts } => (
-            t("merge", "合并"),
-            Some(match lang {
-                Lang::En => format!("{conflicts} conflict(s) marked with <<<<<<< in the file"),
-                Lang::Zh => format!("{conflicts} 处冲突，已在文件中用 <<<<<<< 标出"),
-            }),
+            msg!(lang, ActMerge),
+            Some(msg!(lang, MergeConflicts, n = conflicts)),
         ),
-        Action::Unchanged => (t("unchanged", "未变"), None),
-        Action::Delete => (t("delete", "删除"), None),
-        Action::Keep { reason } => (t("keep", "保留"), Some(reason.clone())),
-        Action::Conflict { reason } => (t("CONFLICT", "冲突"), Some(reason.clone())),
+        Action::Unchanged => (msg!(lang, ActUnchanged), None),
+        Action::Delete => (msg!(lang, ActDelete), None),
+        Action::Keep { reason } => (msg!(lang, ActKeep), Some(reason.text(lang))),
+        Action::Conflict { reason } => (msg!(lang, ActConflict), Some(reason.text(lang))),
+        Action::Missing { reason } => (msg!(lang, ActMissing), Some(reason.text(lang))),
     }
 }
 
@@ -280,7 +309,13 @@ fn print_plan(outcome: &Outcome, lang: Lang, diffs: Option<&Snapshot>) {
             continue;
         }
         let (verb, reason) = action_label(&c.action, lang);
-        println!("  {verb:<9} {}", c.path);
+        // Pad by characters shown, not bytes: Chinese verbs are two columns wide each.
+        let pad = 9usize.saturating_sub(
+            verb.chars()
+                .map(|ch| if ch.is_ascii() { 1 } else { 2 })
+                .sum(),
+        );
+        println!("  {verb}{:pad$} {}", "", c.path);
         if let Some(r) = reason {
             println!("            {r}");
         }
@@ -311,60 +346,38 @@ fn apply_model(
 ) -> Result<ExitCode> {
     let lang = p.lang;
     if !check_model(&new, lang)? {
-        eprintln!("{}", i18n::t(lang, "nothing was written", "未写入任何文件"));
+        eprintln!("{}", msg!(lang, NothingWritten));
         return Ok(ExitCode::from(1));
     }
     let (d, outcome) = compute(p, &new, renames, no_rename)?;
     if !d.is_empty() {
-        println!("{}", i18n::t(lang, "model changes:", "模型变更："));
+        println!("{}", msg!(lang, ModelChanges));
         for line in d.render().lines() {
             println!("  {line}");
         }
     }
     let conflicts: Vec<_> = outcome.plan.conflicts().collect();
     if outcome.writes.is_empty() {
-        println!(
-            "{}",
-            i18n::t(
-                lang,
-                "nothing to do: the project is up to date",
-                "无需变更：项目已是最新"
-            )
-        );
+        // Files that cannot be rebuilt (a migration deleted by hand) are still reported.
+        print_plan(&outcome, lang, None);
+        println!("{}", msg!(lang, NothingToDo));
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{}", i18n::t(lang, "files:", "文件："));
+    println!("{}", msg!(lang, Files));
     print_plan(&outcome, lang, None);
     if !conflicts.is_empty() && !common.force {
-        eprintln!(
-            "{}",
-            i18n::t(
-                lang,
-                "error: conflicts above; nothing was written. Resolve them, or pass --force to overwrite (a backup of each file is kept)",
-                "错误：存在以上冲突，未写入任何文件。请先解决冲突，或使用 --force 覆盖（会保留每个文件的备份）"
-            )
-        );
+        eprintln!("{}", msg!(lang, ConflictsSummary, n = conflicts.len()));
+        eprintln!("{}", msg!(lang, ConflictsNothingWritten));
         return Ok(ExitCode::from(1));
     }
     if common.dry_run {
-        println!(
-            "{}",
-            i18n::t(
-                lang,
-                "dry run: nothing was written",
-                "试运行：未写入任何文件"
-            )
-        );
+        println!("{}", msg!(lang, DryRun));
         return Ok(ExitCode::SUCCESS);
     }
     let entry = project::apply(&p.root, command, &outcome.writes, &outcome.backups)
-        .map_err(|e| anyhow!("{e}"))?;
+        .map_err(|e| anyhow!(e.text(lang)))?;
     if !outcome.backups.is_empty() {
-        println!(
-            "{} .backend-pro/backup/{:04}/",
-            i18n::t(lang, "backups of overwritten files:", "被覆盖文件的备份："),
-            entry.seq
-        );
+        println!("{}", msg!(lang, Backups, seq = format!("{:04}", entry.seq)));
     }
     let merged_with_conflicts = outcome
         .plan
@@ -373,25 +386,11 @@ fn apply_model(
         .filter(|c| matches!(c.action, Action::Merge { conflicts } if conflicts > 0))
         .count();
     if merged_with_conflicts > 0 {
-        println!(
-            "{}",
-            i18n::t(
-                lang,
-                "some of your files got conflict markers (<<<<<<<): resolve them before building",
-                "部分文件带有冲突标记（<<<<<<<）：请先解决再构建"
-            )
-        );
+        println!("{}", msg!(lang, MergedWithMarkers));
     }
-    println!(
-        "{} ({}: backend-pro undo)",
-        i18n::t(lang, "done", "完成"),
-        i18n::t(lang, "to revert", "撤销")
-    );
+    println!("{}", msg!(lang, Done));
     if outcome.writes.keys().any(|k| k.starts_with("migrations/")) {
-        println!(
-            "{}",
-            i18n::t(lang, "next: make migrate", "下一步：make migrate")
-        );
+        println!("{}", msg!(lang, NextMigrate));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -408,7 +407,7 @@ pub fn add(cmd: AddCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
             let p = load(&common.project, lang_flag)?;
             let new = match from_prd {
                 Some(prd) => {
-                    let (bytes, opts) = super::analyze::load(&prd, None)?;
+                    let (bytes, opts) = super::analyze::load(&prd, None, p.lang)?;
                     let analysis = backend_pro::analyze_bytes(&bytes, &opts);
                     let Some(e) = analysis
                         .model
@@ -422,11 +421,13 @@ pub fn add(cmd: AddCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
                             .iter()
                             .map(|e| e.name.as_str())
                             .collect();
-                        bail!(
-                            "{} has no entity {name:?}; it has: {}",
-                            prd.display(),
-                            known.join(", ")
-                        );
+                        bail!(msg!(
+                            p.lang,
+                            NoSuchEntityInPrd,
+                            path = prd.display(),
+                            name = format!("{name:?}"),
+                            known = known.join(", ")
+                        ));
                     };
                     let fields = e.fields.clone();
                     let label = if label.is_empty() {
@@ -435,7 +436,7 @@ pub fn add(cmd: AddCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
                         label
                     };
                     let mut m = edit::add_entity(&p.current, &e.name, &label, fields)
-                        .map_err(|e| anyhow!(e))?;
+                        .map_err(|e| anyhow!(e.text(p.lang)))?;
                     if let (Some(sm), Some(added)) = (&e.state_machine, m.entities.last_mut()) {
                         added.state_machine = Some(sm.clone());
                     }
@@ -446,8 +447,9 @@ pub fn add(cmd: AddCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
                         .iter()
                         .map(|s| edit::parse_field(s, &p.current))
                         .collect::<Result<Vec<_>, _>>()
-                        .map_err(|e| anyhow!(e))?;
-                    edit::add_entity(&p.current, &name, &label, parsed).map_err(|e| anyhow!(e))?
+                        .map_err(|e| anyhow!(e.text(p.lang)))?;
+                    edit::add_entity(&p.current, &name, &label, parsed)
+                        .map_err(|e| anyhow!(e.text(p.lang)))?
                 }
             };
             apply_model(
@@ -469,8 +471,9 @@ pub fn add(cmd: AddCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
                 .iter()
                 .map(|s| edit::parse_field(s, &p.current))
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| anyhow!(e))?;
-            let new = edit::add_fields(&p.current, &entity, parsed).map_err(|e| anyhow!(e))?;
+                .map_err(|e| anyhow!(e.text(p.lang)))?;
+            let new = edit::add_fields(&p.current, &entity, parsed)
+                .map_err(|e| anyhow!(e.text(p.lang)))?;
             apply_model(
                 &p,
                 new,
@@ -487,7 +490,8 @@ pub fn remove(cmd: RemoveCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
     match cmd {
         RemoveCommand::Entity { name, common } => {
             let p = load(&common.project, lang_flag)?;
-            let new = edit::remove_entity(&p.current, &name).map_err(|e| anyhow!(e))?;
+            let new =
+                edit::remove_entity(&p.current, &name).map_err(|e| anyhow!(e.text(p.lang)))?;
             apply_model(
                 &p,
                 new,
@@ -502,20 +506,17 @@ pub fn remove(cmd: RemoveCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
 
 pub fn sync(args: SyncArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
     let p = load(&args.common.project, lang_flag)?;
-    let renames = parse_renames(&args.renames)?;
+    let renames = parse_renames(&args.renames, p.lang)?;
     let new = match &args.prd {
         Some(prd) => {
-            let (bytes, opts) = super::analyze::load(prd, args.glossary.as_deref())?;
+            let (bytes, opts) = super::analyze::load(prd, args.glossary.as_deref(), p.lang)?;
             let analysis = backend_pro::analyze_bytes(&bytes, &opts);
             eprint!(
                 "{}",
                 diag::render_all(&analysis.diagnostics, &prd.display().to_string(), p.lang)
             );
             if analysis.has_errors() {
-                eprintln!(
-                    "{}",
-                    i18n::t(p.lang, "nothing was written", "未写入任何文件")
-                );
+                eprintln!("{}", msg!(p.lang, NothingWritten));
                 return Ok(ExitCode::from(1));
             }
             analysis.model
@@ -536,23 +537,13 @@ pub fn plan(args: PlanArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
     }
     let (d, outcome) = compute(&p, &p.current, &BTreeMap::new(), true)?;
     if !d.is_empty() {
-        println!(
-            "{}",
-            i18n::t(
-                p.lang,
-                "model changes (backend-pro.yaml):",
-                "模型变更（backend-pro.yaml）："
-            )
-        );
+        println!("{}", msg!(p.lang, ModelChangesYaml));
         for line in d.render().lines() {
             println!("  {line}");
         }
     }
-    if outcome.writes.is_empty() {
-        println!(
-            "{}",
-            i18n::t(p.lang, "up to date: nothing to do", "已是最新：无需变更")
-        );
+    if outcome.writes.is_empty() && outcome.plan.is_noop() {
+        println!("{}", msg!(p.lang, UpToDate));
         return Ok(ExitCode::SUCCESS);
     }
     let mut snap = p.snapshot.clone();
@@ -561,16 +552,11 @@ pub fn plan(args: PlanArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
         &mut snap,
         outcome.plan.changes.iter().map(|c| c.path.as_str()),
     )
-    .map_err(|e| anyhow!("{e}"))?;
+    .map_err(|e| anyhow!(e.text(p.lang)))?;
     print_plan(&outcome, p.lang, (!args.no_diff).then_some(&snap));
-    println!(
-        "{}",
-        i18n::t(
-            p.lang,
-            "apply with: backend-pro sync",
-            "应用变更：backend-pro sync"
-        )
-    );
+    if !outcome.writes.is_empty() {
+        println!("{}", msg!(p.lang, ApplyWithSync));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -583,28 +569,13 @@ pub fn check(args: ProjectArg, lang_flag: Option<Lang>) -> Result<ExitCode> {
     let mut drift = 0;
     for c in &outcome.plan.changes {
         let why = match &c.action {
-            Action::Conflict { reason } => reason.clone(),
-            Action::Create => {
-                i18n::t(p.lang, "missing (would be created)", "缺失（将被创建）").to_string()
-            }
-            Action::Update => i18n::t(
-                p.lang,
-                "out of date (would be regenerated)",
-                "已过期（将被重新生成）",
-            )
-            .to_string(),
-            Action::Delete => i18n::t(
-                p.lang,
-                "no longer generated (would be deleted)",
-                "已不再生成（将被删除）",
-            )
-            .to_string(),
-            Action::Merge { .. } => i18n::t(
-                p.lang,
-                "template changed (would be merged)",
-                "模板已变更（将被合并）",
-            )
-            .to_string(),
+            Action::Conflict { reason }
+            | Action::Recreate { reason }
+            | Action::Missing { reason } => reason.text(p.lang),
+            Action::Create => msg!(p.lang, DriftMissing),
+            Action::Update => msg!(p.lang, DriftOutOfDate),
+            Action::Delete => msg!(p.lang, DriftRemoved),
+            Action::Merge { .. } => msg!(p.lang, DriftTemplate),
             Action::Unchanged | Action::Keep { .. } => continue,
         };
         drift += 1;
@@ -612,40 +583,20 @@ pub fn check(args: ProjectArg, lang_flag: Option<Lang>) -> Result<ExitCode> {
     }
     if !d.is_empty() {
         drift += 1;
-        println!(
-            "{MODEL_PATH}: {}",
-            i18n::t(
-                p.lang,
-                "edited but not applied (run backend-pro sync)",
-                "已编辑但未应用（运行 backend-pro sync）"
-            )
-        );
+        println!("{MODEL_PATH}: {}", msg!(p.lang, DriftModelEdited));
     }
     if drift > 0 {
-        eprintln!(
-            "{}",
-            match p.lang {
-                Lang::En => format!("check failed: {drift} file(s) drifted from the model"),
-                Lang::Zh => format!("检查失败：{drift} 个文件与模型不一致"),
-            }
-        );
+        eprintln!("{}", msg!(p.lang, CheckFailed, n = drift));
         return Ok(ExitCode::from(1));
     }
-    println!(
-        "{}",
-        i18n::t(
-            p.lang,
-            "check passed: generated files match the model",
-            "检查通过：生成文件与模型一致"
-        )
-    );
+    println!("{}", msg!(p.lang, CheckPassed));
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn undo(args: ProjectArg, lang_flag: Option<Lang>) -> Result<ExitCode> {
-    let lang = i18n::pick(lang_flag, None, i18n::env_locale().as_deref());
-    let _lock = project::lock(&args.project, LOCK_WAIT).map_err(|e| anyhow!("{e}"))?;
-    let entry = project::undo(&args.project).map_err(|e| anyhow!("{e}"))?;
+    let lang = i18n::ui(lang_flag);
+    let _lock = lock(&args.project, lang)?;
+    let entry = project::undo(&args.project).map_err(|e| anyhow!(e.text(lang)))?;
     // Files only: a database that already ran the removed migrations must be rolled back by
     // hand, or a later migration reusing the number would be skipped by goose.
     let removed: Vec<&String> = entry
@@ -655,24 +606,19 @@ pub fn undo(args: ProjectArg, lang_flag: Option<Lang>) -> Result<ExitCode> {
         .map(|(path, _)| path)
         .collect();
     if !removed.is_empty() {
-        eprintln!(
-            "{}",
-            i18n::t(
-                lang,
-                "warning: undo removed these migrations. A database that already applied them needs their Down first (`go run ./cmd/migration down` before undo); if you undid too early, restore the files from version control, run down, then undo again:",
-                "警告：撤销删除了以下迁移。已执行过它们的数据库需要先回滚（在撤销前运行 `go run ./cmd/migration down`）；如果已经撤销，请从版本控制恢复这些文件，回滚后再撤销："
-            )
-        );
+        eprintln!("{}", msg!(lang, UndoRemovedMigrations));
         for path in removed {
             eprintln!("  {path}");
         }
     }
     println!(
-        "{} `{}` ({} {})",
-        i18n::t(lang, "reverted", "已撤销"),
-        entry.command,
-        entry.files.len(),
-        i18n::t(lang, "files restored", "个文件已恢复")
+        "{}",
+        msg!(
+            lang,
+            Reverted,
+            command = entry.command,
+            n = entry.files.len()
+        )
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -7,7 +7,8 @@ mod new;
 mod templates;
 
 use backend_pro::model::Lang;
-use clap::{Parser, Subcommand, ValueEnum};
+use backend_pro::{i18n, msg};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
@@ -63,8 +64,92 @@ impl From<LangArg> for Lang {
     }
 }
 
+/// `--lang` as written on the command line, before clap parses it (help text needs it).
+fn lang_from_args(args: &[std::ffi::OsString]) -> Option<Lang> {
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let value = args.iter().enumerate().find_map(|(i, a)| {
+        a.strip_prefix("--lang=")
+            .map(str::to_string)
+            .or_else(|| (a == "--lang").then(|| args.get(i + 1).cloned().unwrap_or_default()))
+    })?;
+    match value.as_str() {
+        "zh" => Some(Lang::Zh),
+        "en" => Some(Lang::En),
+        _ => None,
+    }
+}
+
+/// The clap command with its help in `lang`: about texts and argument help come from the
+/// catalogue ([`i18n::help_zh`], keyed by the English doc comment), headings and clap's own
+/// `--help`/`--version` lines too.
+pub fn command(lang: Lang) -> clap::Command {
+    let cmd = Cli::command();
+    match lang {
+        Lang::En => cmd,
+        Lang::Zh => localize(cmd),
+    }
+}
+
+fn zh(text: &clap::builder::StyledStr) -> Option<&'static str> {
+    i18n::help_zh(&text.to_string())
+}
+
+fn localize(mut cmd: clap::Command) -> clap::Command {
+    cmd.build();
+    let about = cmd.get_about().and_then(zh);
+    let long_about = cmd.get_long_about().and_then(zh);
+    if let Some(a) = about {
+        cmd = cmd.about(a);
+    }
+    if let Some(a) = long_about {
+        cmd = cmd.long_about(a);
+    }
+    let ids: Vec<clap::Id> = cmd.get_arguments().map(|a| a.get_id().clone()).collect();
+    for id in ids {
+        cmd = cmd.mut_arg(id, |mut a| {
+            if let Some(h) = a.get_help().and_then(zh) {
+                a = a.help(h);
+            }
+            if let Some(h) = a.get_long_help().and_then(zh) {
+                a = a.long_help(h);
+            }
+            if a.get_help_heading().is_none() {
+                let heading = if a.is_positional() {
+                    "参数"
+                } else {
+                    "选项"
+                };
+                a = a.help_heading(heading);
+            }
+            match a.get_id().as_str() {
+                "help" => a.help("打印帮助"),
+                "version" => a.help("打印版本"),
+                _ => a,
+            }
+        });
+    }
+    let subs: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in subs {
+        cmd = cmd.mut_subcommand(name, localize);
+    }
+    cmd.help_template(HELP_ZH_TEMPLATE)
+        .subcommand_help_heading("命令")
+}
+
+const HELP_ZH_TEMPLATE: &str =
+    "{before-help}{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
+
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let ui = i18n::ui(lang_from_args(&args));
+    let cli =
+        Cli::from_arg_matches(&command(ui).get_matches_from(args)).unwrap_or_else(|e| e.exit());
     let lang = cli.lang.map(Lang::from);
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(args, lang),
@@ -80,8 +165,64 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!(
+                "{}",
+                msg!(i18n::ui(lang), Error, error = format!("{err:#}"))
+            );
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every about text and argument help of every subcommand has its Chinese form.
+    #[test]
+    fn every_help_text_has_chinese() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            let mut texts: Vec<String> = Vec::new();
+            texts.extend(cmd.get_about().map(|t| t.to_string()));
+            texts.extend(cmd.get_long_about().map(|t| t.to_string()));
+            for a in cmd.get_arguments() {
+                if matches!(a.get_id().as_str(), "help" | "version") {
+                    continue;
+                }
+                texts.extend(a.get_help().map(|t| t.to_string()));
+                texts.extend(a.get_long_help().map(|t| t.to_string()));
+            }
+            for t in texts {
+                if i18n::help_zh(&t).is_none() {
+                    missing.push(format!("{path}: {t:?}"));
+                }
+            }
+            for s in cmd.get_subcommands() {
+                walk(s, &format!("{path} {}", s.get_name()), missing);
+            }
+        }
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut missing = Vec::new();
+        walk(&cmd, "backend-pro", &mut missing);
+        assert!(
+            missing.is_empty(),
+            "no Chinese for:\n{}",
+            missing.join("\n")
+        );
+    }
+
+    #[test]
+    fn lang_flag_is_read_before_parsing() {
+        let a = |v: &[&str]| v.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+        assert_eq!(
+            lang_from_args(&a(&["bp", "--lang", "zh", "plan"])),
+            Some(Lang::Zh)
+        );
+        assert_eq!(
+            lang_from_args(&a(&["bp", "plan", "--lang=en"])),
+            Some(Lang::En)
+        );
+        assert_eq!(lang_from_args(&a(&["bp", "plan"])), None);
     }
 }

@@ -1,10 +1,10 @@
 //! `backend-pro new`: a PRD (or a model file) in, a Go service out.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use backend_pro::evolve::Rendered;
 use backend_pro::model::{Lang, Model};
 use backend_pro::render::{Options, OVERRIDE_DIR};
-use backend_pro::{diag, generate, i18n, write};
+use backend_pro::{diag, generate, i18n, msg, write};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -35,14 +35,14 @@ pub struct Args {
 }
 
 /// Project-local template overrides: `<out>/.backend-pro/templates/<path>`.
-pub fn load_overrides(project: &Path) -> Result<BTreeMap<String, String>> {
+pub fn load_overrides(project: &Path, lang: Lang) -> Result<BTreeMap<String, String>> {
     let root = project.join(OVERRIDE_DIR);
     let mut out = BTreeMap::new();
     if !root.is_dir() {
         return Ok(out);
     }
     for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("cannot read {}", root.display()))?;
+        let entry = entry.with_context(|| msg!(lang, CannotRead, path = root.display()))?;
         if !entry.file_type().is_file() {
             continue;
         }
@@ -53,7 +53,7 @@ pub fn load_overrides(project: &Path) -> Result<BTreeMap<String, String>> {
             .to_string_lossy()
             .replace('\\', "/");
         let text = std::fs::read_to_string(entry.path())
-            .with_context(|| format!("cannot read {}", entry.path().display()))?;
+            .with_context(|| msg!(lang, CannotRead, path = entry.path().display()))?;
         out.insert(rel, text);
     }
     Ok(out)
@@ -61,9 +61,10 @@ pub fn load_overrides(project: &Path) -> Result<BTreeMap<String, String>> {
 
 pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
     let env = i18n::env_locale();
+    let ui = i18n::ui(lang_flag);
     let model: Model = match (&args.prd, &args.model) {
         (Some(prd), _) => {
-            let (bytes, opts) = super::analyze::load(prd, args.glossary.as_deref())?;
+            let (bytes, opts) = super::analyze::load(prd, args.glossary.as_deref(), ui)?;
             let analysis = backend_pro::analyze_bytes(&bytes, &opts);
             let lang = i18n::pick(lang_flag, Some(analysis.model.service.lang), env.as_deref());
             eprint!(
@@ -71,16 +72,16 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
                 diag::render_all(&analysis.diagnostics, &prd.display().to_string(), lang)
             );
             if analysis.has_errors() {
-                eprintln!("{}", i18n::t(lang, "nothing was written", "未写入任何文件"));
+                eprintln!("{}", msg!(lang, NothingWritten));
                 return Ok(ExitCode::from(1));
             }
             analysis.model
         }
         (None, Some(path)) => {
             let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
+                .with_context(|| msg!(ui, CannotRead, path = path.display()))?;
             let model = Model::from_yaml(&text)
-                .with_context(|| format!("{}: not a valid model", path.display()))?;
+                .with_context(|| msg!(ui, NotAModel, path = path.display()))?;
             // A hand-edited model gets the same cross-checks as an extracted one.
             let lang = i18n::pick(lang_flag, Some(model.service.lang), env.as_deref());
             let mut diags = backend_pro::validate::validate(&model);
@@ -94,12 +95,12 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
                 diag::render_all(&diags, &path.display().to_string(), lang)
             );
             if diag::has_errors(&diags) {
-                eprintln!("{}", i18n::t(lang, "nothing was written", "未写入任何文件"));
+                eprintln!("{}", msg!(lang, NothingWritten));
                 return Ok(ExitCode::from(1));
             }
             model
         }
-        (None, None) => bail!("pass --prd PRD.md or --model backend-pro.yaml"),
+        (None, None) => bail!(msg!(ui, NeedPrdOrModel)),
     };
     let lang = i18n::pick(lang_flag, Some(model.service.lang), env.as_deref());
     let module = args
@@ -107,9 +108,9 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
         .clone()
         .unwrap_or_else(|| generate::default_module(&model));
     // Checked before rendering so a bad --out costs nothing.
-    write::check_target(&args.out, args.force)?;
+    write::check_target(&args.out, args.force).map_err(|e| anyhow!(e.text(lang)))?;
     let overrides = if args.out.is_dir() {
-        load_overrides(&args.out)?
+        load_overrides(&args.out, lang)?
     } else {
         BTreeMap::new()
     };
@@ -125,14 +126,7 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
         for f in &files {
             println!("{}", f.path);
         }
-        eprintln!(
-            "{}",
-            i18n::t(
-                lang,
-                "dry run: nothing was written",
-                "试运行：未写入任何文件"
-            )
-        );
+        eprintln!("{}", msg!(lang, DryRun));
         return Ok(ExitCode::SUCCESS);
     }
     // Record what we wrote (ledger, merge bases) so later commands never lose user edits.
@@ -143,18 +137,10 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
         lang,
         env!("CARGO_PKG_VERSION"),
     );
-    let backup = write::write_project(&args.out, &files, args.force)?;
+    let backup =
+        write::write_project(&args.out, &files, args.force).map_err(|e| anyhow!(e.text(lang)))?;
     if let Some(dir) = backup {
-        eprintln!(
-            "{}",
-            match lang {
-                Lang::En => format!(
-                    "--force: the files it replaced are saved in {}",
-                    dir.display()
-                ),
-                Lang::Zh => format!("--force：被覆盖的文件已备份到 {}", dir.display()),
-            }
-        );
+        eprintln!("{}", msg!(lang, ForceBackup, path = dir.display()));
     }
     let shown: Vec<Rendered> = files
         .into_iter()
@@ -175,23 +161,15 @@ fn summary(out: &Path, files: &[Rendered], model: &Model, lang: Lang) -> String 
         *top.entry(key).or_default() += 1;
     }
     let mut s = String::new();
-    let head = match lang {
-        Lang::En => format!(
-            "Generated {} ({} entities, {} files) in {}\n",
-            model.service.name,
-            model.entities.len(),
-            files.len(),
-            out.display()
-        ),
-        Lang::Zh => format!(
-            "已在 {} 生成 {}（{} 个实体，{} 个文件）\n",
-            out.display(),
-            model.service.name,
-            model.entities.len(),
-            files.len()
-        ),
-    };
-    s.push_str(&head);
+    s.push_str(&msg!(
+        lang,
+        Generated,
+        service = model.service.name,
+        entities = model.entities.len(),
+        files = files.len(),
+        path = out.display()
+    ));
+    s.push('\n');
     let n = top.len();
     for (i, (k, count)) in top.iter().enumerate() {
         let branch = if i + 1 == n { "└──" } else { "├──" };
@@ -202,17 +180,15 @@ fn summary(out: &Path, files: &[Rendered], model: &Model, lang: Lang) -> String 
         }
     }
     let dir = out.display();
-    s.push_str(i18n::t(lang, "\nNext steps:\n", "\n下一步：\n"));
+    s.push_str(&format!("\n{}\n", msg!(lang, NextSteps)));
     s.push_str(&format!("  cd {dir}\n"));
-    s.push_str(i18n::t(
-        lang,
-        "  go run ./cmd/api                 # in-memory storage, http://localhost:8080\n",
-        "  go run ./cmd/api                 # 内存存储，http://localhost:8080\n",
+    s.push_str(&format!(
+        "  go run ./cmd/api                 # {}\n",
+        msg!(lang, NextRunApi)
     ));
-    s.push_str(i18n::t(
-        lang,
-        "  docker compose -f deployments/docker-compose.yml up -d   # PostgreSQL + Redis\n",
-        "  docker compose -f deployments/docker-compose.yml up -d   # 启动 PostgreSQL + Redis\n",
+    s.push_str(&format!(
+        "  docker compose -f deployments/docker-compose.yml up -d   # {}\n",
+        msg!(lang, NextCompose)
     ));
     s.push_str("  make migrate && make run\n");
     s.push_str("  make test\n");
@@ -229,11 +205,7 @@ fn summary(out: &Path, files: &[Rendered], model: &Model, lang: Lang) -> String 
         .collect();
     let width = rules.iter().map(|(f, _)| f.len()).max().unwrap_or(0);
     if !rules.is_empty() {
-        s.push_str(i18n::t(
-            lang,
-            "\nRules to write (their endpoints answer 501 until then; see README.md):\n",
-            "\n待实现的业务规则（实现前接口返回 501，见 README.md）：\n",
-        ));
+        s.push_str(&format!("\n{}\n", msg!(lang, RulesToWrite)));
         for (file, title) in &rules {
             s.push_str(&format!("  {file:width$}  # {title}\n"));
         }

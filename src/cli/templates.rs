@@ -1,9 +1,9 @@
 //! `backend-pro templates`: list the embedded templates or copy them out for editing.
 
 use anyhow::{bail, Context, Result};
-use backend_pro::i18n;
 use backend_pro::model::Lang;
 use backend_pro::render::{default_templates, OVERRIDE_DIR};
+use backend_pro::{i18n, msg};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -31,7 +31,7 @@ pub enum Sub {
 }
 
 pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
-    let lang = i18n::pick(lang_flag, None, i18n::env_locale().as_deref());
+    let lang = i18n::ui(lang_flag);
     let all = default_templates();
     match args.command {
         Sub::List => {
@@ -52,33 +52,31 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
                 })
                 .collect();
             if chosen.is_empty() {
-                bail!("no template matches {prefix:?} (see `backend-pro templates list`)");
+                bail!(msg!(
+                    lang,
+                    NoTemplateMatches,
+                    prefix = format!("{prefix:?}")
+                ));
             }
             let root = project.join(OVERRIDE_DIR);
             let mut written = 0;
             for (rel, text) in chosen {
                 let dst = root.join(rel);
                 if dst.exists() && !force {
-                    eprintln!(
-                        "{}: {}",
-                        i18n::t(lang, "kept (exists)", "已存在，保留"),
-                        dst.display()
-                    );
+                    eprintln!("{}", msg!(lang, KeptExists, path = dst.display()));
                     continue;
                 }
                 if let Some(d) = dst.parent() {
                     std::fs::create_dir_all(d)
-                        .with_context(|| format!("cannot create {}", d.display()))?;
+                        .with_context(|| msg!(lang, CannotCreate, path = d.display()))?;
                 }
                 std::fs::write(&dst, text)
-                    .with_context(|| format!("cannot write {}", dst.display()))?;
+                    .with_context(|| msg!(lang, CannotWrite, path = dst.display()))?;
                 written += 1;
             }
             println!(
-                "{} {written} {} {}",
-                i18n::t(lang, "ejected", "已导出"),
-                i18n::t(lang, "template(s) to", "个模板到"),
-                root.display()
+                "{}",
+                msg!(lang, Ejected, n = written, path = root.display())
             );
         }
     }

@@ -3,8 +3,123 @@
 //! references) are rebuilt from the fields so hand edits and commands agree.
 
 use crate::extract::types::{self, Lookup, Parsed};
+use crate::model::Lang;
 use crate::model::{Entity, Field, FieldType, Index, Model, Relation, RelationKind};
-use crate::names;
+use crate::{msg, names};
+
+/// Why an edit cannot be made; shown in the user's language ([`EditError::text`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditError {
+    FieldName {
+        spec: String,
+    },
+    FieldNoType {
+        spec: String,
+        name: String,
+    },
+    FieldType {
+        spec: String,
+        ty: String,
+        accepted: String,
+    },
+    FieldMax {
+        spec: String,
+        value: String,
+    },
+    FieldOption {
+        spec: String,
+        option: String,
+    },
+    RefNoTarget {
+        spec: String,
+        name: String,
+    },
+    RefUnknown {
+        spec: String,
+        target: String,
+        known: String,
+    },
+    EntityName {
+        name: String,
+    },
+    EntityExists {
+        name: String,
+    },
+    EntityNoFields {
+        name: String,
+    },
+    NoEntity {
+        name: String,
+        known: String,
+    },
+    FieldExists {
+        entity: String,
+        field: String,
+    },
+    StillReferenced {
+        entity: String,
+        users: String,
+    },
+}
+
+impl EditError {
+    pub fn text(&self, lang: Lang) -> String {
+        let q = |s: &str| format!("{s:?}");
+        match self {
+            EditError::FieldName { spec } => msg!(lang, EditFieldName, spec = q(spec)),
+            EditError::FieldNoType { spec, name } => {
+                msg!(lang, EditFieldNoType, spec = q(spec), name = name)
+            }
+            EditError::FieldType { spec, ty, accepted } => msg!(
+                lang,
+                EditFieldType,
+                spec = q(spec),
+                ty = q(ty),
+                accepted = accepted
+            ),
+            EditError::FieldMax { spec, value } => {
+                msg!(lang, EditFieldMax, spec = q(spec), value = value)
+            }
+            EditError::FieldOption { spec, option } => {
+                msg!(lang, EditFieldOption, spec = q(spec), option = q(option))
+            }
+            EditError::RefNoTarget { spec, name } => {
+                msg!(lang, EditRefNoTarget, spec = q(spec), name = name)
+            }
+            EditError::RefUnknown {
+                spec,
+                target,
+                known,
+            } => msg!(
+                lang,
+                EditRefUnknown,
+                spec = q(spec),
+                target = q(target),
+                known = known
+            ),
+            EditError::EntityName { name } => msg!(lang, EditEntityName, name = q(name)),
+            EditError::EntityExists { name } => msg!(lang, EditEntityExists, name = name),
+            EditError::EntityNoFields { name } => msg!(lang, EditEntityNoFields, name = name),
+            EditError::NoEntity { name, known } => {
+                msg!(lang, EditNoEntity, name = q(name), known = known)
+            }
+            EditError::FieldExists { entity, field } => {
+                msg!(lang, EditFieldExists, entity = entity, field = field)
+            }
+            EditError::StillReferenced { entity, users } => {
+                msg!(lang, EditStillReferenced, entity = entity, users = users)
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for EditError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(Lang::En))
+    }
+}
+
+impl std::error::Error for EditError {}
 
 struct ModelLookup<'a>(&'a Model);
 
@@ -26,20 +141,17 @@ impl Lookup for ModelLookup<'_> {
 /// Parses `name:type[:required|:unique|:default=V|:ref=Entity|:max=N|:label=L]`.
 /// `type` is any type word the PRD reader accepts (`string`, `varchar(20)`, `decimal(10,2)`,
 /// `enum(a|b)`, `string[]`, `email`, an entity name for a reference…).
-pub fn parse_field(spec: &str, model: &Model) -> Result<Field, String> {
+pub fn parse_field(spec: &str, model: &Model) -> Result<Field, EditError> {
+    let spec_s = spec.to_string();
     let mut parts = spec.split(':');
     let raw_name = parts.next().unwrap_or("").trim();
     if !names::is_ascii_ident(raw_name) {
-        return Err(format!(
-            "field spec {spec:?}: the name must be an ASCII identifier (e.g. `email:string:required`)"
-        ));
+        return Err(EditError::FieldName { spec: spec_s });
     }
     let name = names::snake(raw_name);
     let ty_text = parts.next().map(str::trim).unwrap_or("");
     if ty_text.is_empty() {
-        return Err(format!(
-            "field spec {spec:?}: missing type (e.g. `{name}:string`)"
-        ));
+        return Err(EditError::FieldNoType { spec: spec_s, name });
     }
     let mut field = Field::new(&name, FieldType::String);
     if ty_text != "ref" {
@@ -56,10 +168,11 @@ pub fn parse_field(spec: &str, model: &Model) -> Result<Field, String> {
                 }
             }
             _ => {
-                return Err(format!(
-                    "field spec {spec:?}: unknown type {ty_text:?}; use one of: {}",
-                    types::accepted_words()
-                ))
+                return Err(EditError::FieldType {
+                    spec: spec_s,
+                    ty: ty_text.to_string(),
+                    accepted: types::accepted_words(),
+                })
             }
         }
     } else {
@@ -76,34 +189,39 @@ pub fn parse_field(spec: &str, model: &Model) -> Result<Field, String> {
             ("unique", None) => field.unique = true,
             ("default", Some(v)) => field.default = Some(v.to_string()),
             ("max", Some(v)) => {
-                field.max_length = Some(v.parse().map_err(|_| {
-                    format!("field spec {spec:?}: max={v} is not a whole number")
+                field.max_length = Some(v.parse().map_err(|_| EditError::FieldMax {
+                    spec: spec_s.clone(),
+                    value: v.to_string(),
                 })?)
             }
             ("label", Some(v)) => field.label = v.to_string(),
             ("ref", Some(v)) => {
                 field.ty = FieldType::Ref;
-                field.references = Some(ModelLookup(model).entity(v).unwrap_or_else(|| v.to_string()));
+                field.references = Some(
+                    ModelLookup(model)
+                        .entity(v)
+                        .unwrap_or_else(|| v.to_string()),
+                );
             }
             _ => {
-                return Err(format!(
-                    "field spec {spec:?}: unknown option {opt:?}; use required, unique, default=V, ref=Entity, max=N or label=L"
-                ))
+                return Err(EditError::FieldOption {
+                    spec: spec_s,
+                    option: opt.to_string(),
+                })
             }
         }
     }
     if field.ty == FieldType::Ref && field.references.is_none() {
-        return Err(format!(
-            "field spec {spec:?}: a ref field needs its target: `{name}:ref:ref=Entity`"
-        ));
+        return Err(EditError::RefNoTarget { spec: spec_s, name });
     }
     if let Some(target) = &field.references {
         if model.entity(target).is_none() {
             let known: Vec<&str> = model.entities.iter().map(|e| e.name.as_str()).collect();
-            return Err(format!(
-                "field spec {spec:?}: no entity named {target:?}; known entities: {}",
-                known.join(", ")
-            ));
+            return Err(EditError::RefUnknown {
+                spec: spec_s,
+                target: target.clone(),
+                known: known.join(", "),
+            });
         }
     }
     Ok(field)
@@ -189,22 +307,18 @@ pub fn add_entity(
     name: &str,
     label: &str,
     fields: Vec<Field>,
-) -> Result<Model, String> {
+) -> Result<Model, EditError> {
     if !names::is_ascii_ident(name) {
-        return Err(format!(
-            "entity name {name:?} must be an ASCII identifier (e.g. Review)"
-        ));
+        return Err(EditError::EntityName {
+            name: name.to_string(),
+        });
     }
     let ident = names::pascal(&names::singular(name));
     if model.entity(&ident).is_some() {
-        return Err(format!(
-            "entity {ident} already exists; use `add field {ident} …` to extend it"
-        ));
+        return Err(EditError::EntityExists { name: ident });
     }
     if fields.is_empty() {
-        return Err(format!(
-            "entity {ident} needs at least one field: --field name:type"
-        ));
+        return Err(EditError::EntityNoFields { name: ident });
     }
     let mut m = model.clone();
     m.entities.push(Entity {
@@ -227,7 +341,7 @@ pub fn add_entity(
 }
 
 /// Adds fields to an existing entity.
-pub fn add_fields(model: &Model, entity: &str, fields: Vec<Field>) -> Result<Model, String> {
+pub fn add_fields(model: &Model, entity: &str, fields: Vec<Field>) -> Result<Model, EditError> {
     let mut m = model.clone();
     let known: Vec<String> = m.entities.iter().map(|e| e.name.clone()).collect();
     let Some(e) = m
@@ -235,10 +349,10 @@ pub fn add_fields(model: &Model, entity: &str, fields: Vec<Field>) -> Result<Mod
         .iter_mut()
         .find(|e| e.name == entity || e.name.eq_ignore_ascii_case(entity))
     else {
-        return Err(format!(
-            "no entity named {entity:?}; known entities: {}",
-            known.join(", ")
-        ));
+        return Err(EditError::NoEntity {
+            name: entity.to_string(),
+            known: known.join(", "),
+        });
     };
     for f in fields {
         if e.field(&f.name).is_some()
@@ -247,7 +361,10 @@ pub fn add_fields(model: &Model, entity: &str, fields: Vec<Field>) -> Result<Mod
                 "id" | "version" | "created_at" | "updated_at"
             )
         {
-            return Err(format!("{}.{} already exists", e.name, f.name));
+            return Err(EditError::FieldExists {
+                entity: e.name.clone(),
+                field: f.name.clone(),
+            });
         }
         e.fields.push(f);
     }
@@ -256,17 +373,17 @@ pub fn add_fields(model: &Model, entity: &str, fields: Vec<Field>) -> Result<Mod
 }
 
 /// Removes an entity that nothing else refers to.
-pub fn remove_entity(model: &Model, name: &str) -> Result<Model, String> {
+pub fn remove_entity(model: &Model, name: &str) -> Result<Model, EditError> {
     let Some(target) = model
         .entities
         .iter()
         .find(|e| e.name == name || e.name.eq_ignore_ascii_case(name))
     else {
         let known: Vec<&str> = model.entities.iter().map(|e| e.name.as_str()).collect();
-        return Err(format!(
-            "no entity named {name:?}; known entities: {}",
-            known.join(", ")
-        ));
+        return Err(EditError::NoEntity {
+            name: name.to_string(),
+            known: known.join(", "),
+        });
     };
     let users: Vec<String> = model
         .entities
@@ -280,11 +397,10 @@ pub fn remove_entity(model: &Model, name: &str) -> Result<Model, String> {
         })
         .collect();
     if !users.is_empty() {
-        return Err(format!(
-            "{} is still referenced by {}; remove those fields first (edit backend-pro.yaml, then `backend-pro sync`)",
-            target.name,
-            users.join(", ")
-        ));
+        return Err(EditError::StillReferenced {
+            entity: target.name.clone(),
+            users: users.join(", "),
+        });
     }
     let gone = target.name.clone();
     let mut m = model.clone();
@@ -324,13 +440,16 @@ mod tests {
         assert_eq!(f.enum_values.len(), 2);
         assert!(parse_field("x:nonsense", &m)
             .unwrap_err()
+            .to_string()
             .contains("unknown type"));
         assert!(parse_field("书名:string", &m).is_err());
         assert!(parse_field("x:string:bogus", &m)
             .unwrap_err()
+            .to_string()
             .contains("unknown option"));
         assert!(parse_field("book_id:ref:ref=Book", &m)
             .unwrap_err()
+            .to_string()
             .contains("no entity named"));
     }
 
@@ -355,6 +474,7 @@ mod tests {
         );
         assert!(remove_entity(&m, "Book")
             .unwrap_err()
+            .to_string()
             .contains("Review.book_id"));
         let m = remove_entity(&m, "Review").expect("remove");
         assert!(m.entity("Book").expect("Book").relations.is_empty());

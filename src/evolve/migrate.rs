@@ -36,21 +36,30 @@ pub enum MigrateError {
     Template { template: String, message: String },
 }
 
-impl fmt::Display for MigrateError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl MigrateError {
+    /// The message in `lang` (headings from the catalogue; the details name fields and SQL).
+    pub fn text(&self, lang: crate::model::Lang) -> String {
+        use crate::msg;
         match self {
-            MigrateError::Model(m) => write!(f, "cannot make migrations from this model:\n{m}"),
+            MigrateError::Model(m) => msg!(lang, MigrateModel, details = m),
             MigrateError::Refused(ms) => {
-                write!(f, "no safe migration for these changes:")?;
+                let mut out = msg!(lang, MigrateRefused);
                 for m in ms {
-                    write!(f, "\n  {m}")?;
+                    out.push_str("\n  ");
+                    out.push_str(m);
                 }
-                Ok(())
+                out
             }
             MigrateError::Template { template, message } => {
-                write!(f, "template {template}: {message}")
+                msg!(lang, TemplateFailed, template = template, error = message)
             }
         }
+    }
+}
+
+impl fmt::Display for MigrateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text(crate::model::Lang::En))
     }
 }
 

@@ -14,4 +14,4 @@ pub mod regenerate;
 pub mod regions;
 
 pub use ledger::{Ledger, LedgerEntry, Ownership};
-pub use reconcile::{reconcile, Action, FileChange, Plan, Rendered, Snapshot};
+pub use reconcile::{reconcile, Action, FileChange, Plan, Reason, Rendered, Snapshot};

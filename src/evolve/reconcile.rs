@@ -35,6 +35,10 @@ pub struct Snapshot {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     Create,
+    /// A file we wrote and still generate, deleted by hand: written again.
+    Recreate {
+        reason: Reason,
+    },
     Update,
     /// Three-way merge of a scaffold file; `conflicts` > 0 means markers were written.
     Merge {
@@ -44,12 +48,60 @@ pub enum Action {
     Delete,
     /// Left alone, with the reason (a modified scaffold file of a removed entity…).
     Keep {
-        reason: String,
+        reason: Reason,
     },
     /// Cannot proceed without `--force`.
     Conflict {
-        reason: String,
+        reason: Reason,
     },
+    /// A file we wrote was deleted by hand and cannot be rebuilt (a migration of which the
+    /// project keeps no copy). Nothing is written; the ledger keeps remembering it.
+    Missing {
+        reason: Reason,
+    },
+}
+
+/// Why a file is kept, in conflict, missing or recreated; shown in the user's language
+/// ([`Reason::text`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    ScaffoldDeleted,
+    GeneratedEdited,
+    MarkersMissing(String),
+    RegionUnclosed(String),
+    RemovedButEdited,
+    RemovedKept,
+    InTheWay,
+    /// A generated file deleted by hand (recreated).
+    GeneratedDeleted,
+    /// A migration deleted by hand, recreated from its copy under `.backend-pro/base/`.
+    MigrationDeleted,
+    /// A migration deleted by hand with no copy to recreate it from.
+    MigrationLost,
+}
+
+impl Reason {
+    pub fn text(&self, lang: crate::model::Lang) -> String {
+        use crate::msg;
+        match self {
+            Reason::ScaffoldDeleted => msg!(lang, ReasonScaffoldDeleted),
+            Reason::GeneratedEdited => msg!(lang, ReasonGeneratedEdited),
+            Reason::MarkersMissing(name) => msg!(lang, ReasonMarkersMissing, name = name),
+            Reason::RegionUnclosed(name) => msg!(lang, ReasonRegionUnclosed, name = name),
+            Reason::RemovedButEdited => msg!(lang, ReasonRemovedButEdited),
+            Reason::RemovedKept => msg!(lang, ReasonRemovedKept),
+            Reason::InTheWay => msg!(lang, ReasonInTheWay),
+            Reason::GeneratedDeleted => msg!(lang, ReasonGeneratedDeleted),
+            Reason::MigrationDeleted => msg!(lang, ReasonMigrationDeleted),
+            Reason::MigrationLost => msg!(lang, ReasonMigrationLost),
+        }
+    }
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(crate::model::Lang::En))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,7 +155,9 @@ fn change(r: &Rendered, action: Action, contents: Option<String>, generator: &st
     FileChange {
         path: r.path.clone(),
         entry: Some(entry(r, written, generator)),
-        base: (r.ownership == Ownership::Scaffold).then(|| r.contents.clone()),
+        // Scaffold files merge against it; migrations are recreated from it when deleted.
+        base: matches!(r.ownership, Ownership::Scaffold | Ownership::AppendOnly)
+            .then(|| r.contents.clone()),
         action,
         new_contents: contents,
     }
@@ -123,11 +177,20 @@ pub fn reconcile(rendered: &[Rendered], snap: &Snapshot, generator: &str) -> Pla
         changes.push(match (r.ownership, disk) {
             (_, None) if r.ownership == Ownership::Scaffold && known.is_some() => FileChange {
                 // The user deleted a scaffold file: that is their decision.
-                action: Action::Keep { reason: "deleted by you; not recreated".into() },
+                action: Action::Keep {
+                    reason: Reason::ScaffoldDeleted,
+                },
                 new_contents: None,
                 entry: known.cloned(),
                 base: snap.bases.get(&r.path).cloned(),
                 path: r.path.clone(),
+            },
+            (_, None) if known.is_some() => FileChange {
+                // Ours, deleted by hand: recreated, and said so.
+                action: Action::Recreate {
+                    reason: Reason::GeneratedDeleted,
+                },
+                ..change(r, Action::Create, Some(r.contents.clone()), generator)
             },
             (_, None) => change(r, Action::Create, Some(r.contents.clone()), generator),
             (Ownership::Generated, Some(d)) => {
@@ -136,27 +199,27 @@ pub fn reconcile(rendered: &[Rendered], snap: &Snapshot, generator: &str) -> Pla
                 } else if snap.ledger.wrote(&r.path, d.as_bytes()) {
                     change(r, Action::Update, Some(r.contents.clone()), generator)
                 } else {
-                    conflict(r, "generated file was edited by hand (DO NOT EDIT); move your change to a non-generated file", generator)
+                    conflict(r, Reason::GeneratedEdited, generator)
                 }
             }
             (Ownership::AppendOnly, Some(_)) => FileChange {
                 action: Action::Unchanged,
                 new_contents: None,
-                entry: known.cloned().or_else(|| Some(entry(r, &r.contents, generator))),
-                base: None,
+                entry: known
+                    .cloned()
+                    .or_else(|| Some(entry(r, &r.contents, generator))),
+                base: snap.bases.get(&r.path).cloned(),
                 path: r.path.clone(),
             },
             (Ownership::Scaffold, Some(d)) => scaffold(r, &d, snap, generator),
             (Ownership::Regions, Some(d)) => match regions::rebuild(&d, &r.contents) {
                 Ok(merged) if merged == d => change(r, Action::Unchanged, None, generator),
                 Ok(merged) => change(r, Action::Update, Some(merged), generator),
-                Err(regions::RegionError::MissingMarkers(name)) => conflict(
-                    r,
-                    &format!("owned region markers `backend-pro:{name}` are missing; restore them"),
-                    generator,
-                ),
+                Err(regions::RegionError::MissingMarkers(name)) => {
+                    conflict(r, Reason::MarkersMissing(name), generator)
+                }
                 Err(regions::RegionError::Unbalanced(name)) => {
-                    conflict(r, &format!("owned region `backend-pro:{name}` is not closed properly"), generator)
+                    conflict(r, Reason::RegionUnclosed(name), generator)
                 }
             },
         });
@@ -166,11 +229,9 @@ pub fn reconcile(rendered: &[Rendered], snap: &Snapshot, generator: &str) -> Pla
             continue;
         }
         let disk = snap.files.get(path);
-        let keep = |reason: &str| FileChange {
+        let keep = |reason: Reason| FileChange {
             path: path.clone(),
-            action: Action::Keep {
-                reason: reason.into(),
-            },
+            action: Action::Keep { reason },
             new_contents: None,
             entry: disk.map(|_| e.clone()),
             base: snap.bases.get(path).cloned(),
@@ -183,6 +244,28 @@ pub fn reconcile(rendered: &[Rendered], snap: &Snapshot, generator: &str) -> Pla
             base: None,
         };
         changes.push(match (e.ownership, disk) {
+            // A migration deleted by hand: history, so rebuilt from our copy of it when the
+            // copy is the bytes we wrote; otherwise reported, and still remembered.
+            (Ownership::AppendOnly, None) => match snap.bases.get(path) {
+                Some(copy) if hash(copy.as_bytes()) == e.hash => FileChange {
+                    path: path.clone(),
+                    action: Action::Recreate {
+                        reason: Reason::MigrationDeleted,
+                    },
+                    new_contents: Some(copy.clone()),
+                    entry: Some(e.clone()),
+                    base: Some(copy.clone()),
+                },
+                _ => FileChange {
+                    path: path.clone(),
+                    action: Action::Missing {
+                        reason: Reason::MigrationLost,
+                    },
+                    new_contents: None,
+                    entry: Some(e.clone()),
+                    base: None,
+                },
+            },
             (_, None) => FileChange {
                 action: Action::Unchanged,
                 ..delete()
@@ -190,25 +273,23 @@ pub fn reconcile(rendered: &[Rendered], snap: &Snapshot, generator: &str) -> Pla
             // Applied migrations are history: never rewritten, never removed.
             (Ownership::AppendOnly, Some(_)) => FileChange {
                 action: Action::Unchanged,
-                ..keep("")
+                ..keep(Reason::RemovedKept)
             },
             (Ownership::Generated, Some(d)) if snap.ledger.wrote(path, d) => delete(),
             (Ownership::Generated, Some(_)) => FileChange {
                 action: Action::Conflict {
-                    reason:
-                        "no longer generated, but edited by hand; delete it or move your change"
-                            .into(),
+                    reason: Reason::RemovedButEdited,
                 },
                 // Forced, the file is deleted (after a backup), so the ledger forgets it.
                 entry: None,
-                ..keep("")
+                ..keep(Reason::RemovedButEdited)
             },
             (Ownership::Scaffold, Some(d))
                 if snap.bases.get(path).map(|b| b.as_bytes()) == Some(d.as_slice()) =>
             {
                 delete()
             }
-            (_, Some(_)) => keep("no longer generated, but it holds your changes; kept"),
+            (_, Some(_)) => keep(Reason::RemovedKept),
         });
     }
     changes.sort_by(|a, b| a.path.cmp(&b.path));
@@ -217,11 +298,9 @@ pub fn reconcile(rendered: &[Rendered], snap: &Snapshot, generator: &str) -> Pla
 
 /// Nothing is written unless forced; forced, the new render wins (after a backup made by
 /// the caller), so the ledger entry and merge base describe the new render.
-fn conflict(r: &Rendered, reason: &str, generator: &str) -> FileChange {
+fn conflict(r: &Rendered, reason: Reason, generator: &str) -> FileChange {
     FileChange {
-        action: Action::Conflict {
-            reason: reason.to_string(),
-        },
+        action: Action::Conflict { reason },
         ..change(r, Action::Create, Some(r.contents.clone()), generator)
     }
 }
@@ -232,11 +311,7 @@ fn scaffold(r: &Rendered, disk: &str, snap: &Snapshot, generator: &str) -> FileC
         return if disk == r.contents {
             change(r, Action::Unchanged, None, generator)
         } else {
-            conflict(
-                r,
-                "a file you wrote is where a new file would go; rename it",
-                generator,
-            )
+            conflict(r, Reason::InTheWay, generator)
         };
     };
     if *base == r.contents {
@@ -373,6 +448,33 @@ mod tests {
         assert_eq!(by_path["x.go"], &Action::Delete);
         assert!(matches!(by_path["y.go"], Action::Keep { .. }));
         assert_eq!(by_path["m/1.sql"], &Action::Unchanged);
+    }
+
+    #[test]
+    fn hand_deleted_files_are_recreated_or_reported() {
+        let files = vec![
+            rendered("a.gen.go", "g\n", Ownership::Generated),
+            rendered("m/1.sql", "m1\n", Ownership::AppendOnly),
+            rendered("m/2.sql", "m2\n", Ownership::AppendOnly),
+        ];
+        let mut snap = applied(&reconcile(&files, &Snapshot::default(), "t"));
+        assert_eq!(snap.bases["m/1.sql"], "m1\n", "migrations keep a copy");
+        for p in ["a.gen.go", "m/1.sql", "m/2.sql"] {
+            snap.files.remove(p);
+        }
+        snap.bases.remove("m/2.sql");
+        // Day two renders no migration for an unchanged model.
+        let plan = reconcile(&files[..1], &snap, "t");
+        let by_path: BTreeMap<_, _> = plan.changes.iter().map(|c| (c.path.as_str(), c)).collect();
+        assert!(matches!(
+            by_path["a.gen.go"].action,
+            Action::Recreate { .. }
+        ));
+        assert!(matches!(by_path["m/1.sql"].action, Action::Recreate { .. }));
+        assert_eq!(by_path["m/1.sql"].new_contents.as_deref(), Some("m1\n"));
+        assert!(matches!(by_path["m/2.sql"].action, Action::Missing { .. }));
+        assert!(by_path["m/2.sql"].entry.is_some(), "still remembered");
+        assert!(!plan.is_noop());
     }
 
     #[test]

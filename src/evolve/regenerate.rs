@@ -53,7 +53,7 @@ pub fn regenerate(inputs: Inputs<'_>) -> Outcome {
     let mut backups = Vec::new();
     for c in &plan.changes {
         match &c.action {
-            Action::Create | Action::Update | Action::Merge { .. } => {
+            Action::Create | Action::Recreate { .. } | Action::Update | Action::Merge { .. } => {
                 writes.insert(
                     c.path.clone(),
                     c.new_contents.clone().map(String::into_bytes),
@@ -69,7 +69,7 @@ pub fn regenerate(inputs: Inputs<'_>) -> Outcome {
             Action::Delete => {
                 writes.insert(c.path.clone(), None);
             }
-            Action::Unchanged | Action::Keep { .. } => {}
+            Action::Unchanged | Action::Keep { .. } | Action::Missing { .. } => {}
         }
         match &c.entry {
             Some(e) => {

@@ -175,6 +175,8 @@ pub struct Uses {
     pub h_join: bool,
     pub h_number: bool,
     pub h_ptr: bool,
+    /// A sample calls the uuid package (a uuid field's value in a request body).
+    pub h_uuid: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1154,6 +1156,7 @@ fn entity_uses(fields: &[FieldCtx], state: bool) -> Uses {
         h_join: any(&|f| !f.is_state && f.sample_json.contains("join(")),
         h_number: any(&|f| !f.is_state && f.sample_json.contains("number(")),
         h_ptr: any(&|f| !f.is_state && f.sample.starts_with("ptr(")),
+        h_uuid: any(&|f| !f.is_state && f.sample_json.contains("uuid.")),
     }
 }
 
@@ -1513,6 +1516,26 @@ fn record_actions_ctx(model: &Model, e: &Entity) -> Result<Vec<RecordActionCtx>,
         });
     }
     Ok(out)
+}
+
+/// Per entity (its index in `model.entities`), what the templates cannot render: colliding
+/// generated Go names, a Go package used twice. `validate` reports these at the entity.
+pub fn entity_problems(model: &Model) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut pkgs = std::collections::BTreeSet::new();
+    for (i, e) in model.entities.iter().enumerate() {
+        match entity_ctx(model, e) {
+            Ok(c) if !pkgs.insert(c.pkg.clone()) => {
+                out.push((i, format!("Go package {:?} is used twice", c.pkg)))
+            }
+            Ok(_) => {}
+            Err(m) => {
+                let prefix = format!("entity {}: ", e.name);
+                out.push((i, m.strip_prefix(&prefix).map_or(m.clone(), str::to_string)))
+            }
+        }
+    }
+    out
 }
 
 /// Builds the project context; every model problem the templates cannot handle is an error.

@@ -1,0 +1,286 @@
+//! The one catalogue of the CLI's own messages (everything but PRD diagnostics, which carry
+//! their two languages in [`crate::diag`]): one line per message, English and Chinese side by
+//! side, placeholders `{name}` filled by [`crate::msg!`]. A unit test checks that both forms
+//! of every message have the same placeholders.
+//!
+//! Adding a message: one line below, then `msg!(lang, Id, name = value)` where it is shown.
+
+use crate::model::Lang;
+
+macro_rules! catalogue {
+    ($($id:ident: $en:literal, $zh:literal;)*) => {
+        /// A message id. The text is [`Msg::text`]; with placeholders, use [`crate::msg!`].
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Msg { $($id,)* }
+
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[$(Msg::$id,)*];
+
+            /// The message in `lang`, placeholders unfilled.
+            pub fn text(self, lang: Lang) -> &'static str {
+                match lang {
+                    Lang::En => match self { $(Msg::$id => $en,)* },
+                    Lang::Zh => match self { $(Msg::$id => $zh,)* },
+                }
+            }
+        }
+    };
+}
+
+catalogue! {
+    // Files.
+    CannotRead: "cannot read {path}", "无法读取 {path}";
+    CannotWrite: "cannot write {path}", "无法写入 {path}";
+    CannotCreate: "cannot create {path}", "无法创建 {path}";
+    IoError: "{path}: {error}", "{path}：{error}";
+    NotAModel: "{path}: not a valid backend-pro model", "{path}：不是有效的 backend-pro 模型";
+    NotAGlossary: "{path}: expected a YAML map of term: Identifier", "{path}：应为 YAML 映射（术语: 标识符）";
+    NotAProject: "{path} is not a backend-pro project (no backend-pro.yaml); run inside one or pass --project DIR",
+        "{path} 不是 backend-pro 项目（没有 backend-pro.yaml）；请在项目目录中运行，或使用 --project DIR";
+    Corrupt: "{path}: {error}", "{path}：文件已损坏：{error}";
+    NoRecord: "{path} has no record of what was generated ({base} is missing); regenerate it with `backend-pro new --force`",
+        "{path} 没有生成记录（缺少 {base}）；请用 `backend-pro new --force` 重新生成";
+    OutsideProject: "refusing to write outside the project: {path}", "拒绝写入项目之外的路径：{path}";
+    OutsideOut: "refusing to write outside the output directory: {path}", "拒绝写入输出目录之外的路径：{path}";
+    OutNotADirectory: "{path} exists and is not a directory", "{path} 已存在且不是目录";
+    OutNotEmpty: "{path} is not empty; choose another --out or pass --force to overwrite generated files",
+        "{path} 不是空目录；请换一个 --out，或使用 --force 覆盖生成的文件";
+    // Locking and undo.
+    LockWait: "waiting for another backend-pro command working on {path} (it holds {lock})…",
+        "正在等待另一个处理 {path} 的 backend-pro 命令（它持有 {lock}）…";
+    LockBusy: "another backend-pro command is changing {path} (it holds {lock}); wait for it to finish and run this one again",
+        "另一个 backend-pro 命令正在修改 {path}（它持有 {lock}）；请等它结束后再运行本命令";
+    NothingToUndo: "nothing to undo: the journal is empty", "无可撤销：变更日志为空";
+    UndoEditedSince: "undo would lose edits made after `{command}`: {files} changed since; nothing was undone\n  help: commit or copy those edits first (or revert them), then run undo again",
+        "撤销会丢失 `{command}` 之后的修改：{files} 已被改动；未撤销任何内容\n  帮助：请先提交或复制这些修改（或还原它们），再运行 undo";
+    UndoRemovedMigrations: "warning: undo removed these migrations. A database that already applied them needs their Down first (`go run ./cmd/migration down` before undo); if you undid too early, restore the files from version control, run down, then undo again:",
+        "警告：撤销删除了以下迁移。已执行过它们的数据库需要先回滚（在撤销前运行 `go run ./cmd/migration down`）；如果已经撤销，请从版本控制恢复这些文件，回滚后再撤销：";
+    Reverted: "reverted `{command}` ({n} files restored)", "已撤销 `{command}`（{n} 个文件已恢复）";
+    // Plan actions and reasons.
+    ActCreate: "create", "新建";
+    ActRecreate: "recreate", "重建";
+    ActUpdate: "update", "更新";
+    ActMerge: "merge", "合并";
+    ActUnchanged: "unchanged", "未变";
+    ActDelete: "delete", "删除";
+    ActKeep: "keep", "保留";
+    ActConflict: "CONFLICT", "冲突";
+    ActMissing: "MISSING", "缺失";
+    MergeConflicts: "{n} conflict(s) marked with <<<<<<< in the file", "{n} 处冲突，已在文件中用 <<<<<<< 标出";
+    ReasonScaffoldDeleted: "deleted by you; not recreated", "已被你删除；不会重建";
+    ReasonGeneratedEdited: "generated file was edited by hand (DO NOT EDIT); move your change to a non-generated file",
+        "生成文件被手工修改（DO NOT EDIT）；请把修改移到非生成文件中";
+    ReasonMarkersMissing: "owned region markers `backend-pro:{name}` are missing; restore them", "受管区域标记 `backend-pro:{name}` 缺失；请恢复";
+    ReasonRegionUnclosed: "owned region `backend-pro:{name}` is not closed properly", "受管区域 `backend-pro:{name}` 没有正确闭合";
+    ReasonRemovedButEdited: "no longer generated, but edited by hand; delete it or move your change",
+        "已不再生成，但被手工修改过；请删除它或移走你的修改";
+    ReasonRemovedKept: "no longer generated, but it holds your changes; kept", "已不再生成，但包含你的修改；已保留";
+    ReasonInTheWay: "a file you wrote is where a new file would go; rename it", "你编写的文件占用了新文件的位置；请重命名";
+    ReasonGeneratedDeleted: "deleted by hand; it will be recreated", "被手工删除；将被重建";
+    ReasonMigrationDeleted: "migration deleted by hand; it will be recreated from .backend-pro/base (migrations are history: a database may already have applied it)",
+        "迁移被手工删除；将从 .backend-pro/base 重建（迁移是历史记录：数据库可能已执行过它）";
+    ReasonMigrationLost: "migration deleted by hand and cannot be regenerated (no copy under .backend-pro/base); restore it from version control — databases that already applied it keep it, new ones would miss it",
+        "迁移被手工删除且无法重新生成（.backend-pro/base 下没有副本）；请从版本控制恢复——已执行过它的数据库不受影响，新数据库会缺少它";
+    // Day-two commands.
+    NothingWritten: "nothing was written", "未写入任何文件";
+    ModelChanges: "model changes:", "模型变更：";
+    ModelChangesYaml: "model changes (backend-pro.yaml):", "模型变更（backend-pro.yaml）：";
+    NothingToDo: "nothing to do: the project is up to date", "无需变更：项目已是最新";
+    Files: "files:", "文件：";
+    ConflictsNothingWritten: "error: conflicts above; nothing was written. Resolve them, or pass --force to overwrite (a backup of each file is kept)",
+        "错误：存在以上冲突，未写入任何文件。请先解决冲突，或使用 --force 覆盖（会保留每个文件的备份）";
+    ConflictsSummary: "{n} conflict(s)", "{n} 处冲突";
+    DryRun: "dry run: nothing was written", "试运行：未写入任何文件";
+    Backups: "backups of overwritten files: .backend-pro/backup/{seq}/", "被覆盖文件的备份：.backend-pro/backup/{seq}/";
+    MergedWithMarkers: "some of your files got conflict markers (<<<<<<<): resolve them before building",
+        "部分文件带有冲突标记（<<<<<<<）：请先解决再构建";
+    Done: "done (to revert: backend-pro undo)", "完成（撤销：backend-pro undo）";
+    NextMigrate: "next: make migrate", "下一步：make migrate";
+    UpToDate: "up to date: nothing to do", "已是最新：无需变更";
+    ApplyWithSync: "apply with: backend-pro sync", "应用变更：backend-pro sync";
+    DriftMissing: "missing (would be created)", "缺失（将被创建）";
+    DriftOutOfDate: "out of date (would be regenerated)", "已过期（将被重新生成）";
+    DriftRemoved: "no longer generated (would be deleted)", "已不再生成（将被删除）";
+    DriftTemplate: "template changed (would be merged)", "模板已变更（将被合并）";
+    DriftModelEdited: "edited but not applied (run backend-pro sync)", "已编辑但未应用（运行 backend-pro sync）";
+    CheckFailed: "check failed: {n} file(s) drifted from the model", "检查失败：{n} 个文件与模型不一致";
+    CheckPassed: "check passed: generated files match the model", "检查通过：生成文件与模型一致";
+    RenamesNeverGuessed: "these look like renames, which are never guessed:", "以下变更看起来像重命名，而重命名从不猜测：";
+    RenamesHelp: "help: pass --rename Entity.old:new for each rename (data is kept), or --no-rename to drop and add (data in the old column is lost)",
+        "帮助：每个重命名请传 --rename Entity.old:new（数据保留），或传 --no-rename 表示删除再新增（旧列中的数据会丢失）";
+    BadRename: "--rename {spec}: expected Entity.old_field:new_field", "--rename {spec}：格式应为 Entity.old_field:new_field";
+    NoSuchEntityInPrd: "{path} has no entity {name}; it has: {known}", "{path} 中没有实体 {name}；现有实体：{known}";
+    // add / remove: model edits.
+    EditFieldName: "field spec {spec}: the name must be an ASCII identifier (e.g. `email:string:required`)",
+        "字段定义 {spec}：字段名须为 ASCII 标识符（如 `email:string:required`）";
+    EditFieldNoType: "field spec {spec}: missing type (e.g. `{name}:string`)", "字段定义 {spec}：缺少类型（如 `{name}:string`）";
+    EditFieldType: "field spec {spec}: unknown type {ty}; use one of: {accepted}", "字段定义 {spec}：未知类型 {ty}；可用类型：{accepted}";
+    EditFieldMax: "field spec {spec}: max={value} is not a whole number", "字段定义 {spec}：max={value} 不是整数";
+    EditFieldOption: "field spec {spec}: unknown option {option}; use required, unique, default=V, ref=Entity, max=N or label=L",
+        "字段定义 {spec}：未知选项 {option}；可用 required、unique、default=V、ref=Entity、max=N 或 label=L";
+    EditRefNoTarget: "field spec {spec}: a ref field needs its target: `{name}:ref:ref=Entity`", "字段定义 {spec}：引用字段需要指明目标实体：`{name}:ref:ref=Entity`";
+    EditRefUnknown: "field spec {spec}: no entity named {target}; known entities: {known}", "字段定义 {spec}：没有名为 {target} 的实体；已有实体：{known}";
+    EditEntityName: "entity name {name} must be an ASCII identifier (e.g. Review)", "实体名 {name} 须为 ASCII 标识符（如 Review）";
+    EditEntityExists: "entity {name} already exists; use `add field {name} …` to extend it", "实体 {name} 已存在；请用 `add field {name} …` 扩展它";
+    EditEntityNoFields: "entity {name} needs at least one field: --field name:type", "实体 {name} 至少需要一个字段：--field name:type";
+    EditNoEntity: "no entity named {name}; known entities: {known}", "没有名为 {name} 的实体；已有实体：{known}";
+    EditFieldExists: "{entity}.{field} already exists", "{entity}.{field} 已存在";
+    EditStillReferenced: "{entity} is still referenced by {users}; remove those fields first (edit backend-pro.yaml, then `backend-pro sync`)",
+        "{entity} 仍被 {users} 引用；请先删除这些字段（编辑 backend-pro.yaml，然后运行 `backend-pro sync`）";
+    // Migrations.
+    MigrateModel: "cannot make migrations from this model:\n{details}", "无法根据此模型生成迁移：\n{details}";
+    MigrateRefused: "no safe migration for these changes:", "以下变更没有安全的迁移方式：";
+    TemplateFailed: "template {template}: {error}", "模板 {template}：{error}";
+    // new, templates.
+    NeedPrdOrModel: "pass --prd PRD.md or --model backend-pro.yaml", "请传入 --prd PRD.md 或 --model backend-pro.yaml";
+    ForceBackup: "--force: the files it replaced are saved in {path}", "--force：被覆盖的文件已备份到 {path}";
+    Generated: "Generated {service} ({entities} entities, {files} files) in {path}", "已在 {path} 生成 {service}（{entities} 个实体，{files} 个文件）";
+    NextSteps: "Next steps:", "下一步：";
+    NextRunApi: "in-memory storage, http://localhost:8080", "内存存储，http://localhost:8080";
+    NextCompose: "PostgreSQL + Redis", "启动 PostgreSQL + Redis";
+    RulesToWrite: "Rules to write (their endpoints answer 501 until then; see README.md):", "待实现的业务规则（实现前接口返回 501，见 README.md）：";
+    NoTemplateMatches: "no template matches {prefix} (see `backend-pro templates list`)", "没有匹配 {prefix} 的模板（见 `backend-pro templates list`）";
+    KeptExists: "kept (exists): {path}", "已存在，保留：{path}";
+    Ejected: "ejected {n} template(s) to {path}", "已导出 {n} 个模板到 {path}";
+    // The shell.
+    Error: "error: {error}", "错误：{error}";
+}
+
+/// Chinese for the command-line help (clap about texts and argument help), keyed by the
+/// English doc comment exactly as clap shows it. A test in the CLI fails when a help text
+/// has no entry here.
+const HELP_ZH: &[(&str, &str)] = &[
+    ("PRD (Markdown, 中文 / English) → production-grade Go backend", "PRD（Markdown，中文 / English）→ 生产级 Go 后端"),
+    ("Print this message or the help of the given subcommand(s)", "打印本帮助或指定子命令的帮助"),
+    ("Language of messages and generated docs (default: the PRD's, or zh when LANG=zh*)", "消息与生成文档的语言（默认：PRD 的语言；LANG=zh* 时为 zh）"),
+    // analyze
+    ("Extract the domain model from a PRD and print it", "从 PRD 提取领域模型并打印"),
+    ("The PRD to read (Markdown)", "要读取的 PRD（Markdown）"),
+    ("Output format", "输出格式"),
+    ("Write the model here instead of standard output", "把模型写入此文件，而不是标准输出"),
+    ("YAML file mapping PRD terms to identifiers (`会员: Member`)", "把 PRD 术语映射为标识符的 YAML 文件（`会员: Member`）"),
+    ("YAML file mapping PRD terms to identifiers", "把 PRD 术语映射为标识符的 YAML 文件"),
+    ("Write every PRD term that still needs an ASCII identifier to this YAML file (the mappings of --glossary kept), to fill in once and pass back with --glossary",
+        "把所有仍需 ASCII 标识符的 PRD 术语写入此 YAML 文件（保留 --glossary 中已有的映射），填写一次后用 --glossary 传回"),
+    ("Show, section by section, what each line of the PRD became (entity, field, use case, NFR, rule, guess) and which sections were skipped and why, instead of the model",
+        "逐节显示 PRD 每一行变成了什么（实体、字段、用例、非功能需求、规则、推测），以及哪些章节被跳过及原因，而不是输出模型"),
+    // new
+    ("Generate a Go service from a PRD (or a backend-pro.yaml model)", "从 PRD（或 backend-pro.yaml 模型）生成 Go 服务"),
+    ("The PRD to generate from (Markdown)", "用于生成的 PRD（Markdown）"),
+    ("A backend-pro.yaml model to generate from instead of a PRD", "用 backend-pro.yaml 模型代替 PRD 生成"),
+    ("Output directory (created; must be empty unless --force)", "输出目录（自动创建；除非使用 --force，否则必须为空）"),
+    ("Go module path (default: example.com/<service name>)", "Go 模块路径（默认：example.com/<服务名>）"),
+    ("Write into a non-empty directory, replacing files with the same paths", "写入非空目录，替换同路径的文件"),
+    ("Render everything and print the file list, but write nothing", "渲染全部文件并打印文件列表，但不写入"),
+    // templates
+    ("List or eject the built-in templates", "列出或导出内置模板"),
+    ("List the default templates", "列出默认模板"),
+    ("Copy default templates to <project>/.backend-pro/templates/ so they override the defaults", "把默认模板复制到 <项目>/.backend-pro/templates/，以覆盖默认模板"),
+    ("A template path or directory prefix (e.g. `internal/domain`); all when omitted", "模板路径或目录前缀（如 `internal/domain`）；省略时为全部"),
+    ("The project directory", "项目目录"),
+    ("Overwrite templates already ejected", "覆盖已导出的模板"),
+    // add, remove
+    ("Add an entity or fields to a generated project", "向已生成的项目添加实体或字段"),
+    ("Add an entity: `add entity Review --field body:text:required --field book_id:ref:ref=Book`", "添加实体：`add entity Review --field body:text:required --field book_id:ref:ref=Book`"),
+    ("Entity name (ASCII, e.g. Review)", "实体名（ASCII，如 Review）"),
+    ("`name:type[:required|:unique|:default=V|:ref=Entity|:max=N|:label=L]`, repeatable", "`name:type[:required|:unique|:default=V|:ref=Entity|:max=N|:label=L]`，可重复"),
+    ("`name:type[:required|:unique|:default=V|:ref=Entity|:max=N|:label=L]`", "`name:type[:required|:unique|:default=V|:ref=Entity|:max=N|:label=L]`（字段名:类型[:选项]）"),
+    ("Take the entity's definition from this PRD instead of --field", "从此 PRD 读取实体定义，代替 --field"),
+    ("Display label (e.g. 书评)", "显示名称（如 书评）"),
+    ("Add fields to an entity: `add field Book isbn:string:unique pages:int`", "给实体添加字段：`add field Book isbn:string:unique pages:int`"),
+    ("The entity to add fields to (e.g. Book)", "要添加字段的实体（如 Book）"),
+    ("Remove an entity from a generated project", "从已生成的项目中删除实体"),
+    ("Remove an entity: unmodified files are deleted, modified ones kept; a drop migration is added", "删除实体：未修改的文件被删除，修改过的保留；并添加一个删除表的迁移"),
+    ("Entity name (e.g. Review)", "实体名（如 Review）"),
+    ("The project directory (default: the current directory)", "项目目录（默认：当前目录）"),
+    ("Print the plan and write nothing", "只打印计划，不写入"),
+    ("Overwrite conflicting files after backing them up under .backend-pro/backup/", "备份到 .backend-pro/backup/ 后覆盖冲突的文件"),
+    // sync, plan, check, undo
+    ("Apply a revised PRD (or hand edits of backend-pro.yaml) to a generated project", "把修订后的 PRD（或对 backend-pro.yaml 的手工修改）应用到已生成的项目"),
+    ("Re-extract the model from this PRD; without it, apply the edits in backend-pro.yaml", "从此 PRD 重新提取模型；不传时应用 backend-pro.yaml 中的修改"),
+    ("A field rename, `Entity.old:new` (repeatable); never guessed", "字段重命名 `Entity.old:new`（可重复）；从不猜测"),
+    ("Confirm that a removed and an added field of the same type are not a rename", "确认同类型的一个删除字段和一个新增字段不是重命名"),
+    ("Show what regenerating the project would change, per file, with diffs", "逐文件显示重新生成会带来的变更（含差异）"),
+    ("Only the per-file summary, without diffs", "只显示逐文件摘要，不显示差异"),
+    ("Fail when generated files drifted from the model (for CI)", "生成文件与模型不一致时失败（用于 CI）"),
+    ("Revert the last applied change", "撤销最近一次应用的变更"),
+];
+
+/// The Chinese form of an English help text, if the catalogue has it.
+pub fn help_zh(en: &str) -> Option<&'static str> {
+    HELP_ZH.iter().find(|(e, _)| *e == en).map(|(_, z)| *z)
+}
+
+/// Fills `{name}` placeholders. Unknown names stay as written (a test keeps them in step).
+pub fn fill(template: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let name = &after[..close];
+                match args.iter().find(|(k, _)| *k == name) {
+                    Some((_, v)) => out.push_str(&v.to_string()),
+                    None => out.push_str(&rest[open..open + close + 2]),
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `msg!(lang, Id)` or `msg!(lang, Id, name = value, ...)`: the message as a `String`.
+#[macro_export]
+macro_rules! msg {
+    ($lang:expr, $id:ident) => {
+        $crate::i18n::Msg::$id.text($lang).to_string()
+    };
+    ($lang:expr, $id:ident, $($k:ident = $v:expr),+ $(,)?) => {
+        $crate::i18n::fill(
+            $crate::i18n::Msg::$id.text($lang),
+            &[$((stringify!($k), &$v as &dyn ::std::fmt::Display)),+],
+        )
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placeholders(s: &str) -> Vec<&str> {
+        let mut v: Vec<&str> = s
+            .split('{')
+            .skip(1)
+            .filter_map(|p| p.split_once('}').map(|(n, _)| n))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    #[test]
+    fn both_languages_have_the_same_placeholders() {
+        for m in Msg::ALL {
+            let (en, zh) = (m.text(Lang::En), m.text(Lang::Zh));
+            assert_eq!(placeholders(en), placeholders(zh), "{m:?}");
+            assert_ne!(en, zh, "{m:?} has no Chinese");
+        }
+    }
+
+    #[test]
+    fn fill_replaces_named_placeholders() {
+        let path = "a/b";
+        assert_eq!(
+            crate::msg!(Lang::Zh, CannotRead, path = path),
+            "无法读取 a/b"
+        );
+        assert_eq!(fill("{x} {y}", &[("x", &1)]), "1 {y}");
+    }
+}
