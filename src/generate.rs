@@ -26,6 +26,16 @@ impl fmt::Display for GenerateError {
 impl std::error::Error for GenerateError {}
 
 /// The default module path of a service: `example.com/<service.name>`.
+/// The directory `new` writes to without `--out`: the service name in kebab case.
+pub fn default_dir(model: &Model) -> String {
+    let name = crate::names::kebab(&model.service.name);
+    if name.is_empty() {
+        "service".to_string()
+    } else {
+        name
+    }
+}
+
 pub fn default_module(model: &Model) -> String {
     let name = crate::names::kebab(&model.service.name);
     let name = if name.is_empty() {

@@ -284,3 +284,28 @@ fn an_interrupted_new_leaves_no_staging_directory() {
         assert!(left.is_empty(), "after {delay_ms} ms: {left:?}");
     }
 }
+
+/// `new --prd PRD.md` as users type it: no --out writes to ./<service-name>/ and says so,
+/// and the default module is named; a second run refuses the non-empty directory.
+#[test]
+fn new_without_out_writes_to_the_service_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = || {
+        bin()
+            .current_dir(tmp.path())
+            .args(["new", "--model", &model()])
+            .env("LANG", "C")
+            .output()
+            .expect("run backend-pro")
+    };
+    let o = run();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    let dir = tmp.path().join("shop");
+    assert!(dir.join("go.mod").is_file(), "{stderr}");
+    assert!(stderr.contains("no --out given: writing to shop/"), "{stderr}");
+    assert!(stderr.contains("Go module: example.com/shop"), "{stderr}");
+    let again = run();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
+}

@@ -17,9 +17,9 @@ pub struct Args {
     /// A backend-pro.yaml model to generate from instead of a PRD.
     #[arg(long)]
     pub model: Option<PathBuf>,
-    /// Output directory (created; must be empty unless --force).
+    /// Output directory (created; must be empty unless --force). Default: ./<service-name>.
     #[arg(long)]
-    pub out: PathBuf,
+    pub out: Option<PathBuf>,
     /// Go module path (default: example.com/<service name>).
     #[arg(long)]
     pub module: Option<String>,
@@ -103,14 +103,26 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
         (None, None) => bail!(msg!(ui, NeedPrdOrModel)),
     };
     let lang = i18n::pick(lang_flag, Some(model.service.lang), env.as_deref());
-    let module = args
-        .module
-        .clone()
-        .unwrap_or_else(|| generate::default_module(&model));
+    let module = match &args.module {
+        Some(m) => m.clone(),
+        None => {
+            let m = generate::default_module(&model);
+            eprintln!("{}", msg!(lang, DefaultModule, module = m));
+            m
+        }
+    };
+    let out = match &args.out {
+        Some(out) => out.clone(),
+        None => {
+            let out = PathBuf::from(generate::default_dir(&model));
+            eprintln!("{}", msg!(lang, DefaultOut, path = out.display()));
+            out
+        }
+    };
     // Checked before rendering so a bad --out costs nothing.
-    write::check_target(&args.out, args.force).map_err(|e| anyhow!(e.text(lang)))?;
-    let overrides = if args.out.is_dir() {
-        load_overrides(&args.out, lang)?
+    write::check_target(&out, args.force).map_err(|e| anyhow!(e.text(lang)))?;
+    let overrides = if out.is_dir() {
+        load_overrides(&out, lang)?
     } else {
         BTreeMap::new()
     };
@@ -138,7 +150,7 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
         env!("CARGO_PKG_VERSION"),
     );
     let backup =
-        write::write_project(&args.out, &files, args.force).map_err(|e| anyhow!(e.text(lang)))?;
+        write::write_project(&out, &files, args.force).map_err(|e| anyhow!(e.text(lang)))?;
     if let Some(dir) = backup {
         eprintln!("{}", msg!(lang, ForceBackup, path = dir.display()));
     }
@@ -146,7 +158,7 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
         .into_iter()
         .filter(|f| !f.path.starts_with(".backend-pro/"))
         .collect();
-    print!("{}", summary(&args.out, &shown, &model, lang));
+    print!("{}", summary(&out, &shown, &model, lang));
     Ok(ExitCode::SUCCESS)
 }
 

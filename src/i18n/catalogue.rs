@@ -136,6 +136,8 @@ catalogue! {
     ForceBackup: "--force: the files it replaced are saved in {path}", "--force：被覆盖的文件已备份到 {path}";
     Generated: "Generated {service} ({entities} entities, {files} files) in {path}", "已在 {path} 生成 {service}（{entities} 个实体，{files} 个文件）";
     NextSteps: "Next steps:", "下一步：";
+    DefaultOut: "no --out given: writing to {path}/", "未指定 --out：写入 {path}/";
+    DefaultModule: "Go module: {module} (pass --module to choose another)", "Go 模块：{module}（可用 --module 指定）";
     NextRunApi: "in-memory storage, http://localhost:8080", "内存存储，http://localhost:8080";
     NextCompose: "PostgreSQL + Redis", "启动 PostgreSQL + Redis";
     RulesToWrite: "Rules to write (their endpoints answer 501 until then; see README.md):", "待实现的业务规则（实现前接口返回 501，见 README.md）：";
