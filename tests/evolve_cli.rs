@@ -415,3 +415,18 @@ fn a_deleted_migration_without_a_copy_is_reported_not_forgotten() {
         ok(&run(&p, &["sync"]));
     }
 }
+
+/// `add entity Tag` as users type it, without a terminal (CI): the entity is added with no
+/// fields of its own, the hint says how to add some, and `check` is clean afterwards.
+#[test]
+fn add_entity_without_fields_off_a_terminal() {
+    let (_tmp, dir) = new_project();
+    let o = run(&dir, &["add", "entity", "Tag"]);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    ok(&o);
+    assert!(stderr.contains("add field Tag"), "{stderr}");
+    let model = std::fs::read_to_string(dir.join("backend-pro.yaml")).unwrap();
+    assert!(model.contains("name: Tag"), "{model}");
+    assert!(dir.join("internal/domain/tag/tag.gen.go").is_file());
+    ok(&run(&dir, &["check"]));
+}

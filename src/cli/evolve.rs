@@ -443,11 +443,14 @@ pub fn add(cmd: AddCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
                     m
                 }
                 None => {
-                    let parsed = fields
+                    let mut parsed = fields
                         .iter()
                         .map(|s| edit::parse_field(s, &p.current))
                         .collect::<Result<Vec<_>, _>>()
                         .map_err(|e| anyhow!(e.text(p.lang)))?;
+                    if fields.is_empty() {
+                        parsed = ask_fields(&p, &name)?;
+                    }
                     edit::add_entity(&p.current, &name, &label, parsed)
                         .map_err(|e| anyhow!(e.text(p.lang)))?
                 }
@@ -483,6 +486,39 @@ pub fn add(cmd: AddCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
                 false,
             )
         }
+    }
+}
+
+/// The fields of `add entity NAME` given without `--field`: asked for line by line on a
+/// terminal (validated as typed, an empty line ends), none otherwise (the entity gets its id,
+/// version and timestamps; `add field` adds the rest later, as the hint says).
+fn ask_fields(p: &Loaded, name: &str) -> Result<Vec<backend_pro::model::Field>> {
+    use std::io::IsTerminal;
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        eprintln!("{}", msg!(p.lang, AddEntityNoFieldsHint, name = name));
+        return Ok(Vec::new());
+    }
+    eprintln!("{}", msg!(p.lang, AddEntityAskFields, name = name));
+    let mut out: Vec<backend_pro::model::Field> = Vec::new();
+    loop {
+        let line: String = dialoguer::Input::new()
+            .with_prompt(msg!(p.lang, AddEntityFieldPrompt))
+            .allow_empty(true)
+            .validate_with(|s: &String| -> Result<(), String> {
+                if s.trim().is_empty() {
+                    return Ok(());
+                }
+                edit::parse_field(s.trim(), &p.current)
+                    .map(|_| ())
+                    .map_err(|e| e.text(p.lang))
+            })
+            .interact_text()
+            .context(msg!(p.lang, AddEntityPromptFailed))?;
+        if line.trim().is_empty() {
+            return Ok(out);
+        }
+        let field = edit::parse_field(line.trim(), &p.current).map_err(|e| anyhow!(e.text(p.lang)))?;
+        out.push(field);
     }
 }
 

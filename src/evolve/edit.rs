@@ -45,9 +45,6 @@ pub enum EditError {
     EntityExists {
         name: String,
     },
-    EntityNoFields {
-        name: String,
-    },
     NoEntity {
         name: String,
         known: String,
@@ -99,7 +96,6 @@ impl EditError {
             ),
             EditError::EntityName { name } => msg!(lang, EditEntityName, name = q(name)),
             EditError::EntityExists { name } => msg!(lang, EditEntityExists, name = name),
-            EditError::EntityNoFields { name } => msg!(lang, EditEntityNoFields, name = name),
             EditError::NoEntity { name, known } => {
                 msg!(lang, EditNoEntity, name = q(name), known = known)
             }
@@ -316,9 +312,6 @@ pub fn add_entity(
     let ident = names::pascal(&names::singular(name));
     if model.entity(&ident).is_some() {
         return Err(EditError::EntityExists { name: ident });
-    }
-    if fields.is_empty() {
-        return Err(EditError::EntityNoFields { name: ident });
     }
     let mut m = model.clone();
     m.entities.push(Entity {

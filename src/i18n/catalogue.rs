@@ -122,7 +122,12 @@ catalogue! {
     EditRefUnknown: "field spec {spec}: no entity named {target}; known entities: {known}", "字段定义 {spec}：没有名为 {target} 的实体；已有实体：{known}";
     EditEntityName: "entity name {name} must be an ASCII identifier (e.g. Review)", "实体名 {name} 须为 ASCII 标识符（如 Review）";
     EditEntityExists: "entity {name} already exists; use `add field {name} …` to extend it", "实体 {name} 已存在；请用 `add field {name} …` 扩展它";
-    EditEntityNoFields: "entity {name} needs at least one field: --field name:type", "实体 {name} 至少需要一个字段：--field name:type";
+    AddEntityNoFieldsHint: "{name} is added with no fields of its own (id, version, timestamps); add some with `backend-pro add field {name} title:string:required …`",
+        "{name} 暂无自有字段（只有 id、version 与时间戳）；可用 `backend-pro add field {name} title:string:required …` 添加";
+    AddEntityAskFields: "fields of {name}, one per line as name:type[:required|:unique|:default=V|:ref=Entity|:max=N]; an empty line ends",
+        "请逐行输入 {name} 的字段，格式 name:type[:required|:unique|:default=V|:ref=Entity|:max=N]；空行结束";
+    AddEntityFieldPrompt: "field", "字段";
+    AddEntityPromptFailed: "cannot read fields from the terminal", "无法从终端读取字段";
     EditNoEntity: "no entity named {name}; known entities: {known}", "没有名为 {name} 的实体；已有实体：{known}";
     EditFieldExists: "{entity}.{field} already exists", "{entity}.{field} 已存在";
     EditStillReferenced: "{entity} is still referenced by {users}; remove those fields first (edit backend-pro.yaml, then `backend-pro sync`)",
