@@ -303,7 +303,10 @@ fn new_without_out_writes_to_the_service_name() {
     assert!(o.status.success(), "{stderr}");
     let dir = tmp.path().join("shop");
     assert!(dir.join("go.mod").is_file(), "{stderr}");
-    assert!(stderr.contains("no --out given: writing to shop/"), "{stderr}");
+    assert!(
+        stderr.contains("no --out given: writing to shop/"),
+        "{stderr}"
+    );
     assert!(stderr.contains("Go module: example.com/shop"), "{stderr}");
     let again = run();
     assert!(!again.status.success());

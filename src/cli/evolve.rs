@@ -517,7 +517,8 @@ fn ask_fields(p: &Loaded, name: &str) -> Result<Vec<backend_pro::model::Field>> 
         if line.trim().is_empty() {
             return Ok(out);
         }
-        let field = edit::parse_field(line.trim(), &p.current).map_err(|e| anyhow!(e.text(p.lang)))?;
+        let field =
+            edit::parse_field(line.trim(), &p.current).map_err(|e| anyhow!(e.text(p.lang)))?;
         out.push(field);
     }
 }

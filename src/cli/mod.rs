@@ -47,6 +47,68 @@ pub enum Command {
     Check(evolve::ProjectArg),
     /// Revert the last applied change.
     Undo(evolve::ProjectArg),
+    /// Print a shell completion script: `backend-pro completions bash > /etc/bash_completion.d/backend-pro`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Examples shown under each subcommand's help (`Examples:` / `示例：`): commands only, so
+/// one list serves both languages.
+const EXAMPLES: &[(&str, &str)] = &[
+    (
+        "analyze",
+        "  backend-pro analyze --prd PRD.md\n  backend-pro analyze --prd PRD.md --explain\n  backend-pro analyze --prd PRD.md --format json > model.json",
+    ),
+    (
+        "new",
+        "  backend-pro new --prd PRD.md\n  backend-pro new --prd PRD.md --out shop --module github.com/acme/shop\n  backend-pro new --model backend-pro.yaml --out shop --dry-run",
+    ),
+    (
+        "templates",
+        "  backend-pro templates list\n  backend-pro templates eject internal/app/app.go.tera --project shop",
+    ),
+    (
+        "add",
+        "  backend-pro add entity Review --field body:text:required --field book_id:ref:ref=Book\n  backend-pro add entity Tag\n  backend-pro add field Book isbn:string:unique pages:int",
+    ),
+    ("remove", "  backend-pro remove entity Review\n  backend-pro undo"),
+    (
+        "sync",
+        "  backend-pro sync --prd PRD.md\n  backend-pro sync --prd PRD.md --dry-run\n  backend-pro sync --project shop",
+    ),
+    ("plan", "  backend-pro plan\n  backend-pro plan --prd PRD.md"),
+    ("check", "  backend-pro check\n  backend-pro check --project shop"),
+    ("undo", "  backend-pro undo\n  backend-pro undo --project shop"),
+    (
+        "completions",
+        "  backend-pro completions bash > ~/.local/share/bash-completion/completions/backend-pro\n  backend-pro completions zsh > \"${fpath[1]}/_backend-pro\"\n  backend-pro completions fish > ~/.config/fish/completions/backend-pro.fish",
+    ),
+];
+
+/// Exit codes, the same in every command (docs/CLI.md).
+const EXIT_CODES_EN: &str =
+    "Exit codes: 0 success · 1 input or model errors, drift or conflicts · 2 usage or I/O errors";
+const EXIT_CODES_ZH: &str = "退出码：0 成功 · 1 输入或模型错误、漂移或冲突 · 2 用法或 I/O 错误";
+
+/// Adds the examples and the exit codes to each subcommand's help.
+fn with_examples(mut cmd: clap::Command, lang: Lang) -> clap::Command {
+    let heading = match lang {
+        Lang::En => "Examples:",
+        Lang::Zh => "示例：",
+    };
+    let codes = match lang {
+        Lang::En => EXIT_CODES_EN,
+        Lang::Zh => EXIT_CODES_ZH,
+    };
+    for (name, ex) in EXAMPLES {
+        cmd = cmd.mut_subcommand(*name, |sub| {
+            sub.after_help(format!("{heading}\n{ex}\n\n{codes}"))
+        });
+    }
+    cmd.after_help(codes)
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -86,7 +148,7 @@ fn lang_from_args(args: &[std::ffi::OsString]) -> Option<Lang> {
 /// catalogue ([`i18n::help_zh`], keyed by the English doc comment), headings and clap's own
 /// `--help`/`--version` lines too.
 pub fn command(lang: Lang) -> clap::Command {
-    let cmd = Cli::command();
+    let cmd = with_examples(Cli::command(), lang);
     match lang {
         Lang::En => cmd,
         Lang::Zh => localize(cmd),
@@ -161,6 +223,11 @@ pub fn main() -> ExitCode {
         Command::Plan(args) => evolve::plan(args, lang),
         Command::Check(args) => evolve::check(args, lang),
         Command::Undo(args) => evolve::undo(args, lang),
+        Command::Completions { shell } => {
+            let mut cmd = command(i18n::ui(lang));
+            clap_complete::generate(shell, &mut cmd, "backend-pro", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
     };
     match result {
         Ok(code) => code,
@@ -210,6 +277,40 @@ mod tests {
             "no Chinese for:\n{}",
             missing.join("\n")
         );
+    }
+
+    /// Every subcommand's help ends with examples and the exit codes, in both languages.
+    #[test]
+    fn every_subcommand_has_examples() {
+        for (lang, heading) in [(Lang::En, "Examples:"), (Lang::Zh, "示例：")] {
+            let mut cmd = command(lang);
+            cmd.build();
+            for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+                let after = sub
+                    .get_after_help()
+                    .map(|t| t.to_string())
+                    .unwrap_or_default();
+                assert!(
+                    after.contains(heading) && after.contains("backend-pro "),
+                    "{}: no examples",
+                    sub.get_name()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn completions_for_every_shell() {
+        use clap::ValueEnum;
+        for shell in clap_complete::Shell::value_variants() {
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut command(Lang::En), "backend-pro", &mut out);
+            let text = String::from_utf8(out).unwrap();
+            assert!(
+                text.contains("backend-pro") && text.contains("analyze"),
+                "{shell}"
+            );
+        }
     }
 
     #[test]
