@@ -430,3 +430,31 @@ fn add_entity_without_fields_off_a_terminal() {
     assert!(dir.join("internal/domain/tag/tag.gen.go").is_file());
     ok(&run(&dir, &["check"]));
 }
+
+/// `plan --format json` and `check --format json`: valid JSON also when there is nothing to do;
+/// drift is listed with stable action names and check exits 1.
+#[test]
+fn plan_and_check_speak_json() {
+    let (_tmp, dir) = new_project();
+    let plan: serde_json::Value =
+        serde_json::from_str(&ok(&run(&dir, &["plan", "--format", "json"]))).unwrap();
+    assert_eq!(plan["up_to_date"], true, "{plan}");
+    assert_eq!(plan["files"].as_array().map(Vec::len), Some(0));
+    let check: serde_json::Value =
+        serde_json::from_str(&ok(&run(&dir, &["check", "--format", "json"]))).unwrap();
+    assert_eq!(check["ok"], true);
+
+    let wire = dir.join("internal/app/wire.gen.go");
+    let mut text = std::fs::read_to_string(&wire).unwrap();
+    text.push_str("// edited\n");
+    std::fs::write(&wire, text).unwrap();
+    let o = run(&dir, &["check", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let check: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(check["ok"], false);
+    assert_eq!(check["drift"][0]["path"], "internal/app/wire.gen.go");
+    assert_eq!(check["drift"][0]["action"], "conflict");
+    let plan: serde_json::Value =
+        serde_json::from_str(&ok(&run(&dir, &["plan", "--format", "json"]))).unwrap();
+    assert_eq!(plan["files"][0]["action"], "conflict", "{plan}");
+}

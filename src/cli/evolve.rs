@@ -98,6 +98,56 @@ pub struct PlanArgs {
     /// Only the per-file summary, without diffs.
     #[arg(long)]
     pub no_diff: bool,
+    /// Output format: text, or one JSON document (docs/CLI.md).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// The project directory (default: the current directory).
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+    /// Output format: text, or one JSON document (docs/CLI.md).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+/// The stable name of an action in JSON output (never translated).
+fn action_key(a: &Action) -> &'static str {
+    match a {
+        Action::Create => "create",
+        Action::Recreate { .. } => "recreate",
+        Action::Update => "update",
+        Action::Merge { .. } => "merge",
+        Action::Unchanged => "unchanged",
+        Action::Delete => "delete",
+        Action::Keep { .. } => "keep",
+        Action::Conflict { .. } => "conflict",
+        Action::Missing { .. } => "missing",
+    }
+}
+
+/// One file of the plan as JSON: path, action, reason (in the UI language) and conflicts.
+fn change_json(c: &backend_pro::evolve::reconcile::FileChange, lang: Lang) -> serde_json::Value {
+    let (_, reason) = action_label(&c.action, lang);
+    let conflicts = match c.action {
+        Action::Merge { conflicts } => conflicts,
+        Action::Conflict { .. } => 1,
+        _ => 0,
+    };
+    serde_json::json!({
+        "path": c.path,
+        "action": action_key(&c.action),
+        "reason": reason,
+        "conflicts": conflicts,
+    })
 }
 
 #[derive(clap::Args, Debug)]
@@ -573,6 +623,28 @@ pub fn plan(args: PlanArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     let (d, outcome) = compute(&p, &p.current, &BTreeMap::new(), true)?;
+    if args.format == Format::Json {
+        let files: Vec<serde_json::Value> = outcome
+            .plan
+            .changes
+            .iter()
+            .filter(|c| c.action != Action::Unchanged)
+            .map(|c| change_json(c, p.lang))
+            .collect();
+        let model: Vec<String> = if d.is_empty() {
+            Vec::new()
+        } else {
+            d.render().lines().map(str::to_string).collect()
+        };
+        let doc = serde_json::json!({
+            "up_to_date": outcome.writes.is_empty() && outcome.plan.is_noop(),
+            "model_changes": model,
+            "files": files,
+            "writes": outcome.writes.len(),
+        });
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+        return Ok(ExitCode::SUCCESS);
+    }
     if !d.is_empty() {
         println!("{}", msg!(p.lang, ModelChangesYaml));
         for line in d.render().lines() {
@@ -597,12 +669,37 @@ pub fn plan(args: PlanArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn check(args: ProjectArg, lang_flag: Option<Lang>) -> Result<ExitCode> {
+pub fn check(args: CheckArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
     let p = load(&args.project, lang_flag)?;
     if !check_model(&p.current, p.lang)? {
         return Ok(ExitCode::from(1));
     }
     let (d, outcome) = compute(&p, &p.current, &BTreeMap::new(), true)?;
+    if args.format == Format::Json {
+        let mut drift: Vec<serde_json::Value> = outcome
+            .plan
+            .changes
+            .iter()
+            .filter(|c| !matches!(c.action, Action::Unchanged | Action::Keep { .. }))
+            .map(|c| change_json(c, p.lang))
+            .collect();
+        if !d.is_empty() {
+            drift.push(serde_json::json!({
+                "path": MODEL_PATH, "action": "model-edited",
+                "reason": msg!(p.lang, DriftModelEdited), "conflicts": 0,
+            }));
+        }
+        let ok = drift.is_empty();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({ "ok": ok, "drift": drift }))?
+        );
+        return Ok(if ok {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
     let mut drift = 0;
     for c in &outcome.plan.changes {
         let why = match &c.action {

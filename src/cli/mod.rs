@@ -44,7 +44,7 @@ pub enum Command {
     /// Show what regenerating the project would change, per file, with diffs.
     Plan(evolve::PlanArgs),
     /// Fail when generated files drifted from the model (for CI).
-    Check(evolve::ProjectArg),
+    Check(evolve::CheckArgs),
     /// Revert the last applied change.
     Undo(evolve::ProjectArg),
     /// Print a shell completion script: `backend-pro completions bash > /etc/bash_completion.d/backend-pro`.
@@ -79,8 +79,8 @@ const EXAMPLES: &[(&str, &str)] = &[
         "sync",
         "  backend-pro sync --prd PRD.md\n  backend-pro sync --prd PRD.md --dry-run\n  backend-pro sync --project shop",
     ),
-    ("plan", "  backend-pro plan\n  backend-pro plan --prd PRD.md"),
-    ("check", "  backend-pro check\n  backend-pro check --project shop"),
+    ("plan", "  backend-pro plan\n  backend-pro plan --no-diff\n  backend-pro plan --format json"),
+    ("check", "  backend-pro check\n  backend-pro check --project shop --format json"),
     ("undo", "  backend-pro undo\n  backend-pro undo --project shop"),
     (
         "completions",

@@ -178,6 +178,7 @@ const HELP_ZH: &[(&str, &str)] = &[
     ("Output directory (created; must be empty unless --force). Default: ./<service-name>", "输出目录（自动创建；除非使用 --force，否则必须为空）。默认：./<服务名>"),
     ("Print a shell completion script: `backend-pro completions bash > /etc/bash_completion.d/backend-pro`", "输出 shell 补全脚本：`backend-pro completions bash > /etc/bash_completion.d/backend-pro`"),
     ("The shell", "目标 shell"),
+    ("Output format: text, or one JSON document (docs/CLI.md)", "输出格式：text，或一个 JSON 文档（见 docs/CLI.md）"),
     ("Go module path (default: example.com/<service name>)", "Go 模块路径（默认：example.com/<服务名>）"),
     ("Write into a non-empty directory, replacing files with the same paths", "写入非空目录，替换同路径的文件"),
     ("Render everything and print the file list, but write nothing", "渲染全部文件并打印文件列表，但不写入"),
