@@ -141,10 +141,37 @@ pub fn has_errors(diags: &[Diagnostic]) -> bool {
 
 /// All diagnostics rendered, one blank line apart, followed by a summary line.
 pub fn render_all(diags: &[Diagnostic], file: &str, lang: Lang) -> String {
+    render_all_in(diags, file, None, lang, false)
+}
+
+/// [`render_all`] with the source in view, rustc-style: after each located diagnostic's first
+/// line (`file:line:col: error[E101]: …`, the form editors and scripts parse) comes the PRD
+/// line it points at with the span marked (annotate-snippets), then `help:`. `color` for a
+/// terminal (callers decide: not piped, no NO_COLOR).
+pub fn render_all_in(
+    diags: &[Diagnostic],
+    file: &str,
+    source: Option<&str>,
+    lang: Lang,
+    color: bool,
+) -> String {
+    let lines: Vec<&str> = source.map(|s| s.lines().collect()).unwrap_or_default();
     let mut out = String::new();
     for d in diags {
-        out.push_str(&d.render(file, lang));
+        let text = d.render(file, lang);
+        let (head, help) = match text.split_once('\n') {
+            Some((h, rest)) => (h, Some(rest)),
+            None => (text.as_str(), None),
+        };
+        out.push_str(head);
         out.push('\n');
+        if let Some(line) = d.line.checked_sub(1).and_then(|i| lines.get(i as usize)) {
+            out.push_str(&snippet(d, file, line, color));
+        }
+        if let Some(h) = help {
+            out.push_str(h);
+            out.push('\n');
+        }
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
@@ -159,4 +186,47 @@ pub fn render_all(diags: &[Diagnostic], file: &str, lang: Lang) -> String {
         }
     }
     out
+}
+
+/// The source line of `d` with its span marked, without the title line annotate-snippets
+/// starts with (our own first line carries it, in the parseable form).
+fn snippet(d: &Diagnostic, file: &str, line: &str, color: bool) -> String {
+    use annotate_snippets::{Level, Renderer, Snippet};
+    let level = if d.is_error() {
+        Level::Error
+    } else {
+        Level::Warning
+    };
+    // Columns count characters; spans are byte offsets. Mark the word at the column.
+    let start = line
+        .char_indices()
+        .nth(d.col.max(1) as usize - 1)
+        .map_or(line.len(), |(i, _)| i);
+    let word = line[start..]
+        .find(char::is_whitespace)
+        .map_or(line.len(), |n| start + n);
+    let end = if word > start {
+        word
+    } else {
+        (start + 1).min(line.len())
+    };
+    let message = level.title("").snippet(
+        Snippet::source(line)
+            .line_start(d.line as usize)
+            .origin(file)
+            .annotation(level.span(start..end.max(start))),
+    );
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let rendered = renderer.render(message).to_string();
+    let mut body: String = rendered
+        .split_once('\n')
+        .map_or(String::new(), |(_, rest)| rest.to_string());
+    if !body.is_empty() && !body.ends_with('\n') {
+        body.push('\n');
+    }
+    body
 }

@@ -80,3 +80,31 @@ fn explain_shows_what_each_section_became() {
     );
     assert!(s.contains("rule: An order cannot be paid twice."), "{s}");
 }
+
+/// Diagnostics keep their parseable first line, then show the PRD line with the span marked
+/// (rustc-style, plain when piped), then help.
+#[test]
+fn diagnostics_show_the_source_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let prd = tmp.path().join("PRD.md");
+    std::fs::write(
+        &prd,
+        "# Shop\n\n## Entities\n\n### Member\n\n| Field | Type |\n|---|---|\n| name | strnig |\n",
+    )
+    .unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_backend-pro"))
+        .args(["analyze", "--prd"])
+        .arg(&prd)
+        .env("LANG", "C")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let at = stderr.find(":9:").expect("a diagnostic on line 9");
+    let block = &stderr[at..];
+    assert!(block.contains("9 | | name | strnig |"), "{stderr}");
+    assert!(block.contains("^") || block.contains("-"), "{stderr}");
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "colour codes when piped: {stderr}"
+    );
+}

@@ -52,6 +52,20 @@ pub fn load(prd: &Path, glossary: Option<&Path>, lang: Lang) -> Result<(Vec<u8>,
     Ok((bytes, opts))
 }
 
+/// The PRD's diagnostics with its lines in view (rustc-style), coloured on a terminal unless
+/// NO_COLOR is set.
+pub fn report(
+    diags: &[backend_pro::diag::Diagnostic],
+    file: &Path,
+    bytes: &[u8],
+    lang: Lang,
+) -> String {
+    use std::io::IsTerminal;
+    let text = prd::normalize(&prd::decode(bytes).0).into_owned();
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    diag::render_all_in(diags, &file.display().to_string(), Some(&text), lang, color)
+}
+
 pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
     let (bytes, opts) = load(&args.prd, args.glossary.as_deref(), i18n::ui(lang_flag))?;
     let analysis = backend_pro::analyze_bytes(&bytes, &opts);
@@ -61,7 +75,7 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
         i18n::env_locale().as_deref(),
     );
     let file = args.prd.display().to_string();
-    eprint!("{}", diag::render_all(&analysis.diagnostics, &file, lang));
+    eprint!("{}", report(&analysis.diagnostics, &args.prd, &bytes, lang));
     if args.explain {
         print!(
             "{}",

@@ -600,7 +600,7 @@ pub fn sync(args: SyncArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
             let analysis = backend_pro::analyze_bytes(&bytes, &opts);
             eprint!(
                 "{}",
-                diag::render_all(&analysis.diagnostics, &prd.display().to_string(), p.lang)
+                super::analyze::report(&analysis.diagnostics, prd, &bytes, p.lang)
             );
             if analysis.has_errors() {
                 eprintln!("{}", msg!(p.lang, NothingWritten));

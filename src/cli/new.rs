@@ -69,7 +69,7 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
             let lang = i18n::pick(lang_flag, Some(analysis.model.service.lang), env.as_deref());
             eprint!(
                 "{}",
-                diag::render_all(&analysis.diagnostics, &prd.display().to_string(), lang)
+                super::analyze::report(&analysis.diagnostics, prd, &bytes, lang)
             );
             if analysis.has_errors() {
                 eprintln!("{}", msg!(lang, NothingWritten));
