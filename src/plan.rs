@@ -168,6 +168,11 @@ pub const RULES: &[Rule] = &[
         S,
     ),
     once(
+        "internal/interfaces/httpapi/contract.go.tera",
+        "internal/interfaces/httpapi/contract.go",
+        S,
+    ),
+    once(
         "internal/interfaces/httpapi/routes.gen.go.tera",
         "internal/interfaces/httpapi/routes.gen.go",
         G,
