@@ -192,6 +192,11 @@ pub const RULES: &[Rule] = &[
     ),
     once("tests/e2e/e2e_test.go.tera", "tests/e2e/e2e_test.go", S),
     once(
+        "tests/e2e/contract_test.go.tera",
+        "tests/e2e/contract_test.go",
+        S,
+    ),
+    once(
         "tests/e2e/api.gen_test.go.tera",
         "tests/e2e/api.gen_test.go",
         G,

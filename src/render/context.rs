@@ -720,7 +720,9 @@ fn oa_schema(f: &Field, enum_vals: &[EnumValueCtx], ref_resource: &str) -> Strin
         },
         FieldType::Email => "{type: string, format: email}".to_string(),
         FieldType::Phone => "{type: string, pattern: '^\\+?[0-9 ()-]{5,20}$'}".to_string(),
-        FieldType::Url => "{type: string, format: uri}".to_string(),
+        // validURL: an absolute http(s) URL.
+        FieldType::Url => "{type: string, format: uri, pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]'}"
+            .to_string(),
         FieldType::Int => "{type: integer, format: int64}".to_string(),
         FieldType::Decimal => format!(
             "{{type: integer, format: int64, description: {}}}",
