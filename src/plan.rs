@@ -190,6 +190,11 @@ pub const RULES: &[Rule] = &[
         "internal/interfaces/httpapi/server_test.go",
         S,
     ),
+    once(
+        "internal/interfaces/httpapi/contract_test.go.tera",
+        "internal/interfaces/httpapi/contract_test.go",
+        S,
+    ),
     once("tests/e2e/e2e_test.go.tera", "tests/e2e/e2e_test.go", S),
     once(
         "tests/e2e/contract_test.go.tera",
