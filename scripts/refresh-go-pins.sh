@@ -22,7 +22,7 @@ else
   go get github.com/gin-gonic/gin@latest github.com/google/uuid@latest \
     github.com/jackc/pgx/v5@latest github.com/pressly/goose/v3@latest \
     github.com/prometheus/client_golang@latest github.com/redis/go-redis/v9@latest \
-    golang.org/x/sync@latest
+    golang.org/x/sync@latest github.com/getkin/kin-openapi@latest
 fi
 go mod tidy
 go build ./...

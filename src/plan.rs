@@ -168,6 +168,11 @@ pub const RULES: &[Rule] = &[
         S,
     ),
     once(
+        "internal/interfaces/httpapi/contract.go.tera",
+        "internal/interfaces/httpapi/contract.go",
+        S,
+    ),
+    once(
         "internal/interfaces/httpapi/routes.gen.go.tera",
         "internal/interfaces/httpapi/routes.gen.go",
         G,
@@ -185,7 +190,17 @@ pub const RULES: &[Rule] = &[
         "internal/interfaces/httpapi/server_test.go",
         S,
     ),
+    once(
+        "internal/interfaces/httpapi/contract_test.go.tera",
+        "internal/interfaces/httpapi/contract_test.go",
+        S,
+    ),
     once("tests/e2e/e2e_test.go.tera", "tests/e2e/e2e_test.go", S),
+    once(
+        "tests/e2e/contract_test.go.tera",
+        "tests/e2e/contract_test.go",
+        S,
+    ),
     once(
         "tests/e2e/api.gen_test.go.tera",
         "tests/e2e/api.gen_test.go",

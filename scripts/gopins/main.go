@@ -4,6 +4,10 @@
 package main
 
 import (
+	_ "github.com/getkin/kin-openapi/openapi3"
+	_ "github.com/getkin/kin-openapi/openapi3filter"
+	_ "github.com/getkin/kin-openapi/routers"
+	_ "github.com/getkin/kin-openapi/routers/gorillamux"
 	_ "github.com/gin-gonic/gin"
 	_ "github.com/google/uuid"
 	_ "github.com/jackc/pgx/v5"

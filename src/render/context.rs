@@ -47,6 +47,8 @@ pub struct ProjectCtx {
     pub csv_helpers: Vec<String>,
     /// Business rules of the PRD, to write by hand (README "rules to write").
     pub rules: Vec<RuleCtx>,
+    /// The limits of the API: one source for the Go code and the OpenAPI document.
+    pub limits: Limits,
     /// Runtime defaults derived from the NFRs (deadlines, pool size).
     pub runtime: RuntimeCtx,
 }
@@ -106,6 +108,25 @@ impl RuntimeCtx {
         }
     }
 }
+
+/// The limits of the generated API. The Go constants (application package) and the
+/// OpenAPI document (`maximum`, `maxItems`) are both rendered from these numbers.
+#[derive(Debug, Clone, Serialize)]
+pub struct Limits {
+    pub default_page_size: u32,
+    pub max_page_size: u32,
+    /// Bounds `page` so that the offset `(page-1)*page_size` stays far below 2^63.
+    pub max_page: u32,
+    /// Items of one import.
+    pub max_import: u32,
+}
+
+pub const LIMITS: Limits = Limits {
+    default_page_size: 20,
+    max_page_size: 100,
+    max_page: 10_000_000,
+    max_import: 1000,
+};
 
 /// A PRD business rule with the place its code belongs.
 #[derive(Debug, Clone, Serialize)]
@@ -422,10 +443,14 @@ pub struct FieldCtx {
     pub sample2_uses_u: bool,
     /// Go expression of an invalid JSON value, when the type has one.
     pub invalid_json: Option<String>,
-    /// OpenAPI schema (YAML flow mapping).
     /// Go expression of the field of DTO `d` as a CSV cell (export).
     pub csv_expr: String,
+    /// OpenAPI schema (YAML flow mapping) of the field's value, with every constraint the
+    /// domain's validate checks (a required text has minLength 1).
     pub oa_schema: String,
+    /// OpenAPI schema of the field as a query filter: what the filter's parser checks (an
+    /// equality filter on text takes any string).
+    pub oa_filter: String,
     /// Go literal of the field's JSON name.
     pub json_lit: String,
 }
@@ -724,15 +749,40 @@ fn invalid_json(f: &Field) -> Option<String> {
     }
 }
 
+/// The schema of a query filter on `f`: the type the filter's parser checks, no length or
+/// format (an equality filter on text takes any string, and matches nothing when no stored
+/// value can be equal).
+fn oa_filter(f: &Field, enum_vals: &[EnumValueCtx], ref_resource: &str) -> String {
+    match f.ty {
+        FieldType::String
+        | FieldType::Text
+        | FieldType::Email
+        | FieldType::Phone
+        | FieldType::Url => "{type: string}".to_string(),
+        _ => {
+            let plain = Field {
+                list: false,
+                required: false,
+                ..f.clone()
+            };
+            oa_schema(&plain, enum_vals, ref_resource)
+        }
+    }
+}
+
 fn oa_schema(f: &Field, enum_vals: &[EnumValueCtx], ref_resource: &str) -> String {
+    // A required text must not be empty (validate's "is required"): minLength 1 says so.
+    let min = if f.required && !f.list { ", minLength: 1" } else { "" };
     let one = match f.ty {
         FieldType::String | FieldType::Text => match f.max_length {
-            Some(n) => format!("{{type: string, maxLength: {n}}}"),
-            None => "{type: string}".to_string(),
+            Some(n) => format!("{{type: string{min}, maxLength: {n}}}"),
+            None => format!("{{type: string{min}}}"),
         },
         FieldType::Email => "{type: string, format: email}".to_string(),
         FieldType::Phone => "{type: string, pattern: '^\\+?[0-9 ()-]{5,20}$'}".to_string(),
-        FieldType::Url => "{type: string, format: uri}".to_string(),
+        // validURL: an absolute http(s) URL.
+        FieldType::Url => "{type: string, format: uri, pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]'}"
+            .to_string(),
         FieldType::Int => "{type: integer, format: int64}".to_string(),
         FieldType::Decimal => format!(
             "{{type: integer, format: int64, description: {}}}",
@@ -760,10 +810,11 @@ fn oa_schema(f: &Field, enum_vals: &[EnumValueCtx], ref_resource: &str) -> Strin
                 .join(", ")
         ),
     };
-    if f.list {
-        format!("{{type: array, items: {one}}}")
-    } else {
-        one
+    match (f.list, f.required) {
+        // validate: a required list "must not be empty".
+        (true, true) => format!("{{type: array, minItems: 1, items: {one}}}"),
+        (true, false) => format!("{{type: array, items: {one}}}"),
+        _ => one,
     }
 }
 
@@ -992,6 +1043,7 @@ fn field_ctx(model: &Model, e: &Entity, f: &Field) -> Result<FieldCtx, String> {
         sample2_uses_u,
         invalid_json: invalid_json(f),
         oa_schema: oa_schema(f, &enum_vals, &ref_resource),
+        oa_filter: oa_filter(f, &enum_vals, &ref_resource),
         csv_expr,
     })
 }
@@ -1613,6 +1665,7 @@ pub fn project(model: &Model, opts: &Options) -> Result<ProjectCtx, ContextError
         csv_helpers: csv_helpers.into_iter().collect(),
         rules: rules_ctx(model),
         runtime: RuntimeCtx::from_nfr(&model.nfr),
+        limits: LIMITS,
     })
 }
 
