@@ -194,7 +194,7 @@ kafka_start() {
       -cp "$BP_KAFKA_LIBS/*" kafka.tools.StorageTool format -t "$cid" \
       -c "$BP_KAFKA_DIR/server.properties" </dev/null >"$BP_KAFKA_DIR/format.log" 2>&1; then
       tail -n 30 "$BP_KAFKA_DIR/format.log" >&2 || true
-      die "kafka: StorageTool format failed (log: $BP_KAFKA_DIR/format.log)"
+      die "kafka: StorageTool format failed (its output above)"
     fi
 
     # Detached: own session, stdin from /dev/null, output to a file — a JVM holding the caller's
@@ -247,9 +247,9 @@ kafka_start() {
       echo "--- stdout.log (last 20 lines)"
       tail -n 20 "$BP_KAFKA_DIR/stdout.log" 2>/dev/null || true
     } >&2
-    die "kafka: the broker exited during startup (logs in $BP_KAFKA_DIR)"
+    die "kafka: the broker exited during startup (its logs above)"
   done
-  [ "$ready" = 1 ] || die "kafka: did not start after 3 tries (logs in $BP_KAFKA_DIR)"
+  [ "$ready" = 1 ] || die "kafka: did not start after 3 tries (ports kept being taken)"
   BP_KAFKA_PORT=$port
   export BP_KAFKA_PORT
   export KAFKA_BROKERS=127.0.0.1:$port
