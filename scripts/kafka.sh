@@ -54,6 +54,11 @@ _bp_kafka_pom() {
 EOF
 }
 
+# _bp_kafka_cached CACHE SUM — the jars of the pom with this checksum were fetched completely.
+_bp_kafka_cached() {
+  [ -f "$1/complete" ] && [ "$(cat "$1/complete")" = "$2" ] && [ -d "$1/libs" ]
+}
+
 # kafka_install — java and mvn (Debian packages when missing), then the broker's jars into the
 # cache dir, once: reused while the pom is unchanged and the download completed. Exports
 # BP_KAFKA_LIBS (the jar dir).
@@ -70,7 +75,13 @@ kafka_install() {
   sum=$(_bp_kafka_pom | sha256sum | cut -d' ' -f1)
   BP_KAFKA_LIBS=$cache/libs
   export BP_KAFKA_LIBS
-  if [ -f "$cache/complete" ] && [ "$(cat "$cache/complete")" = "$sum" ] && [ -d "$BP_KAFKA_LIBS" ]; then
+  _bp_kafka_cached "$cache" "$sum" && return 0
+  # Two suites at once (worktrees) share the cache: one downloads, the other waits for it.
+  local lock
+  exec {lock}>"$cache/lock"
+  flock -w 900 "$lock" || die "kafka: waited 900 s for another download into $cache"
+  if _bp_kafka_cached "$cache" "$sum"; then
+    exec {lock}>&-
     return 0
   fi
   command -v mvn >/dev/null 2>&1 || die "mvn not found after installing"
@@ -90,6 +101,7 @@ kafka_install() {
   rm -rf "$BP_KAFKA_LIBS"
   mv "$tmp" "$BP_KAFKA_LIBS"
   echo "$sum" >"$cache/complete"
+  exec {lock}>&-
   log "kafka: $(find "$BP_KAFKA_LIBS" -name '*.jar' | wc -l) jars, $(du -sh "$BP_KAFKA_LIBS" | cut -f1) in $BP_KAFKA_LIBS"
 }
 
