@@ -64,10 +64,14 @@ _bp_kafka_cached() {
 # BP_KAFKA_LIBS (the jar dir).
 kafka_install() {
   local pkgs=()
-  command -v java >/dev/null 2>&1 || pkgs+=(openjdk-17-jre-headless)
+  # The distribution's default JRE (17 on Debian 12, 21 on 13); the broker needs 17 or later.
+  command -v java >/dev/null 2>&1 || pkgs+=(default-jre-headless)
   command -v mvn >/dev/null 2>&1 || pkgs+=(maven)
   [ "${#pkgs[@]}" -eq 0 ] || apt_install "${pkgs[@]}"
   command -v java >/dev/null 2>&1 || die "java not found after installing"
+  local jv
+  jv=$(java -version 2>&1 | sed -n '1s/.*version "\([0-9]*\).*/\1/p')
+  [ "${jv:-0}" -ge 17 ] || die "kafka: the broker needs Java 17 or later; java says: $(java -version 2>&1 | head -n1)"
 
   local cache sum
   cache=$(_bp_kafka_cache)
