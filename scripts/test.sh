@@ -16,6 +16,10 @@
 #      that passes gofmt, go vet and go build (BP_SKIP_CORPUS=1 skips it)
 #   7. for every example: scripts/evolve-scenario.sh (new → edit → add entity → add field → sync →
 #      remove → undo → conflicts, everything re-checked after each step; tests/evolve/<name>/)
+#   7b. a real Kafka broker (scripts/kafka.sh: Kafka 4.1.0 jars from Maven Central, cached; one
+#      KRaft node on free loopback ports) and scripts/kafka-smoke (franz-go: topic with 3
+#      partitions, idempotent produce, group consume, per-key order); figures printed
+#      (BP_SKIP_KAFKA=1 skips)
 #   8. fault scenarios on shop (scripts/fault-check.sh, its own PostgreSQL and Redis): PostgreSQL
 #      stopped under load, Redis stopped, SIGTERM with 8 keep-alive clients, Redis write pause
 #      during a PATCH; one harness line per scenario with its figures (BP_SKIP_FAULTS=1 skips)
@@ -24,7 +28,7 @@
 #
 # Env: BP_EXAMPLES="shop library" (only these), BP_MODELS="a.yaml b.yaml" (add these; globs ok),
 # BP_STRICT_FMT=1, BP_SKIP_CARGO=1, BP_SKIP_SELFTEST=1, BP_SKIP_PROPERTY=1, BP_SKIP_EVOLVE=1 (no
-# evolution scenarios), BP_SKIP_FAULTS=1,
+# evolution scenarios), BP_SKIP_KAFKA=1, BP_SKIP_FAULTS=1,
 # CARGO_TARGET_DIR (respected).
 # Ends with "harness: N passed, M failed[, K skipped]" alone on a line; non-zero exit on any failure.
 set -euo pipefail
@@ -35,6 +39,8 @@ cd "$ROOT"
 source "$ROOT/scripts/lib.sh"
 # shellcheck source=scripts/services.sh
 source "$ROOT/scripts/services.sh"
+# shellcheck source=scripts/kafka.sh
+source "$ROOT/scripts/kafka.sh"
 
 EXAMPLES=()
 MODELS=()
@@ -235,6 +241,46 @@ if [ "${#INPUTS[@]}" -gt 0 ]; then
       esac
     done
   fi
+fi
+
+# --- 7b ---------------------------------------------------------------------------------------
+# The Kafka broker the events capability tests against, and a franz-go round trip through it.
+# In a subshell (kafka.sh dies on errors; its EXIT trap stops the broker), in the background +
+# wait so that an INT/TERM reaches our trap at once and cleanup's TERM reaches the subshell.
+secs_since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
+kafka_check() {
+  (
+    trap kafka_stop EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    local t cached=downloaded install build start smoke stop
+    [ ! -f "$(_bp_kafka_cache)/complete" ] || cached=cached
+    t=$EPOCHREALTIME
+    kafka_install
+    install=$(secs_since "$t")
+    t=$EPOCHREALTIME
+    (cd "$ROOT/scripts/kafka-smoke" && GOTOOLCHAIN=local timeout 300 go build -o "$WORK/kafka-smoke" .) || exit 1
+    build=$(secs_since "$t")
+    t=$EPOCHREALTIME
+    kafka_start
+    start=$(secs_since "$t")
+    timeout 90 "$WORK/kafka-smoke" -timeout 60s | tee "$WORK/kafka-smoke.log" || exit 1
+    smoke=$(sed -n 's/.*create-topic \(.*\)$/create-topic \1/p' "$WORK/kafka-smoke.log")
+    t=$EPOCHREALTIME
+    kafka_stop
+    stop=$(secs_since "$t")
+    log "kafka figures: jars ${install}s ($cached), smoke build ${build}s, broker start ${start}s, ${smoke:-no smoke figures}, stop ${stop}s"
+  ) &
+  CHILD_PID=$!
+  local rc=0
+  wait "$CHILD_PID" || rc=$?
+  CHILD_PID=
+  return "$rc"
+}
+if [ "${BP_SKIP_KAFKA:-0}" = 1 ]; then
+  log "kafka skipped (BP_SKIP_KAFKA=1)"
+else
+  suite_step kafka kafka_check
 fi
 
 # --- 8 ----------------------------------------------------------------------------------------
