@@ -230,3 +230,38 @@ fn snippet(d: &Diagnostic, file: &str, line: &str, color: bool) -> String {
     }
     body
 }
+
+/// The long explanation of a diagnostic code, from docs/DIAGNOSTICS.md (embedded): its
+/// meaning and, for errors, the usual fix. `None` for an unknown code.
+pub fn explain_code(code: &str) -> Option<(String, Option<String>)> {
+    static DOC: &str = include_str!("../docs/DIAGNOSTICS.md");
+    let code = code.trim().to_ascii_uppercase();
+    DOC.lines().find_map(|line| {
+        let cells: Vec<&str> = line
+            .strip_prefix('|')?
+            .strip_suffix('|')?
+            .split(" | ")
+            .map(str::trim)
+            .collect();
+        (cells.first()? == &code).then(|| {
+            let meaning = cells.get(1).copied().unwrap_or_default().to_string();
+            let fix = cells
+                .get(2)
+                .filter(|f| !f.is_empty())
+                .map(|f| f.to_string());
+            (meaning, fix)
+        })
+    })
+}
+
+#[cfg(test)]
+mod explain_tests {
+    #[test]
+    fn every_documented_code_explains() {
+        let (meaning, fix) = super::explain_code("e101").expect("E101 is documented");
+        assert!(meaning.contains("ASCII identifier"), "{meaning}");
+        assert!(fix.is_some_and(|f| f.contains("Member")));
+        assert!(super::explain_code("W401").is_some());
+        assert!(super::explain_code("E999").is_none());
+    }
+}

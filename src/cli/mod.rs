@@ -47,6 +47,11 @@ pub enum Command {
     Check(evolve::CheckArgs),
     /// Revert the last applied change.
     Undo(evolve::ProjectArg),
+    /// Explain a diagnostic code (`E101`, `W401`): what it means and the usual fix.
+    Explain {
+        /// The code, as printed in brackets (`error[E101]`).
+        code: String,
+    },
     /// Print a shell completion script: `backend-pro completions bash > /etc/bash_completion.d/backend-pro`.
     Completions {
         /// The shell.
@@ -75,6 +80,7 @@ const EXAMPLES: &[(&str, &str)] = &[
         "  backend-pro add entity Review --field body:text:required --field book_id:ref:ref=Book\n  backend-pro add entity Tag\n  backend-pro add field Book isbn:string:unique pages:int",
     ),
     ("remove", "  backend-pro remove entity Review\n  backend-pro undo"),
+    ("explain", "  backend-pro explain E101\n  backend-pro explain W401"),
     (
         "sync",
         "  backend-pro sync --prd PRD.md\n  backend-pro sync --prd PRD.md --dry-run\n  backend-pro sync --project shop",
@@ -223,6 +229,23 @@ pub fn main() -> ExitCode {
         Command::Plan(args) => evolve::plan(args, lang),
         Command::Check(args) => evolve::check(args, lang),
         Command::Undo(args) => evolve::undo(args, lang),
+        Command::Explain { code } => {
+            let ui = i18n::ui(lang);
+            match backend_pro::diag::explain_code(&code) {
+                Some((meaning, fix)) => {
+                    println!("{}: {meaning}", code.trim().to_ascii_uppercase());
+                    if let Some(f) = fix {
+                        println!("{}", msg!(ui, ExplainFix, fix = f));
+                    }
+                    println!("{}", msg!(ui, ExplainMore));
+                    Ok(ExitCode::SUCCESS)
+                }
+                None => {
+                    eprintln!("{}", msg!(ui, ExplainUnknown, code = code));
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
         Command::Completions { shell } => {
             let mut cmd = command(i18n::ui(lang));
             clap_complete::generate(shell, &mut cmd, "backend-pro", &mut std::io::stdout());

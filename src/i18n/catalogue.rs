@@ -141,6 +141,9 @@ catalogue! {
     ForceBackup: "--force: the files it replaced are saved in {path}", "--force：被覆盖的文件已备份到 {path}";
     Generated: "Generated {service} ({entities} entities, {files} files) in {path}", "已在 {path} 生成 {service}（{entities} 个实体，{files} 个文件）";
     NextSteps: "Next steps:", "下一步：";
+    ExplainFix: "fix: {fix}", "修复：{fix}";
+    ExplainMore: "all codes: docs/DIAGNOSTICS.md", "全部代码：docs/DIAGNOSTICS.md（说明为英文）";
+    ExplainUnknown: "unknown diagnostic code {code}; the codes are listed in docs/DIAGNOSTICS.md", "未知的诊断代码 {code}；全部代码见 docs/DIAGNOSTICS.md";
     DefaultOut: "no --out given: writing to {path}/", "未指定 --out：写入 {path}/";
     DefaultModule: "Go module: {module} (pass --module to choose another)", "Go 模块：{module}（可用 --module 指定）";
     NextRunApi: "in-memory storage, http://localhost:8080", "内存存储，http://localhost:8080";
@@ -178,6 +181,8 @@ const HELP_ZH: &[(&str, &str)] = &[
     ("Output directory (created; must be empty unless --force). Default: ./<service-name>", "输出目录（自动创建；除非使用 --force，否则必须为空）。默认：./<服务名>"),
     ("Print a shell completion script: `backend-pro completions bash > /etc/bash_completion.d/backend-pro`", "输出 shell 补全脚本：`backend-pro completions bash > /etc/bash_completion.d/backend-pro`"),
     ("The shell", "目标 shell"),
+    ("Explain a diagnostic code (`E101`, `W401`): what it means and the usual fix", "解释诊断代码（`E101`、`W401`）：含义与常见修复方法"),
+    ("The code, as printed in brackets (`error[E101]`)", "代码，即方括号中的部分（`error[E101]`）"),
     ("Output format: text, or one JSON document (docs/CLI.md)", "输出格式：text，或一个 JSON 文档（见 docs/CLI.md）"),
     ("Go module path (default: example.com/<service name>)", "Go 模块路径（默认：example.com/<服务名>）"),
     ("Write into a non-empty directory, replacing files with the same paths", "写入非空目录，替换同路径的文件"),

@@ -772,7 +772,11 @@ fn oa_filter(f: &Field, enum_vals: &[EnumValueCtx], ref_resource: &str) -> Strin
 
 fn oa_schema(f: &Field, enum_vals: &[EnumValueCtx], ref_resource: &str) -> String {
     // A required text must not be empty (validate's "is required"): minLength 1 says so.
-    let min = if f.required && !f.list { ", minLength: 1" } else { "" };
+    let min = if f.required && !f.list {
+        ", minLength: 1"
+    } else {
+        ""
+    };
     let one = match f.ty {
         FieldType::String | FieldType::Text => match f.max_length {
             Some(n) => format!("{{type: string{min}, maxLength: {n}}}"),
@@ -781,8 +785,9 @@ fn oa_schema(f: &Field, enum_vals: &[EnumValueCtx], ref_resource: &str) -> Strin
         FieldType::Email => "{type: string, format: email}".to_string(),
         FieldType::Phone => "{type: string, pattern: '^\\+?[0-9 ()-]{5,20}$'}".to_string(),
         // validURL: an absolute http(s) URL.
-        FieldType::Url => "{type: string, format: uri, pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]'}"
-            .to_string(),
+        FieldType::Url => {
+            "{type: string, format: uri, pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]'}".to_string()
+        }
         FieldType::Int => "{type: integer, format: int64}".to_string(),
         FieldType::Decimal => format!(
             "{{type: integer, format: int64, description: {}}}",
