@@ -379,6 +379,7 @@ fn model(seed: u64) -> Model {
         use_cases,
         nfr: Nfr::default(),
         rules: vec![],
+        capabilities: vec![],
     }
 }
 

@@ -49,6 +49,10 @@ pub struct ProjectCtx {
     pub rules: Vec<RuleCtx>,
     /// Runtime defaults derived from the NFRs (deadlines, pool size).
     pub runtime: RuntimeCtx,
+    /// Enabled capabilities: `p.ext.<name>` is the capability's typed context (empty object
+    /// when it has none), `p.caps` their names (core included).
+    pub ext: std::collections::BTreeMap<&'static str, serde_json::Value>,
+    pub caps: Vec<&'static str>,
 }
 
 /// Defaults of the generated service's runtime settings, derived from the PRD's NFRs so that
@@ -240,6 +244,8 @@ pub struct EntityCtx {
     pub before_decorator: bool,
     /// The domain event type: `Event`, or `DomainEvent` in the package of an entity named Event.
     pub event_type: &'static str,
+    /// Enabled capabilities' contexts of this entity, by capability name (`e.ext.events`).
+    pub ext: std::collections::BTreeMap<&'static str, serde_json::Value>,
 }
 
 /// One broken invariant for domain tests: a statement on `f` (Fields) and the field it breaks.
@@ -1399,6 +1405,7 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
         uses,
         migration: 0,
         event_type,
+        ext: Default::default(),
     })
 }
 
@@ -1545,7 +1552,8 @@ pub fn project(model: &Model, opts: &Options) -> Result<ProjectCtx, ContextError
     let mut pkgs = std::collections::BTreeSet::new();
     for e in &model.entities {
         match entity_ctx(model, e) {
-            Ok(c) => {
+            Ok(mut c) => {
+                c.ext = crate::capability::entity_ext(model, e, &c);
                 if !pkgs.insert(c.pkg.clone()) {
                     errors.push(format!(
                         "entity {}: Go package {:?} is used twice",
@@ -1596,7 +1604,7 @@ pub fn project(model: &Model, opts: &Options) -> Result<ProjectCtx, ContextError
     }
     let mut by_pkg: Vec<usize> = (0..entities.len()).collect();
     by_pkg.sort_by(|&a, &b| entities[a].pkg.cmp(&entities[b].pkg));
-    Ok(ProjectCtx {
+    let mut p = ProjectCtx {
         by_pkg,
         module: opts.module.clone(),
         lang: opts.lang.as_str(),
@@ -1613,7 +1621,14 @@ pub fn project(model: &Model, opts: &Options) -> Result<ProjectCtx, ContextError
         csv_helpers: csv_helpers.into_iter().collect(),
         rules: rules_ctx(model),
         runtime: RuntimeCtx::from_nfr(&model.nfr),
-    })
+        ext: Default::default(),
+        caps: crate::capability::enabled(model)
+            .iter()
+            .map(|c| c.name)
+            .collect(),
+    };
+    p.ext = crate::capability::project_ext(model, &p);
+    Ok(p)
 }
 
 fn rules_ctx(model: &Model) -> Vec<RuleCtx> {
