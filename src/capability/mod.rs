@@ -176,9 +176,51 @@ pub fn entity_ext(
         .collect()
 }
 
+/// The capabilities a model extracted from a PRD starts with: none for now. `events` stays
+/// off for every PRD until its relay worker exists (the PRD's mentions of events only get a
+/// note, [`suggestions`]).
+pub fn defaults_for_prd(_model: &Model) -> Vec<String> {
+    Vec::new()
+}
+
+/// Capabilities a PRD's text suggests but does not turn on (each is off by default): the
+/// capability and the words that suggest it, for a note in `analyze` and `new`.
+pub fn suggestions(prd_text: &str) -> Vec<(&'static str, String)> {
+    static EVENTS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)\b(?:domain events?|events?|event[- ]driven|kafka|rabbitmq|nats|pulsar|message (?:queue|broker|bus)|sagas?|outbox)\b|消息队列|消息中间件|领域事件|事件|异步消息",
+        )
+        .expect("events regex")
+    });
+    let mut found: Vec<String> = Vec::new();
+    for m in EVENTS.find_iter(prd_text) {
+        let w = m.as_str().to_string();
+        if !found.iter().any(|f| f.eq_ignore_ascii_case(&w)) {
+            found.push(w);
+        }
+        if found.len() == 3 {
+            break;
+        }
+    }
+    if found.is_empty() {
+        return Vec::new();
+    }
+    vec![("events", found.join(", "))]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn events_are_suggested_not_enabled() {
+        assert_eq!(
+            suggestions("Orders are published to Kafka; a saga refunds.")[0],
+            ("events", "Kafka, saga".to_string())
+        );
+        assert_eq!(suggestions("支付成功后发送事件到消息队列")[0].0, "events");
+        assert!(suggestions("A plain CRUD service for books.").is_empty());
+    }
 
     #[test]
     fn registry_is_consistent() {
