@@ -379,7 +379,12 @@ fn model(seed: u64) -> Model {
         use_cases,
         nfr: Nfr::default(),
         rules: vec![],
-        capabilities: vec![],
+        // Drawn last, so that the rest of each seed's model is what it was before capabilities.
+        capabilities: if rng.chance(50) {
+            vec!["events".into()]
+        } else {
+            vec![]
+        },
     }
 }
 

@@ -52,6 +52,9 @@ pub const SLOTS: &[Slot] = &[
     slot("memory_update", "e", "body of Update (default: replace the row under the store lock)"),
     slot("memory_delete", "e", "body of Delete (default: remove the row)"),
     slot("memory_create_many", "e", "end of CreateMany once `ids` and `rows` are built (default: insert them all)"),
+    // README.md (a scaffold)
+    slot("readme_action_generated", "lang", "words after \"optimistic lock\" in what is generated for a PRD action"),
+    slot("readme_sections", "lang", "sections before \"Tests\" (a capability's own section starts with a blank line)"),
     // internal/infrastructure/memory/store.go (a scaffold)
     slot("memory_store_fields", "VT", "fields of Store, after its tables"),
 ];

@@ -121,6 +121,8 @@ const FILLS: &[Fill] = &[
     replace("memory_delete", "events/ext/memory_delete.tera"),
     replace("memory_create_many", "events/ext/memory_create_many.tera"),
     add("memory_store_fields", "events/ext/memory_store_fields.tera"),
+    add("readme_action_generated", "events/ext/readme_action_generated.tera"),
+    add("readme_sections", "events/ext/readme_sections.tera"),
 ];
 
 /// `p.ext.events`.
