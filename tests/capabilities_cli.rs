@@ -68,11 +68,11 @@ fn new_project(extra: &[&str]) -> (tempfile::TempDir, std::path::PathBuf) {
 
 const EVENTS_FILES: &[&str] = &[
     "api/asyncapi.yaml",
-    "internal/domain/event/event.gen.go",
-    "internal/domain/order/events.gen.go",
-    "internal/infrastructure/postgres/outbox.gen.go",
-    "internal/infrastructure/memory/outbox.gen.go",
-    "internal/interfaces/httpapi/outbox.gen_test.go",
+    "internal/events/events.gen.go",
+    "internal/domain/order/order_events.gen.go",
+    "internal/infrastructure/postgres/events_outbox.gen.go",
+    "internal/infrastructure/memory/events_outbox.gen.go",
+    "internal/interfaces/httpapi/events_outbox.gen_test.go",
 ];
 
 #[test]

@@ -8,10 +8,10 @@
 //! `add capability events`).
 //!
 //! What it owns:
-//! - files: `internal/domain/event/event.gen.go` (the envelope), per entity
-//!   `internal/domain/{pkg}/events.gen.go` (event names, payload types, recording),
-//!   `internal/infrastructure/postgres/outbox.gen.go`, `internal/infrastructure/memory/outbox.gen.go`,
-//!   `internal/interfaces/httpapi/outbox.gen_test.go`, `api/asyncapi.yaml`;
+//! - files: `internal/events/events.gen.go` (the envelope), per entity
+//!   `internal/domain/{pkg}/{pkg}_events.gen.go` (event names, payload types, recording),
+//!   `internal/infrastructure/{postgres,memory}/events_outbox.gen.go`,
+//!   `internal/interfaces/httpapi/events_outbox.gen_test.go`, `api/asyncapi.yaml`;
 //! - tables: `outbox`, `processed_events` (their create migrations, or drop migrations when
 //!   the capability is removed);
 //! - fragments in core's extension points (`templates/ext/` in this folder): the aggregate's
@@ -61,28 +61,28 @@ use Ownership::Generated as G;
 const RULES: &[Rule] = &[
     once("events/api/asyncapi.yaml.tera", "api/asyncapi.yaml", G),
     once(
-        "events/domain/event/event.gen.go.tera",
-        "internal/domain/event/event.gen.go",
+        "events/events/events.gen.go.tera",
+        "internal/events/events.gen.go",
         G,
     ),
     once(
         "events/postgres/outbox.gen.go.tera",
-        "internal/infrastructure/postgres/outbox.gen.go",
+        "internal/infrastructure/postgres/events_outbox.gen.go",
         G,
     ),
     once(
         "events/memory/outbox.gen.go.tera",
-        "internal/infrastructure/memory/outbox.gen.go",
+        "internal/infrastructure/memory/events_outbox.gen.go",
         G,
     ),
     once(
         "events/httpapi/outbox.gen_test.go.tera",
-        "internal/interfaces/httpapi/outbox.gen_test.go",
+        "internal/interfaces/httpapi/events_outbox.gen_test.go",
         G,
     ),
     each(
         "events/domain/events.gen.go.tera",
-        "internal/domain/{pkg}/events.gen.go",
+        "internal/domain/{pkg}/{pkg}_events.gen.go",
     ),
 ];
 
