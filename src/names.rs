@@ -529,7 +529,6 @@ pub fn is_ascii_ident(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == ' ')
 }
 
-
 /// Past participles that no rule below derives. `cancel` follows US spelling (`canceled`),
 /// as Go does (`context.Canceled`).
 const IRREGULAR_PAST: &[(&str, &str)] = &[

@@ -50,7 +50,10 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 fn fixture(name: &str) -> String {
-    format!("{}/tests/fixtures/models/{name}", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/tests/fixtures/models/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 fn new_project(extra: &[&str]) -> (tempfile::TempDir, std::path::PathBuf) {
@@ -92,15 +95,23 @@ fn add_then_remove_capability_events_round_trips_through_the_ledger() {
     let out = ok(&run(&p, &["add", "capability", "events"]));
     assert!(out.contains("+ capability events"), "{out}");
     assert!(out.contains("migrations/00005_create_outbox.sql"), "{out}");
-    assert!(out.contains("migrations/00006_create_processed_events.sql"), "{out}");
+    assert!(
+        out.contains("migrations/00006_create_processed_events.sql"),
+        "{out}"
+    );
     let on = tree(&p);
     for f in EVENTS_FILES {
         assert!(on.contains_key(*f), "{f} missing");
     }
     let model = String::from_utf8(on["backend-pro.yaml"].clone()).unwrap();
     assert!(model.contains("capabilities:\n- events\n"), "{model}");
-    assert_eq!(std::fs::read_to_string(&app).unwrap(), user, "user code kept");
-    let pg = String::from_utf8(on["internal/infrastructure/postgres/order.gen.go"].clone()).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&app).unwrap(),
+        user,
+        "user code kept"
+    );
+    let pg =
+        String::from_utf8(on["internal/infrastructure/postgres/order.gen.go"].clone()).unwrap();
     assert!(pg.contains("writeOutbox(ctx, tx, agg.Events())"), "{pg}");
     let sql = String::from_utf8(on["migrations/00005_create_outbox.sql"].clone()).unwrap();
     assert!(sql.contains("CREATE TABLE outbox"), "{sql}");
@@ -114,7 +125,10 @@ fn add_then_remove_capability_events_round_trips_through_the_ledger() {
 
     let out = ok(&run(&p, &["remove", "capability", "events"]));
     assert!(out.contains("- capability events"), "{out}");
-    assert!(out.contains("migrations/00007_drop_processed_events.sql"), "{out}");
+    assert!(
+        out.contains("migrations/00007_drop_processed_events.sql"),
+        "{out}"
+    );
     assert!(out.contains("migrations/00008_drop_outbox.sql"), "{out}");
     let off = tree(&p);
     // Everything is back as before, except the migrations, which only ever grow.
@@ -125,7 +139,10 @@ fn add_then_remove_capability_events_round_trips_through_the_ledger() {
             .collect()
     };
     assert_eq!(strip(&off), strip(&before));
-    let migrations: Vec<&String> = off.keys().filter(|k| k.starts_with("migrations/0")).collect();
+    let migrations: Vec<&String> = off
+        .keys()
+        .filter(|k| k.starts_with("migrations/0"))
+        .collect();
     assert_eq!(migrations.len(), 8, "{migrations:?}");
 
     // Undo of the removal brings the capability back exactly.
@@ -139,14 +156,24 @@ fn unknown_capabilities_are_refused_with_the_known_ones() {
     let o = run(&p, &["add", "capability", "kafka"]);
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("no capability named \"kafka\"") && err.contains("events"), "{err}");
+    assert!(
+        err.contains("no capability named \"kafka\"") && err.contains("events"),
+        "{err}"
+    );
     let o = run(&p, &["remove", "capability", "events"]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("is not on"));
 
     let tmp = tempfile::tempdir().unwrap();
     let o = bin()
-        .args(["new", "--model", &fixture("shop.yaml"), "--with", "nope", "--out"])
+        .args([
+            "new",
+            "--model",
+            &fixture("shop.yaml"),
+            "--with",
+            "nope",
+            "--out",
+        ])
         .arg(tmp.path().join("x"))
         .output()
         .unwrap();
@@ -165,7 +192,14 @@ fn new_with_and_without_override_the_model() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("svc");
     ok(&bin()
-        .args(["new", "--model", &fixture("shop-events.yaml"), "--without", "events", "--out"])
+        .args([
+            "new",
+            "--model",
+            &fixture("shop-events.yaml"),
+            "--without",
+            "events",
+            "--out",
+        ])
         .arg(&out)
         .output()
         .unwrap());

@@ -124,15 +124,15 @@ pub fn templates() -> BTreeMap<String, String> {
 /// The text of `ext.tera` for a model: one macro per slot, each holding the fragments of the
 /// enabled capabilities (taken from `templates`, so project overrides of fragments apply).
 /// A fragment missing from `templates` is an error naming it.
-pub fn ext_template(
-    model: &Model,
-    templates: &BTreeMap<String, String>,
-) -> Result<String, String> {
+pub fn ext_template(model: &Model, templates: &BTreeMap<String, String>) -> Result<String, String> {
     let mut bodies: BTreeMap<&str, String> = BTreeMap::new();
     for c in enabled(model) {
         for f in c.fills {
             if !core::SLOTS.iter().any(|s| s.name == f.slot) {
-                return Err(format!("capability {} fills unknown slot {}", c.name, f.slot));
+                return Err(format!(
+                    "capability {} fills unknown slot {}",
+                    c.name, f.slot
+                ));
             }
             let text = templates
                 .get(f.template)
@@ -246,7 +246,11 @@ mod tests {
             if c.name != "core" {
                 // A capability's templates are its own: named under its folder.
                 for r in c.rules {
-                    assert!(r.template.starts_with(&format!("{}/", c.name)), "{}", r.template);
+                    assert!(
+                        r.template.starts_with(&format!("{}/", c.name)),
+                        "{}",
+                        r.template
+                    );
                 }
             }
         }
@@ -261,11 +265,13 @@ mod tests {
             assert!(text.contains(&format!("macro {}(", s.name)), "{}", s.name);
         }
         let mut tera = tera::Tera::default();
-        tera.add_raw_template(EXT_TEMPLATE, &text).expect("core ext parses");
+        tera.add_raw_template(EXT_TEMPLATE, &text)
+            .expect("core ext parses");
         let mut m = m;
         m.capabilities = vec!["events".into()];
         let text = ext_template(&m, &all).expect("ext");
         let mut tera = tera::Tera::default();
-        tera.add_raw_template(EXT_TEMPLATE, &text).expect("events ext parses");
+        tera.add_raw_template(EXT_TEMPLATE, &text)
+            .expect("events ext parses");
     }
 }

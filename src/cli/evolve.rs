@@ -530,8 +530,8 @@ pub fn remove(cmd: RemoveCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
         }
         RemoveCommand::Capability { name, common } => {
             let p = load(&common.project, lang_flag)?;
-            let new = edit::remove_capability(&p.current, &name)
-                .map_err(|e| anyhow!(e.text(p.lang)))?;
+            let new =
+                edit::remove_capability(&p.current, &name).map_err(|e| anyhow!(e.text(p.lang)))?;
             apply_model(
                 &p,
                 new,

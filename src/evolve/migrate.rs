@@ -201,7 +201,11 @@ pub fn migrations_for(
 
     // Tables of capabilities turned off, last created first dropped.
     for name in &diff.capabilities_removed {
-        for t in crate::capability::get(name).map_or(&[][..], |c| c.tables).iter().rev() {
+        for t in crate::capability::get(name)
+            .map_or(&[][..], |c| c.tables)
+            .iter()
+            .rev()
+        {
             jobs.push((
                 t.drop.to_string(),
                 format!("migrations/{num:05}_drop_{}.sql", t.table),

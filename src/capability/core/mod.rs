@@ -292,4 +292,3 @@ pub const RULES: &[Rule] = &[
         when: always,
     },
 ];
-

@@ -29,7 +29,8 @@ use include_dir::{include_dir, Dir};
 use serde::Serialize;
 
 /// This capability's templates, named `events/<path>` in the template set.
-static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/src/capability/events/templates");
+static TEMPLATES: Dir<'static> =
+    include_dir!("$CARGO_MANIFEST_DIR/src/capability/events/templates");
 
 /// Version of every payload schema this generator writes (`schema_version`, `…V1` types).
 pub const SCHEMA_VERSION: u32 = 1;
@@ -104,7 +105,10 @@ const fn replace(slot: &'static str, template: &'static str) -> Fill {
 
 const FILLS: &[Fill] = &[
     add("domain_state", "events/ext/domain_state.tera"),
-    add("domain_before_change", "events/ext/domain_before_change.tera"),
+    add(
+        "domain_before_change",
+        "events/ext/domain_before_change.tera",
+    ),
     add("domain_created", "events/ext/domain_created.tera"),
     add("domain_changed", "events/ext/domain_changed.tera"),
     add("action_doc_event", "events/ext/action_doc_event.tera"),
@@ -121,7 +125,10 @@ const FILLS: &[Fill] = &[
     replace("memory_delete", "events/ext/memory_delete.tera"),
     replace("memory_create_many", "events/ext/memory_create_many.tera"),
     add("memory_store_fields", "events/ext/memory_store_fields.tera"),
-    add("readme_action_generated", "events/ext/readme_action_generated.tera"),
+    add(
+        "readme_action_generated",
+        "events/ext/readme_action_generated.tera",
+    ),
     add("readme_sections", "events/ext/readme_sections.tera"),
 ];
 
@@ -191,7 +198,10 @@ pub fn entity_events(model: &Model, e: &Entity, ctx: &EntityCtx) -> EntityEvents
         let name = names::event_name(&e.name, action);
         let go_const = format!("Event{}", names::pascal(&names::past_tense(action)));
         consts.insert(action.to_string(), go_const.clone());
-        if events.iter().any(|x| x.name == name || x.go_const == go_const) {
+        if events
+            .iter()
+            .any(|x| x.name == name || x.go_const == go_const)
+        {
             return;
         }
         let payload = match kind {
@@ -207,21 +217,13 @@ pub fn entity_events(model: &Model, e: &Entity, ctx: &EntityCtx) -> EntityEvents
             summary,
         });
     };
-    push(
-        "create",
-        "created",
-        format!("A {} was created", e.label),
-    );
+    push("create", "created", format!("A {} was created", e.label));
     push(
         "update",
         "changed",
         format!("Fields of a {} were updated", e.label),
     );
-    push(
-        "delete",
-        "deleted",
-        format!("A {} was deleted", e.label),
-    );
+    push("delete", "deleted", format!("A {} was deleted", e.label));
     if let Some(st) = &ctx.state {
         for a in &st.actions {
             push(
@@ -242,9 +244,7 @@ pub fn entity_events(model: &Model, e: &Entity, ctx: &EntityCtx) -> EntityEvents
         .fields
         .iter()
         .find(|f| {
-            f.name == "tenant_id"
-                && matches!(f.ty, FieldType::Ref | FieldType::Uuid)
-                && !f.list
+            f.name == "tenant_id" && matches!(f.ty, FieldType::Ref | FieldType::Uuid) && !f.list
         })
         .and_then(|f| ctx.fields.iter().find(|fc| fc.json == f.name))
         .map(|fc| TenantCtx {
@@ -280,8 +280,13 @@ mod tests {
                 label: String::new(),
             })
             .collect();
-        m = add_entity(&m, "Order", "Order", vec![status, Field::new("tenant_id", FieldType::Uuid)])
-            .expect("entity");
+        m = add_entity(
+            &m,
+            "Order",
+            "Order",
+            vec![status, Field::new("tenant_id", FieldType::Uuid)],
+        )
+        .expect("entity");
         let t = |from: &str, to: &str, action: &str| Transition {
             from: from.into(),
             to: to.into(),
@@ -323,7 +328,13 @@ mod tests {
         );
         assert_eq!(ev.topic, "shop.order");
         assert_eq!(ev.tenant.map(|t| t.go_name), Some("TenantID".to_string()));
-        assert_eq!(p.entities[0].ext["events"]["events"][3]["go_const"], "EventPaid");
-        assert_eq!(p.entities[0].ext["events"]["consts"]["cancel"], "EventCanceled");
+        assert_eq!(
+            p.entities[0].ext["events"]["events"][3]["go_const"],
+            "EventPaid"
+        );
+        assert_eq!(
+            p.entities[0].ext["events"]["consts"]["cancel"],
+            "EventCanceled"
+        );
     }
 }
