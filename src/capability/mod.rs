@@ -47,6 +47,31 @@ pub struct Capability {
     pub project_ext: Option<fn(&Model, &ProjectCtx) -> serde_json::Value>,
     /// Its per-entity context, as `e.ext.<name>`.
     pub entity_ext: Option<fn(&Model, &Entity, &EntityCtx) -> serde_json::Value>,
+    /// The Go names it declares in an entity's domain package (given the entity's event
+    /// type name), so that collisions are reported at the entity instead of failing in Go.
+    pub domain_names: Option<fn(&Model, &Entity, &str) -> DomainNames>,
+}
+
+/// Go identifiers a capability adds to an entity's domain package.
+#[derive(Debug, Clone, Default)]
+pub struct DomainNames {
+    /// Methods of the aggregate.
+    pub methods: Vec<String>,
+    /// Package-level types and constants.
+    pub package: Vec<String>,
+}
+
+/// What the enabled capabilities declare in `e`'s domain package.
+pub fn domain_names(model: &Model, e: &Entity, event_type: &str) -> DomainNames {
+    let mut out = DomainNames::default();
+    for c in enabled(model) {
+        if let Some(f) = c.domain_names {
+            let n = f(model, e, event_type);
+            out.methods.extend(n.methods);
+            out.package.extend(n.package);
+        }
+    }
+    out
 }
 
 /// A named extension point of the core templates: a macro with these arguments.

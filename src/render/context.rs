@@ -1279,7 +1279,7 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
             state: state.as_ref(),
             record_actions: &record_actions,
             bulk: [import.is_some(), export.is_some()],
-            event_type,
+            extra: crate::capability::domain_names(model, e, event_type),
         },
     )
     .map_err(at)?;
@@ -1417,7 +1417,8 @@ struct GoNames<'a> {
     record_actions: &'a [RecordActionCtx],
     /// Import, export generated.
     bulk: [bool; 2],
-    event_type: &'static str,
+    /// What the enabled capabilities declare in the domain package.
+    extra: crate::capability::DomainNames,
 }
 
 /// The Go identifiers generated per entity must not collide: methods of the aggregate,
@@ -1436,9 +1437,9 @@ fn check_go_names(e: &Entity, n: &GoNames<'_>) -> Result<(), String> {
         "CreatedAt",
         "UpdatedAt",
         "Snapshot",
-        "Events",
         "Update",
     ]);
+    methods.extend(n.extra.methods.iter().cloned());
     methods.extend(n.fields.iter().map(|f| f.go_name.clone()));
     methods.extend(transitions.iter().cloned());
     methods.extend(actions.iter().cloned());
@@ -1456,7 +1457,6 @@ fn check_go_names(e: &Entity, n: &GoNames<'_>) -> Result<(), String> {
         "Snapshot",
         "Fields",
         "Patch",
-        n.event_type,
         "Filter",
         "ListQuery",
         "SortField",
@@ -1465,6 +1465,7 @@ fn check_go_names(e: &Entity, n: &GoNames<'_>) -> Result<(), String> {
     domain_types.push(names::pascal(&e.name));
     domain_types.extend(n.enums.iter().map(|en| en.go_type.clone()));
     domain_types.extend(n.record_actions.iter().map(|a| a.input.clone()));
+    domain_types.extend(n.extra.package.iter().cloned());
 
     let mut app_types = owned(&[
         "Act",

@@ -28,6 +28,7 @@ pub const CORE: Capability = Capability {
     tables: &[],
     project_ext: None,
     entity_ext: None,
+    domain_names: None,
 };
 
 /// The extension points of the core templates: each is a macro of the generated

@@ -55,6 +55,7 @@ pub const EVENTS: Capability = Capability {
     ],
     project_ext: Some(project_ext),
     entity_ext: Some(entity_ext),
+    domain_names: Some(domain_names),
 };
 
 use Ownership::Generated as G;
@@ -176,6 +177,41 @@ pub struct TenantCtx {
     pub json: String,
     /// The field is optional (`*uuid.UUID` in the snapshot).
     pub nullable: bool,
+}
+
+/// The names `<pkg>_events.gen.go` declares: the event type alias, payload types, constants
+/// and the aggregate's methods.
+fn domain_names(model: &Model, e: &Entity, event_type: &str) -> super::DomainNames {
+    let mut actions: Vec<String> = ["create", "update", "delete"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    if let Some(sm) = &e.state_machine {
+        actions.extend(sm.transitions.iter().map(|t| t.action.clone()));
+    }
+    actions.extend(model.record_actions(e).iter().map(|a| a.name.to_string()));
+    let mut consts: Vec<String> = actions
+        .iter()
+        .map(|a| format!("Event{}", names::pascal(&names::past_tense(a))))
+        .collect();
+    consts.sort();
+    consts.dedup();
+    let mut package: Vec<String> = [
+        event_type,
+        "CreatedV1",
+        "ChangedV1",
+        "DeletedV1",
+        "EventAggregate",
+        "EventTopic",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    package.extend(consts);
+    super::DomainNames {
+        methods: vec!["Events".into(), "RecordDeleted".into()],
+        package,
+    }
 }
 
 fn project_ext(_: &Model, _: &ProjectCtx) -> serde_json::Value {
@@ -336,5 +372,23 @@ mod tests {
             p.entities[0].ext["events"]["consts"]["cancel"],
             "EventCanceled"
         );
+    }
+
+    #[test]
+    fn its_go_names_are_checked_only_when_it_is_on() {
+        // An enum field `event` is the Go type Event: free without events, taken with them.
+        let mut kind = Field::new("event", FieldType::Enum);
+        kind.enum_values = vec![crate::model::EnumValue {
+            value: "a".into(),
+            label: String::new(),
+        }];
+        let m = add_entity(&Model::empty("s", Lang::En), "Ticket", "Ticket", vec![kind])
+            .expect("entity");
+        assert!(crate::render::context::entity_problems(&m).is_empty());
+        let mut on = m.clone();
+        on.capabilities = vec!["events".into()];
+        let problems = crate::render::context::entity_problems(&on);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].1.contains("Event"), "{problems:?}");
     }
 }
