@@ -58,6 +58,23 @@ pub const SLOTS: &[Slot] = &[
     slot("readme_sections", "lang", "sections before \"Tests\" (a capability's own section starts with a blank line)"),
     // internal/infrastructure/memory/store.go (a scaffold)
     slot("memory_store_fields", "VT", "fields of Store, after its tables"),
+    slot("memory_row_fields", "VT", "fields of a stored row"),
+    slot(
+        "memory_store_commit",
+        "r",
+        "statements under the write lock just before row `r` is stored",
+    ),
+    slot(
+        "memory_store_commit_all",
+        "",
+        "statements under the write lock once insertAll stored every row of `ids`",
+    ),
+    slot("memory_remove_params", "", "parameters of Store.remove after the id"),
+    slot(
+        "memory_store_removing",
+        "",
+        "statements under the write lock just before a row is removed",
+    ),
 ];
 
 const fn slot(name: &'static str, args: &'static str, doc: &'static str) -> Slot {

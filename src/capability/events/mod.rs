@@ -126,6 +126,20 @@ const FILLS: &[Fill] = &[
     replace("memory_delete", "events/ext/memory_delete.tera"),
     replace("memory_create_many", "events/ext/memory_create_many.tera"),
     add("memory_store_fields", "events/ext/memory_store_fields.tera"),
+    add("memory_row_fields", "events/ext/memory_row_fields.tera"),
+    add("memory_store_commit", "events/ext/memory_store_commit.tera"),
+    add(
+        "memory_store_commit_all",
+        "events/ext/memory_store_commit_all.tera",
+    ),
+    add(
+        "memory_remove_params",
+        "events/ext/memory_remove_params.tera",
+    ),
+    add(
+        "memory_store_removing",
+        "events/ext/memory_store_removing.tera",
+    ),
     add(
         "readme_action_generated",
         "events/ext/readme_action_generated.tera",
