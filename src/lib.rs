@@ -6,6 +6,7 @@
 //! `render` (Tera, in memory) → `write` (atomic, the only stage with output I/O).
 
 pub mod analyze;
+pub mod capability;
 pub mod diag;
 pub mod evolve;
 pub mod explain;

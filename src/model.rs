@@ -30,6 +30,10 @@ pub struct Model {
     /// lists them as rules to write.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<Rule>,
+    /// Capability modules enabled on top of the core CRUD service (`events`), sorted; core is
+    /// always on and never listed. See `src/capability/` and docs/MODEL.md.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub capabilities: Vec<String>,
 }
 
 /// A business rule as the PRD states it (`不能重叠预约`, "at most 5 active loans per reader").
@@ -431,6 +435,11 @@ impl<'a> RecordAction<'a> {
 }
 
 impl Model {
+    /// Whether the capability `name` is enabled (`core` always is).
+    pub fn has_capability(&self, name: &str) -> bool {
+        name == "core" || self.capabilities.iter().any(|c| c == name)
+    }
+
     pub fn entity(&self, name: &str) -> Option<&Entity> {
         self.entities.iter().find(|e| e.name == name)
     }
@@ -513,6 +522,7 @@ impl Model {
             use_cases: vec![],
             nfr: Nfr::default(),
             rules: vec![],
+            capabilities: vec![],
         }
     }
 }

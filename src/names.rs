@@ -529,6 +529,135 @@ pub fn is_ascii_ident(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == ' ')
 }
 
+/// Past participles that no rule below derives. `cancel` follows US spelling (`canceled`),
+/// as Go does (`context.Canceled`).
+const IRREGULAR_PAST: &[(&str, &str)] = &[
+    ("pay", "paid"),
+    ("prepay", "prepaid"),
+    ("repay", "repaid"),
+    ("lay", "laid"),
+    ("send", "sent"),
+    ("resend", "resent"),
+    ("lend", "lent"),
+    ("spend", "spent"),
+    ("build", "built"),
+    ("rebuild", "rebuilt"),
+    ("buy", "bought"),
+    ("sell", "sold"),
+    ("resell", "resold"),
+    ("hold", "held"),
+    ("make", "made"),
+    ("take", "taken"),
+    ("give", "given"),
+    ("write", "written"),
+    ("rewrite", "rewritten"),
+    ("get", "got"),
+    ("put", "put"),
+    ("set", "set"),
+    ("reset", "reset"),
+    ("read", "read"),
+    ("run", "run"),
+    ("rerun", "rerun"),
+    ("cut", "cut"),
+    ("shut", "shut"),
+    ("split", "split"),
+    ("quit", "quit"),
+    ("freeze", "frozen"),
+    ("unfreeze", "unfrozen"),
+    ("choose", "chosen"),
+    ("withdraw", "withdrawn"),
+    ("draw", "drawn"),
+    ("do", "done"),
+    ("undo", "undone"),
+    ("redo", "redone"),
+    ("find", "found"),
+    ("bind", "bound"),
+    ("unbind", "unbound"),
+    ("win", "won"),
+    ("lose", "lost"),
+    ("leave", "left"),
+    ("meet", "met"),
+    ("keep", "kept"),
+    ("show", "shown"),
+    ("know", "known"),
+    ("begin", "begun"),
+    ("forbid", "forbidden"),
+    ("panic", "panicked"),
+    ("cancel", "canceled"),
+];
+
+/// Two-syllable verbs stressed on the last syllable: their final consonant doubles.
+const DOUBLING: &[&str] = &[
+    "submit", "resubmit", "commit", "admit", "permit", "omit", "emit", "transmit", "refer",
+    "transfer", "prefer", "defer", "confer", "occur", "recur", "compel", "expel", "control",
+    "patrol", "regret", "equip", "unzip", "rebut", "acquit", "embed",
+];
+
+/// The past participle of a verb in snake_case, for facts (`pay` → `paid`, `ship` →
+/// `shipped`, `approve` → `approved`, `cancel` → `canceled`). Only the first word is a verb:
+/// `confirm_receipt` → `confirmed_receipt`. Words already in the past (`paid`, `closed`) stay.
+pub fn past_tense(action: &str) -> String {
+    let (verb, rest) = match action.split_once('_') {
+        Some((v, r)) => (v, Some(r)),
+        None => (action, None),
+    };
+    let past = past_participle(verb);
+    match rest {
+        Some(r) => format!("{past}_{r}"),
+        None => past,
+    }
+}
+
+fn past_participle(verb: &str) -> String {
+    let v = verb.to_ascii_lowercase();
+    if let Some((_, p)) = IRREGULAR_PAST.iter().find(|(w, _)| *w == v) {
+        return p.to_string();
+    }
+    if v.is_empty() || !v.is_ascii() {
+        return v;
+    }
+    if v.ends_with("ed") || IRREGULAR_PAST.iter().any(|(_, p)| *p == v) {
+        return v;
+    }
+    let vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
+    let b = v.as_bytes();
+    let n = b.len();
+    let last = b[n - 1];
+    if last == b'e' {
+        return format!("{v}d");
+    }
+    if last == b'y' && n >= 2 && !vowel(b[n - 2]) {
+        return format!("{}ied", &v[..n - 1]);
+    }
+    // Consonant-vowel-consonant at the end of a one-syllable verb (or a listed one stressed
+    // last): the consonant doubles (`ship` → `shipped`, `submit` → `submitted`).
+    let cvc = n >= 3
+        && !vowel(last)
+        && !matches!(last, b'w' | b'x' | b'y')
+        && vowel(b[n - 2])
+        && !vowel(b[n - 3]);
+    let syllables = b
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| vowel(c) && (i == 0 || !vowel(b[i - 1])))
+        .count();
+    if cvc && (syllables == 1 || DOUBLING.contains(&v.as_str())) {
+        return format!("{v}{}ed", last as char);
+    }
+    format!("{v}ed")
+}
+
+/// The aggregate type of an entity in event names and topics: snake_case (`order_item`).
+pub fn aggregate_type(entity: &str) -> String {
+    snake(entity)
+}
+
+/// The name of a domain event: `<aggregate type>.<fact>` (`order.paid`, `order_item.created`),
+/// the fact being the past tense of the action.
+pub fn event_name(entity: &str, action: &str) -> String {
+    format!("{}.{}", aggregate_type(entity), past_tense(action))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -623,5 +752,53 @@ mod tests {
         assert_eq!(table("OrderItem"), "order_items");
         assert_eq!(resource("OrderItem"), "order-items");
         assert_eq!(table("User"), "users");
+    }
+
+    #[test]
+    fn past_tense_of_actions() {
+        for (verb, past) in [
+            ("pay", "paid"),
+            ("ship", "shipped"),
+            ("cancel", "canceled"),
+            ("submit", "submitted"),
+            ("approve", "approved"),
+            ("create", "created"),
+            ("update", "updated"),
+            ("delete", "deleted"),
+            ("renew", "renewed"),
+            ("return", "returned"),
+            ("borrow", "borrowed"),
+            ("reject", "rejected"),
+            ("deliver", "delivered"),
+            ("open", "opened"),
+            ("visit", "visited"),
+            ("stop", "stopped"),
+            ("plan", "planned"),
+            ("fix", "fixed"),
+            ("apply", "applied"),
+            ("verify", "verified"),
+            ("delay", "delayed"),
+            ("refund", "refunded"),
+            ("confirm_receipt", "confirmed_receipt"),
+            ("check_in", "checked_in"),
+            ("send", "sent"),
+            ("freeze", "frozen"),
+            ("transfer", "transferred"),
+            ("paid", "paid"),
+            ("closed", "closed"),
+            ("complete", "completed"),
+            ("audit", "audited"),
+        ] {
+            assert_eq!(past_tense(verb), past, "{verb}");
+        }
+    }
+
+    #[test]
+    fn event_names() {
+        assert_eq!(event_name("Order", "pay"), "order.paid");
+        assert_eq!(event_name("Loan", "renew"), "loan.renewed");
+        assert_eq!(event_name("OrderItem", "create"), "order_item.created");
+        // A Chinese-labelled action (审核) is named by its ASCII action (`review`).
+        assert_eq!(event_name("Article", "review"), "article.reviewed");
     }
 }

@@ -1,6 +1,8 @@
-//! Which files a model produces: a declarative table pairing each template with an output
-//! path pattern, a scope (once, or once per entity) and an ownership class. Pure: no I/O and
-//! no rendering; `render` turns the plan into contents.
+//! Which files a model produces: declarative rows pairing each template with an output
+//! path pattern, a scope (once, or once per entity) and an ownership class. The rows live
+//! with the capability that owns them (`crate::capability`); the plan is the rows of the
+//! enabled capabilities, plus the create migrations of their tables. Pure: no I/O and no
+//! rendering; `render` turns the plan into contents.
 
 use crate::evolve::Ownership;
 use crate::model::{Entity, Model};
@@ -30,18 +32,11 @@ pub struct Rule {
     pub when: fn(&Model) -> bool,
 }
 
-fn always(_: &Model) -> bool {
+pub(crate) fn always(_: &Model) -> bool {
     true
 }
 
-/// Some entity has an export (`GET /export`, CSV).
-fn exports(m: &Model) -> bool {
-    m.entities
-        .iter()
-        .any(|e| m.collection_action(e, "export").is_some())
-}
-
-const fn once(template: &'static str, path: &'static str, ownership: Ownership) -> Rule {
+pub(crate) const fn once(template: &'static str, path: &'static str, ownership: Ownership) -> Rule {
     Rule {
         template,
         path,
@@ -51,7 +46,7 @@ const fn once(template: &'static str, path: &'static str, ownership: Ownership) 
     }
 }
 
-const fn each(template: &'static str, path: &'static str) -> Rule {
+pub(crate) const fn each(template: &'static str, path: &'static str) -> Rule {
     Rule {
         template,
         path,
@@ -60,211 +55,6 @@ const fn each(template: &'static str, path: &'static str) -> Rule {
         when: always,
     }
 }
-
-use Ownership::{Generated as G, Scaffold as S};
-
-/// The plan table. Generated Go files are `*.gen.go` / `*.gen_test.go` and carry the
-/// generated-code header; scaffold files are the user's after the first write.
-pub const RULES: &[Rule] = &[
-    once("root/go.mod.tera", "go.mod", S),
-    once("root/go.sum.tera", "go.sum", S),
-    once("root/Makefile.tera", "Makefile", S),
-    once("root/golangci.yml.tera", ".golangci.yml", S),
-    once("root/gitignore.tera", ".gitignore", S),
-    once("root/env.example.tera", ".env.example", S),
-    once("root/README.md.tera", "README.md", S),
-    once("deployments/Dockerfile.tera", "deployments/Dockerfile", S),
-    once(
-        "deployments/docker-compose.yml.tera",
-        "deployments/docker-compose.yml",
-        S,
-    ),
-    once("api/openapi.yaml.tera", "api/openapi.yaml", G),
-    once("api/api.go.tera", "api/api.go", S),
-    once("cmd/api/main.go.tera", "cmd/api/main.go", S),
-    once("cmd/migration/main.go.tera", "cmd/migration/main.go", S),
-    once(
-        "migrations/migrations.go.tera",
-        "migrations/migrations.go",
-        S,
-    ),
-    once("pkg/apperr/apperr.go.tera", "pkg/apperr/apperr.go", S),
-    once("pkg/civil/civil.go.tera", "pkg/civil/civil.go", S),
-    once("pkg/civil/civil_test.go.tera", "pkg/civil/civil_test.go", S),
-    once(
-        "internal/config/config.go.tera",
-        "internal/config/config.go",
-        S,
-    ),
-    once(
-        "internal/config/config_test.go.tera",
-        "internal/config/config_test.go",
-        S,
-    ),
-    once("internal/app/app.go.tera", "internal/app/app.go", S),
-    once(
-        "internal/app/wire.gen.go.tera",
-        "internal/app/wire.gen.go",
-        G,
-    ),
-    once(
-        "internal/application/decorator/decorator.go.tera",
-        "internal/application/decorator/decorator.go",
-        S,
-    ),
-    once(
-        "internal/infrastructure/cache/cache.go.tera",
-        "internal/infrastructure/cache/cache.go",
-        S,
-    ),
-    once(
-        "internal/infrastructure/cache/cache_test.go.tera",
-        "internal/infrastructure/cache/cache_test.go",
-        S,
-    ),
-    once(
-        "internal/infrastructure/memory/store.go.tera",
-        "internal/infrastructure/memory/store.go",
-        S,
-    ),
-    once(
-        "internal/infrastructure/memory/memory.gen_test.go.tera",
-        "internal/infrastructure/memory/memory.gen_test.go",
-        G,
-    ),
-    once(
-        "internal/infrastructure/postgres/postgres.go.tera",
-        "internal/infrastructure/postgres/postgres.go",
-        S,
-    ),
-    once(
-        "internal/infrastructure/postgres/postgres.gen_test.go.tera",
-        "internal/infrastructure/postgres/postgres.gen_test.go",
-        G,
-    ),
-    once(
-        "internal/infrastructure/postgres/pgtest/pgtest.go.tera",
-        "internal/infrastructure/postgres/pgtest/pgtest.go",
-        S,
-    ),
-    once(
-        "internal/infrastructure/repotest/repotest.gen.go.tera",
-        "internal/infrastructure/repotest/repotest.gen.go",
-        G,
-    ),
-    once(
-        "internal/interfaces/httpapi/server.go.tera",
-        "internal/interfaces/httpapi/server.go",
-        S,
-    ),
-    once(
-        "internal/interfaces/httpapi/problem.go.tera",
-        "internal/interfaces/httpapi/problem.go",
-        S,
-    ),
-    once(
-        "internal/interfaces/httpapi/decode.go.tera",
-        "internal/interfaces/httpapi/decode.go",
-        S,
-    ),
-    once(
-        "internal/interfaces/httpapi/contract.go.tera",
-        "internal/interfaces/httpapi/contract.go",
-        S,
-    ),
-    once(
-        "internal/interfaces/httpapi/routes.gen.go.tera",
-        "internal/interfaces/httpapi/routes.gen.go",
-        G,
-    ),
-    Rule {
-        when: exports,
-        ..once(
-            "internal/interfaces/httpapi/csv.gen.go.tera",
-            "internal/interfaces/httpapi/csv.gen.go",
-            G,
-        )
-    },
-    once(
-        "internal/interfaces/httpapi/server_test.go.tera",
-        "internal/interfaces/httpapi/server_test.go",
-        S,
-    ),
-    once(
-        "internal/interfaces/httpapi/contract_test.go.tera",
-        "internal/interfaces/httpapi/contract_test.go",
-        S,
-    ),
-    once("tests/e2e/e2e_test.go.tera", "tests/e2e/e2e_test.go", S),
-    once(
-        "tests/e2e/contract_test.go.tera",
-        "tests/e2e/contract_test.go",
-        S,
-    ),
-    once(
-        "tests/e2e/api.gen_test.go.tera",
-        "tests/e2e/api.gen_test.go",
-        G,
-    ),
-    once(
-        "internal/interfaces/httpapi/api.gen_test.go.tera",
-        "internal/interfaces/httpapi/api.gen_test.go",
-        G,
-    ),
-    each(
-        "internal/domain/entity.gen.go.tera",
-        "internal/domain/{pkg}/{pkg}.gen.go",
-    ),
-    each(
-        "internal/domain/entity.gen_test.go.tera",
-        "internal/domain/{pkg}/{pkg}.gen_test.go",
-    ),
-    each(
-        "internal/application/entity.gen.go.tera",
-        "internal/application/{pkg}/{pkg}.gen.go",
-    ),
-    each(
-        "internal/infrastructure/postgres/entity.gen.go.tera",
-        "internal/infrastructure/postgres/{pkg}.gen.go",
-    ),
-    each(
-        "internal/infrastructure/memory/entity.gen.go.tera",
-        "internal/infrastructure/memory/{pkg}.gen.go",
-    ),
-    each(
-        "internal/interfaces/httpapi/entity.gen.go.tera",
-        "internal/interfaces/httpapi/{pkg}.gen.go",
-    ),
-    each(
-        "internal/interfaces/httpapi/entity.gen_test.go.tera",
-        "internal/interfaces/httpapi/{pkg}.gen_test.go",
-    ),
-    each(
-        "tests/e2e/entity.gen_test.go.tera",
-        "tests/e2e/{pkg}.gen_test.go",
-    ),
-    Rule {
-        template: "internal/domain/action.go.tera",
-        path: "internal/domain/{pkg}/{action}.go",
-        scope: Scope::PerAction,
-        ownership: Ownership::Scaffold,
-        when: always,
-    },
-    Rule {
-        template: "internal/domain/action_test.go.tera",
-        path: "internal/domain/{pkg}/{action}_test.go",
-        scope: Scope::PerAction,
-        ownership: Ownership::Scaffold,
-        when: always,
-    },
-    Rule {
-        template: "migrations/entity.sql.tera",
-        path: "migrations/{num}_create_{table}.sql",
-        scope: Scope::Migration,
-        ownership: Ownership::AppendOnly,
-        when: always,
-    },
-];
 
 /// A file to render: which template, where, owned how, and for which entity.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -303,7 +93,9 @@ pub fn dependency_order(model: &Model) -> Vec<&Entity> {
 /// The files a model produces, sorted by path.
 pub fn plan(model: &Model) -> Vec<PlannedFile> {
     let mut out = Vec::new();
-    for rule in RULES.iter().filter(|r| (r.when)(model)) {
+    let caps = crate::capability::enabled(model);
+    let rules = caps.iter().flat_map(|c| c.rules.iter());
+    for rule in rules.filter(|r| (r.when)(model)) {
         match rule.scope {
             Scope::Once => out.push(PlannedFile {
                 template: rule.template.to_string(),
@@ -364,6 +156,19 @@ pub fn plan(model: &Model) -> Vec<PlannedFile> {
                 }
             }
         }
+    }
+    // Capability tables: one create migration each, numbered after the entities'.
+    let mut num = model.entities.len() as u32;
+    for t in caps.iter().flat_map(|c| c.tables.iter()) {
+        num += 1;
+        out.push(PlannedFile {
+            template: t.create.to_string(),
+            path: format!("migrations/{num:05}_create_{}.sql", t.table),
+            ownership: Ownership::AppendOnly,
+            entity: None,
+            migration: Some(num),
+            action: None,
+        });
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out

@@ -41,8 +41,78 @@ pub fn no_entities() -> Diagnostic {
     ))
 }
 
+/// The `capabilities:` list: known names, core never listed, no entity table taken by a
+/// capability's table.
+fn capability_problems(model: &Model, out: &mut Vec<Diagnostic>) {
+    let known = crate::capability::optional_names().join(", ");
+    for c in &model.capabilities {
+        if c == "core" {
+            out.push(
+                Diagnostic::error(
+                    "E140",
+                    0,
+                    1,
+                    Text::new(
+                        "capability `core` is always on and is not listed",
+                        "核心能力 `core` 始终启用，无需列出",
+                    ),
+                )
+                .with_help(Text::new(
+                    "remove `core` from `capabilities:`",
+                    "从 `capabilities:` 中删除 `core`",
+                )),
+            );
+            continue;
+        }
+        let Some(cap) = crate::capability::get(c) else {
+            out.push(
+                Diagnostic::error(
+                    "E140",
+                    0,
+                    1,
+                    Text::new(
+                        format!("unknown capability `{c}`"),
+                        format!("未知能力 `{c}`"),
+                    ),
+                )
+                .with_help(Text::new(
+                    format!("known capabilities: {known}"),
+                    format!("可用能力：{known}"),
+                )),
+            );
+            continue;
+        };
+        for t in cap.tables {
+            if let Some(e) = model.entities.iter().find(|e| e.table == t.table) {
+                out.push(
+                    Diagnostic::error(
+                        "E141",
+                        e.line,
+                        1,
+                        Text::new(
+                            format!(
+                                "entity {} uses table `{}`, which capability `{c}` needs",
+                                e.name, t.table
+                            ),
+                            format!(
+                                "实体 {} 的表名 `{}` 与能力 `{c}` 所需的表冲突",
+                                e.name, t.table
+                            ),
+                        ),
+                    )
+                    .with_help(Text::new(
+                        format!("give {} another `table:`", e.name),
+                        format!("为 {} 指定其他 `table:`", e.name),
+                    )),
+                );
+            }
+        }
+    }
+}
+
 pub fn validate(model: &Model) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    capability_problems(model, &mut out);
     if model.entities.is_empty() {
         out.push(no_entities());
     }

@@ -66,6 +66,16 @@ pub fn report(
     diag::render_all_in(diags, &file.display().to_string(), Some(&text), lang, color)
 }
 
+/// A note on stderr for each capability the PRD suggests but the model does not enable.
+pub fn note_capabilities(bytes: &[u8], model: &backend_pro::model::Model, lang: Lang) {
+    let text = prd::decode(bytes).0;
+    for (cap, what) in backend_pro::capability::suggestions(&text) {
+        if cap == "events" && !model.has_capability(cap) {
+            eprintln!("{}", msg!(lang, SuggestEvents, what = what));
+        }
+    }
+}
+
 pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
     let (bytes, opts) = load(&args.prd, args.glossary.as_deref(), i18n::ui(lang_flag))?;
     let analysis = backend_pro::analyze_bytes(&bytes, &opts);
@@ -76,6 +86,7 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
     );
     let file = args.prd.display().to_string();
     eprint!("{}", report(&analysis.diagnostics, &args.prd, &bytes, lang));
+    note_capabilities(&bytes, &analysis.model, lang);
     if args.explain {
         print!(
             "{}",

@@ -59,6 +59,13 @@ pub enum AddCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// Turn a capability on: `add capability events` (files, tables and their migrations).
+    Capability {
+        /// Capability name (e.g. events).
+        name: String,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -66,6 +73,13 @@ pub enum RemoveCommand {
     /// Remove an entity: unmodified files are deleted, modified ones kept; a drop migration is added.
     Entity {
         /// Entity name (e.g. Review).
+        name: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Turn a capability off: unmodified files are deleted, modified ones kept; drop migrations are added.
+    Capability {
+        /// Capability name (e.g. events).
         name: String,
         #[command(flatten)]
         common: Common,
@@ -536,6 +550,19 @@ pub fn add(cmd: AddCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
                 false,
             )
         }
+        AddCommand::Capability { name, common } => {
+            let p = load(&common.project, lang_flag)?;
+            let new =
+                edit::add_capability(&p.current, &name).map_err(|e| anyhow!(e.text(p.lang)))?;
+            apply_model(
+                &p,
+                new,
+                &format!("add capability {name}"),
+                &common,
+                &BTreeMap::new(),
+                false,
+            )
+        }
     }
 }
 
@@ -588,6 +615,19 @@ pub fn remove(cmd: RemoveCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
                 false,
             )
         }
+        RemoveCommand::Capability { name, common } => {
+            let p = load(&common.project, lang_flag)?;
+            let new =
+                edit::remove_capability(&p.current, &name).map_err(|e| anyhow!(e.text(p.lang)))?;
+            apply_model(
+                &p,
+                new,
+                &format!("remove capability {name}"),
+                &common,
+                &BTreeMap::new(),
+                false,
+            )
+        }
     }
 }
 
@@ -606,7 +646,10 @@ pub fn sync(args: SyncArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
                 eprintln!("{}", msg!(p.lang, NothingWritten));
                 return Ok(ExitCode::from(1));
             }
-            analysis.model
+            // Capabilities are the project's choice, not the PRD's: a re-read PRD keeps them.
+            let mut m = analysis.model;
+            m.capabilities = p.current.capabilities.clone();
+            m
         }
         None => p.current.clone(),
     };

@@ -33,10 +33,10 @@ pub enum Command {
     New(new::Args),
     /// List or eject the built-in templates.
     Templates(templates::Args),
-    /// Add an entity or fields to a generated project.
+    /// Add an entity, fields or a capability to a generated project.
     #[command(subcommand)]
     Add(evolve::AddCommand),
-    /// Remove an entity from a generated project.
+    /// Remove an entity or a capability from a generated project.
     #[command(subcommand)]
     Remove(evolve::RemoveCommand),
     /// Apply a revised PRD (or hand edits of backend-pro.yaml) to a generated project.

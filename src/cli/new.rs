@@ -32,6 +32,12 @@ pub struct Args {
     /// Render everything and print the file list, but write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Enable a capability besides core (repeatable): events.
+    #[arg(long = "with", value_name = "CAPABILITY")]
+    pub with: Vec<String>,
+    /// Disable a capability the PRD or model would enable (repeatable).
+    #[arg(long = "without", value_name = "CAPABILITY")]
+    pub without: Vec<String>,
 }
 
 /// Project-local template overrides: `<out>/.backend-pro/templates/<path>`.
@@ -59,6 +65,31 @@ pub fn load_overrides(project: &Path, lang: Lang) -> Result<BTreeMap<String, Str
     Ok(out)
 }
 
+/// `--with` / `--without` on top of what the PRD or model enables.
+fn choose_capabilities(
+    mut model: Model,
+    with: &[String],
+    without: &[String],
+    lang: Lang,
+) -> Result<Model> {
+    use backend_pro::evolve::edit::{self, EditError};
+    for name in with {
+        match edit::add_capability(&model, name) {
+            Ok(m) => model = m,
+            Err(EditError::CapabilityOn { .. }) => {}
+            Err(e) => bail!(e.text(lang)),
+        }
+    }
+    for name in without {
+        match edit::remove_capability(&model, name) {
+            Ok(m) => model = m,
+            Err(EditError::CapabilityOff { .. }) => {}
+            Err(e) => bail!(e.text(lang)),
+        }
+    }
+    Ok(model)
+}
+
 pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
     let env = i18n::env_locale();
     let ui = i18n::ui(lang_flag);
@@ -75,7 +106,12 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
                 eprintln!("{}", msg!(lang, NothingWritten));
                 return Ok(ExitCode::from(1));
             }
-            analysis.model
+            let mut m = analysis.model;
+            m.capabilities = backend_pro::capability::defaults_for_prd(&m);
+            if args.with.is_empty() {
+                super::analyze::note_capabilities(&bytes, &m, lang);
+            }
+            m
         }
         (None, Some(path)) => {
             let text = std::fs::read_to_string(path)
@@ -102,6 +138,7 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
         }
         (None, None) => bail!(msg!(ui, NeedPrdOrModel)),
     };
+    let model = choose_capabilities(model, &args.with, &args.without, ui)?;
     let lang = i18n::pick(lang_flag, Some(model.service.lang), env.as_deref());
     let module = match &args.module {
         Some(m) => m.clone(),

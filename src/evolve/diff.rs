@@ -12,6 +12,9 @@ pub struct ModelDiff {
     pub use_cases_added: Vec<String>,
     pub use_cases_removed: Vec<String>,
     pub use_cases_changed: Vec<String>,
+    /// Capability modules turned on and off (`events`).
+    pub capabilities_added: Vec<String>,
+    pub capabilities_removed: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -58,11 +61,19 @@ impl ModelDiff {
             && self.use_cases_added.is_empty()
             && self.use_cases_removed.is_empty()
             && self.use_cases_changed.is_empty()
+            && self.capabilities_added.is_empty()
+            && self.capabilities_removed.is_empty()
     }
 
     /// Human-readable summary, one change a line (`+ entity Review`, `~ Order.total: type`).
     pub fn render(&self) -> String {
         let mut out = String::new();
+        for c in &self.capabilities_added {
+            let _ = writeln!(out, "+ capability {c}");
+        }
+        for c in &self.capabilities_removed {
+            let _ = writeln!(out, "- capability {c}");
+        }
         for e in &self.entities_added {
             let _ = writeln!(out, "+ entity {e}");
         }
@@ -264,6 +275,18 @@ pub fn diff(
         .iter()
         .filter(|(k, a)| new_u.get(*k).is_some_and(|b| !same_use_case(a, b)))
         .map(|(k, _)| k.to_string())
+        .collect();
+    d.capabilities_added = new
+        .capabilities
+        .iter()
+        .filter(|c| !old.capabilities.contains(c))
+        .cloned()
+        .collect();
+    d.capabilities_removed = old
+        .capabilities
+        .iter()
+        .filter(|c| !new.capabilities.contains(c))
+        .cloned()
         .collect();
     (d, ambiguous)
 }

@@ -1,4 +1,5 @@
-//! Model edits behind `add entity`, `add field` and `remove entity`. Pure: model in, model
+//! Model edits behind `add entity`, `add field`, `remove entity` and `add`/`remove
+//! capability`. Pure: model in, model
 //! out, or a message that says what to change. Derived parts (relations, indexes for
 //! references) are rebuilt from the fields so hand edits and commands agree.
 
@@ -57,6 +58,16 @@ pub enum EditError {
         entity: String,
         users: String,
     },
+    NoCapability {
+        name: String,
+        known: String,
+    },
+    CapabilityOn {
+        name: String,
+    },
+    CapabilityOff {
+        name: String,
+    },
 }
 
 impl EditError {
@@ -105,6 +116,11 @@ impl EditError {
             EditError::StillReferenced { entity, users } => {
                 msg!(lang, EditStillReferenced, entity = entity, users = users)
             }
+            EditError::NoCapability { name, known } => {
+                msg!(lang, EditNoCapability, name = q(name), known = known)
+            }
+            EditError::CapabilityOn { name } => msg!(lang, EditCapabilityOn, name = name),
+            EditError::CapabilityOff { name } => msg!(lang, EditCapabilityOff, name = name),
         }
     }
 }
@@ -366,6 +382,40 @@ pub fn add_fields(model: &Model, entity: &str, fields: Vec<Field>) -> Result<Mod
 }
 
 /// Removes an entity that nothing else refers to.
+/// The optional capability `name` (case-insensitive), or what the known ones are.
+fn capability_name(name: &str) -> Result<&'static str, EditError> {
+    crate::capability::optional_names()
+        .into_iter()
+        .find(|c| c.eq_ignore_ascii_case(name.trim()))
+        .ok_or_else(|| EditError::NoCapability {
+            name: name.to_string(),
+            known: crate::capability::optional_names().join(", "),
+        })
+}
+
+/// Turns a capability on: listed in `capabilities:` (kept sorted).
+pub fn add_capability(model: &Model, name: &str) -> Result<Model, EditError> {
+    let name = capability_name(name)?;
+    if model.capabilities.iter().any(|c| c == name) {
+        return Err(EditError::CapabilityOn { name: name.into() });
+    }
+    let mut m = model.clone();
+    m.capabilities.push(name.to_string());
+    m.capabilities.sort();
+    Ok(m)
+}
+
+/// Turns a capability off.
+pub fn remove_capability(model: &Model, name: &str) -> Result<Model, EditError> {
+    let name = capability_name(name)?;
+    if !model.capabilities.iter().any(|c| c == name) {
+        return Err(EditError::CapabilityOff { name: name.into() });
+    }
+    let mut m = model.clone();
+    m.capabilities.retain(|c| c != name);
+    Ok(m)
+}
+
 pub fn remove_entity(model: &Model, name: &str) -> Result<Model, EditError> {
     let Some(target) = model
         .entities

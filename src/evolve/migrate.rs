@@ -66,8 +66,9 @@ impl fmt::Display for MigrateError {
 impl std::error::Error for MigrateError {}
 
 /// Numbered goose migrations that take a database from `old`'s schema to `new`'s.
-/// Numbers start at `first`: creates (dependency order), then alters (dependency order of
-/// `new`), then drops (reverse dependency order of `old`). Files are `AppendOnly`.
+/// Numbers start at `first`: creates (dependency order), then the tables of capabilities
+/// turned on, then alters (dependency order of `new`), then drops (reverse dependency order
+/// of `old`), then the tables of capabilities turned off. Files are `AppendOnly`.
 pub fn migrations_for(
     old: &Model,
     new: &Model,
@@ -78,7 +79,9 @@ pub fn migrations_for(
 ) -> Result<Vec<Rendered>, MigrateError> {
     let nothing = diff.entities_added.is_empty()
         && diff.entities_removed.is_empty()
-        && diff.entities_changed.is_empty();
+        && diff.entities_changed.is_empty()
+        && diff.capabilities_added.is_empty()
+        && diff.capabilities_removed.is_empty();
     if nothing {
         return Ok(Vec::new());
     }
@@ -118,6 +121,18 @@ pub fn migrations_for(
             ctx,
         ));
         num += 1;
+    }
+
+    // Tables of capabilities turned on: the create migrations a fresh project has.
+    for name in &diff.capabilities_added {
+        for t in crate::capability::get(name).map_or(&[][..], |c| c.tables) {
+            jobs.push((
+                t.create.to_string(),
+                format!("migrations/{num:05}_create_{}.sql", t.table),
+                tera::Context::new(),
+            ));
+            num += 1;
+        }
     }
 
     let changed: BTreeMap<&str, &EntityDiff> = diff
@@ -182,6 +197,22 @@ pub fn migrations_for(
             ctx,
         ));
         num += 1;
+    }
+
+    // Tables of capabilities turned off, last created first dropped.
+    for name in &diff.capabilities_removed {
+        for t in crate::capability::get(name)
+            .map_or(&[][..], |c| c.tables)
+            .iter()
+            .rev()
+        {
+            jobs.push((
+                t.drop.to_string(),
+                format!("migrations/{num:05}_drop_{}.sql", t.table),
+                tera::Context::new(),
+            ));
+            num += 1;
+        }
     }
 
     if !refused.is_empty() {

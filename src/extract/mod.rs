@@ -211,6 +211,7 @@ pub fn extract(doc: &Document, glossary: &Glossary, diags: &mut Vec<Diagnostic>)
         use_cases,
         nfr,
         rules,
+        capabilities: Vec::new(),
     };
     repair::repair(&mut model, diags);
     model

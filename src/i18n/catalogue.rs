@@ -132,6 +132,12 @@ catalogue! {
     EditFieldExists: "{entity}.{field} already exists", "{entity}.{field} 已存在";
     EditStillReferenced: "{entity} is still referenced by {users}; remove those fields first (edit backend-pro.yaml, then `backend-pro sync`)",
         "{entity} 仍被 {users} 引用；请先删除这些字段（编辑 backend-pro.yaml，然后运行 `backend-pro sync`）";
+    EditNoCapability: "no capability named {name}; known capabilities: {known} (core is always on)", "没有名为 {name} 的能力；可用能力：{known}（core 始终启用）";
+    EditCapabilityOn: "capability {name} is already on", "能力 {name} 已启用";
+    EditCapabilityOff: "capability {name} is not on", "能力 {name} 未启用";
+    // Capabilities in `analyze` and `new`.
+    SuggestEvents: "note: the PRD mentions {what}; the events capability (domain events, outbox, AsyncAPI) is off by default until its relay worker exists: pass `--with events` to `new`, or run `backend-pro add capability events` later",
+        "提示：PRD 提到了 {what}；事件能力（领域事件、outbox、AsyncAPI）在其投递进程完成前默认关闭：`new` 时加 `--with events`，或稍后运行 `backend-pro add capability events`";
     // Migrations.
     MigrateModel: "cannot make migrations from this model:\n{details}", "无法根据此模型生成迁移：\n{details}";
     MigrateRefused: "no safe migration for these changes:", "以下变更没有安全的迁移方式：";
@@ -195,7 +201,12 @@ const HELP_ZH: &[(&str, &str)] = &[
     ("The project directory", "项目目录"),
     ("Overwrite templates already ejected", "覆盖已导出的模板"),
     // add, remove
-    ("Add an entity or fields to a generated project", "向已生成的项目添加实体或字段"),
+    ("Add an entity, fields or a capability to a generated project", "向已生成的项目添加实体、字段或能力"),
+    ("Turn a capability on: `add capability events` (files, tables and their migrations)", "启用能力：`add capability events`（文件、表及其迁移）"),
+    ("Capability name (e.g. events)", "能力名（如 events）"),
+    ("Turn a capability off: unmodified files are deleted, modified ones kept; drop migrations are added", "停用能力：未修改的文件被删除，修改过的保留；并添加删除表的迁移"),
+    ("Enable a capability besides core (repeatable): events", "在 core 之外启用能力（可重复）：events"),
+    ("Disable a capability the PRD or model would enable (repeatable)", "停用 PRD 或模型会启用的能力（可重复）"),
     ("Add an entity: `add entity Review --field body:text:required --field book_id:ref:ref=Book`", "添加实体：`add entity Review --field body:text:required --field book_id:ref:ref=Book`"),
     ("Entity name (ASCII, e.g. Review)", "实体名（ASCII，如 Review）"),
     ("`name:type[:required|:unique|:default=V|:ref=Entity|:max=N|:label=L]`, repeatable", "`name:type[:required|:unique|:default=V|:ref=Entity|:max=N|:label=L]`，可重复"),
@@ -204,7 +215,7 @@ const HELP_ZH: &[(&str, &str)] = &[
     ("Display label (e.g. 书评)", "显示名称（如 书评）"),
     ("Add fields to an entity: `add field Book isbn:string:unique pages:int`", "给实体添加字段：`add field Book isbn:string:unique pages:int`"),
     ("The entity to add fields to (e.g. Book)", "要添加字段的实体（如 Book）"),
-    ("Remove an entity from a generated project", "从已生成的项目中删除实体"),
+    ("Remove an entity or a capability from a generated project", "从已生成的项目中删除实体或能力"),
     ("Remove an entity: unmodified files are deleted, modified ones kept; a drop migration is added", "删除实体：未修改的文件被删除，修改过的保留；并添加一个删除表的迁移"),
     ("Entity name (e.g. Review)", "实体名（如 Review）"),
     ("The project directory (default: the current directory)", "项目目录（默认：当前目录）"),

@@ -51,6 +51,10 @@ pub struct ProjectCtx {
     pub limits: Limits,
     /// Runtime defaults derived from the NFRs (deadlines, pool size).
     pub runtime: RuntimeCtx,
+    /// Enabled capabilities: `p.ext.<name>` is the capability's typed context (empty object
+    /// when it has none), `p.caps` their names (core included).
+    pub ext: std::collections::BTreeMap<&'static str, serde_json::Value>,
+    pub caps: Vec<&'static str>,
 }
 
 /// Defaults of the generated service's runtime settings, derived from the PRD's NFRs so that
@@ -261,6 +265,8 @@ pub struct EntityCtx {
     pub before_decorator: bool,
     /// The domain event type: `Event`, or `DomainEvent` in the package of an entity named Event.
     pub event_type: &'static str,
+    /// Enabled capabilities' contexts of this entity, by capability name (`e.ext.events`).
+    pub ext: std::collections::BTreeMap<&'static str, serde_json::Value>,
 }
 
 /// One broken invariant for domain tests: a statement on `f` (Fields) and the field it breaks.
@@ -1330,7 +1336,7 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
             state: state.as_ref(),
             record_actions: &record_actions,
             bulk: [import.is_some(), export.is_some()],
-            event_type,
+            extra: crate::capability::domain_names(model, e, event_type),
         },
     )
     .map_err(at)?;
@@ -1456,6 +1462,7 @@ fn entity_ctx(model: &Model, e: &Entity) -> Result<EntityCtx, String> {
         uses,
         migration: 0,
         event_type,
+        ext: Default::default(),
     })
 }
 
@@ -1467,7 +1474,8 @@ struct GoNames<'a> {
     record_actions: &'a [RecordActionCtx],
     /// Import, export generated.
     bulk: [bool; 2],
-    event_type: &'static str,
+    /// What the enabled capabilities declare in the domain package.
+    extra: crate::capability::DomainNames,
 }
 
 /// The Go identifiers generated per entity must not collide: methods of the aggregate,
@@ -1486,9 +1494,9 @@ fn check_go_names(e: &Entity, n: &GoNames<'_>) -> Result<(), String> {
         "CreatedAt",
         "UpdatedAt",
         "Snapshot",
-        "Events",
         "Update",
     ]);
+    methods.extend(n.extra.methods.iter().cloned());
     methods.extend(n.fields.iter().map(|f| f.go_name.clone()));
     methods.extend(transitions.iter().cloned());
     methods.extend(actions.iter().cloned());
@@ -1506,7 +1514,6 @@ fn check_go_names(e: &Entity, n: &GoNames<'_>) -> Result<(), String> {
         "Snapshot",
         "Fields",
         "Patch",
-        n.event_type,
         "Filter",
         "ListQuery",
         "SortField",
@@ -1515,6 +1522,7 @@ fn check_go_names(e: &Entity, n: &GoNames<'_>) -> Result<(), String> {
     domain_types.push(names::pascal(&e.name));
     domain_types.extend(n.enums.iter().map(|en| en.go_type.clone()));
     domain_types.extend(n.record_actions.iter().map(|a| a.input.clone()));
+    domain_types.extend(n.extra.package.iter().cloned());
 
     let mut app_types = owned(&[
         "Act",
@@ -1602,7 +1610,8 @@ pub fn project(model: &Model, opts: &Options) -> Result<ProjectCtx, ContextError
     let mut pkgs = std::collections::BTreeSet::new();
     for e in &model.entities {
         match entity_ctx(model, e) {
-            Ok(c) => {
+            Ok(mut c) => {
+                c.ext = crate::capability::entity_ext(model, e, &c);
                 if !pkgs.insert(c.pkg.clone()) {
                     errors.push(format!(
                         "entity {}: Go package {:?} is used twice",
@@ -1653,7 +1662,7 @@ pub fn project(model: &Model, opts: &Options) -> Result<ProjectCtx, ContextError
     }
     let mut by_pkg: Vec<usize> = (0..entities.len()).collect();
     by_pkg.sort_by(|&a, &b| entities[a].pkg.cmp(&entities[b].pkg));
-    Ok(ProjectCtx {
+    let mut p = ProjectCtx {
         by_pkg,
         module: opts.module.clone(),
         lang: opts.lang.as_str(),
@@ -1671,7 +1680,14 @@ pub fn project(model: &Model, opts: &Options) -> Result<ProjectCtx, ContextError
         rules: rules_ctx(model),
         runtime: RuntimeCtx::from_nfr(&model.nfr),
         limits: LIMITS,
-    })
+        ext: Default::default(),
+        caps: crate::capability::enabled(model)
+            .iter()
+            .map(|c| c.name)
+            .collect(),
+    };
+    p.ext = crate::capability::project_ext(model, &p);
+    Ok(p)
 }
 
 fn rules_ctx(model: &Model) -> Vec<RuleCtx> {

@@ -13,7 +13,8 @@ use std::fmt;
 
 pub use context::{ContextError, Options};
 
-/// The default templates, embedded in the binary.
+/// The core capability's templates, embedded in the binary (the other capabilities embed
+/// theirs from their own folders: `crate::capability::templates`).
 pub static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
 /// Where project-local template overrides live, relative to the project root.
@@ -43,14 +44,16 @@ impl fmt::Display for RenderError {
 
 impl std::error::Error for RenderError {}
 
-/// Every default template, by relative path (sorted).
+/// Every default template, by relative path (sorted): core's, then each capability's under
+/// its name (`events/…`).
 pub fn default_templates() -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     collect(&TEMPLATES, &mut out);
+    out.extend(crate::capability::templates());
     out
 }
 
-fn collect(dir: &Dir<'static>, out: &mut BTreeMap<String, String>) {
+pub(crate) fn collect(dir: &Dir<'static>, out: &mut BTreeMap<String, String>) {
     for f in dir.files() {
         if let Some(text) = f.contents_utf8() {
             out.insert(
@@ -162,7 +165,14 @@ pub fn render_planned(
     planned: Vec<PlannedFile>,
 ) -> Result<Vec<Rendered>, RenderError> {
     let project = context::project(model, opts).map_err(RenderError::Model)?;
-    let templates = with_overrides(overrides);
+    let mut templates = with_overrides(overrides);
+    let ext = crate::capability::ext_template(model, &templates).map_err(|message| {
+        RenderError::Template {
+            template: crate::capability::EXT_TEMPLATE.into(),
+            message,
+        }
+    })?;
+    templates.insert(crate::capability::EXT_TEMPLATE.to_string(), ext);
     let units = units(&planned);
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())

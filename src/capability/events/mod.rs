@@ -1,0 +1,408 @@
+//! The `events` capability: domain events as facts in the past tense (`order.created`,
+//! `order.paid`), a versioned JSON envelope, a transactional outbox written in the same
+//! transaction as the change, a `processed_events` table for idempotent consumers, and
+//! `api/asyncapi.yaml` (AsyncAPI 3.0) with one channel per aggregate type.
+//!
+//! Foundation only: nothing publishes the outbox yet (the relay worker and the consumers come
+//! next), so the capability is off unless asked for (`new --with events`,
+//! `add capability events`).
+//!
+//! What it owns:
+//! - files: `internal/events/events.gen.go` (the envelope), per entity
+//!   `internal/domain/{pkg}/{pkg}_events.gen.go` (event names, payload types, recording),
+//!   `internal/infrastructure/{postgres,memory}/events_outbox.gen.go`,
+//!   `internal/interfaces/httpapi/events_outbox.gen_test.go`, `api/asyncapi.yaml`;
+//! - tables: `outbox`, `processed_events` (their create migrations, or drop migrations when
+//!   the capability is removed);
+//! - fragments in core's extension points (`templates/ext/` in this folder): the aggregate's
+//!   event list, the recording calls, the outbox writes of the adapters.
+//!
+//! Names are decided here and in `names` (`names::event_name`), never in templates.
+
+use super::{Capability, Fill, Table};
+use crate::evolve::Ownership;
+use crate::model::{Entity, FieldType, Model};
+use crate::names;
+use crate::plan::{each, once, Rule};
+use crate::render::context::{EntityCtx, ProjectCtx};
+use include_dir::{include_dir, Dir};
+use serde::Serialize;
+
+/// This capability's templates, named `events/<path>` in the template set.
+static TEMPLATES: Dir<'static> =
+    include_dir!("$CARGO_MANIFEST_DIR/src/capability/events/templates");
+
+/// Version of every payload schema this generator writes (`schema_version`, `…V1` types).
+pub const SCHEMA_VERSION: u32 = 1;
+
+pub const EVENTS: Capability = Capability {
+    name: "events",
+    summary: "domain events, transactional outbox, processed_events, AsyncAPI (no relay yet)",
+    rules: RULES,
+    templates: Some(&TEMPLATES),
+    fills: FILLS,
+    tables: &[
+        Table {
+            table: "outbox",
+            create: "events/migrations/create_outbox.sql.tera",
+            drop: "events/migrations/drop_outbox.sql.tera",
+        },
+        Table {
+            table: "processed_events",
+            create: "events/migrations/create_processed_events.sql.tera",
+            drop: "events/migrations/drop_processed_events.sql.tera",
+        },
+    ],
+    project_ext: Some(project_ext),
+    entity_ext: Some(entity_ext),
+    domain_names: Some(domain_names),
+};
+
+use Ownership::Generated as G;
+
+const RULES: &[Rule] = &[
+    once("events/api/asyncapi.yaml.tera", "api/asyncapi.yaml", G),
+    once(
+        "events/events/events.gen.go.tera",
+        "internal/events/events.gen.go",
+        G,
+    ),
+    once(
+        "events/postgres/outbox.gen.go.tera",
+        "internal/infrastructure/postgres/events_outbox.gen.go",
+        G,
+    ),
+    once(
+        "events/memory/outbox.gen.go.tera",
+        "internal/infrastructure/memory/events_outbox.gen.go",
+        G,
+    ),
+    once(
+        "events/httpapi/outbox.gen_test.go.tera",
+        "internal/interfaces/httpapi/events_outbox.gen_test.go",
+        G,
+    ),
+    each(
+        "events/domain/events.gen.go.tera",
+        "internal/domain/{pkg}/{pkg}_events.gen.go",
+    ),
+];
+
+const fn add(slot: &'static str, template: &'static str) -> Fill {
+    Fill {
+        slot,
+        template,
+        replace: false,
+    }
+}
+
+const fn replace(slot: &'static str, template: &'static str) -> Fill {
+    Fill {
+        slot,
+        template,
+        replace: true,
+    }
+}
+
+const FILLS: &[Fill] = &[
+    add("domain_state", "events/ext/domain_state.tera"),
+    add(
+        "domain_before_change",
+        "events/ext/domain_before_change.tera",
+    ),
+    add("domain_created", "events/ext/domain_created.tera"),
+    add("domain_changed", "events/ext/domain_changed.tera"),
+    add("action_doc_event", "events/ext/action_doc_event.tera"),
+    add("domain_test_created", "events/ext/domain_test_created.tera"),
+    replace("postgres_create", "events/ext/postgres_create.tera"),
+    add("postgres_in_update", "events/ext/postgres_in_update.tera"),
+    replace("postgres_delete", "events/ext/postgres_delete.tera"),
+    replace(
+        "postgres_create_many_end",
+        "events/ext/postgres_create_many_end.tera",
+    ),
+    replace("memory_create", "events/ext/memory_create.tera"),
+    replace("memory_update", "events/ext/memory_update.tera"),
+    replace("memory_delete", "events/ext/memory_delete.tera"),
+    replace("memory_create_many", "events/ext/memory_create_many.tera"),
+    add("memory_store_fields", "events/ext/memory_store_fields.tera"),
+    add("memory_row_fields", "events/ext/memory_row_fields.tera"),
+    add("memory_store_commit", "events/ext/memory_store_commit.tera"),
+    add(
+        "memory_store_commit_all",
+        "events/ext/memory_store_commit_all.tera",
+    ),
+    add(
+        "memory_remove_params",
+        "events/ext/memory_remove_params.tera",
+    ),
+    add(
+        "memory_store_removing",
+        "events/ext/memory_store_removing.tera",
+    ),
+    add(
+        "readme_action_generated",
+        "events/ext/readme_action_generated.tera",
+    ),
+    add("readme_sections", "events/ext/readme_sections.tera"),
+];
+
+/// `p.ext.events`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectEvents {
+    pub schema_version: u32,
+}
+
+/// `e.ext.events`: one aggregate type's events.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityEvents {
+    /// `order_item`: the `aggregate_type` of its events.
+    pub aggregate_type: String,
+    /// The topic (AsyncAPI channel address) of its events: `<service>.<aggregate type>`.
+    pub topic: String,
+    /// AsyncAPI channel id (`orderItem`).
+    pub channel: String,
+    /// Created, updated, deleted, then one per state-machine action and PRD action.
+    pub events: Vec<EventCtx>,
+    /// Action (`create`, `update`, `delete`, `pay`…) → the Go constant of its fact: what the
+    /// core templates' slots are called with.
+    pub consts: std::collections::BTreeMap<String, String>,
+    /// The field holding the tenant, when the entity has one (`tenant_id`).
+    pub tenant: Option<TenantCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventCtx {
+    /// `order.paid`.
+    pub name: String,
+    /// Go constant in the domain package: `Event` + the fact (`EventPaid`).
+    pub go_const: String,
+    /// `created` (full state), `changed` (the fields that changed) or `deleted` (none).
+    pub kind: &'static str,
+    /// Payload type in the domain package (`CreatedV1`, `ChangedV1`, `DeletedV1`).
+    pub payload: &'static str,
+    /// AsyncAPI message id (`order.paid`), and its one-line summary.
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TenantCtx {
+    pub go_name: String,
+    pub json: String,
+    /// The field is optional (`*uuid.UUID` in the snapshot).
+    pub nullable: bool,
+}
+
+/// The names `<pkg>_events.gen.go` declares: the event type alias, payload types, constants
+/// and the aggregate's methods.
+fn domain_names(model: &Model, e: &Entity, event_type: &str) -> super::DomainNames {
+    let mut actions: Vec<String> = ["create", "update", "delete"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    if let Some(sm) = &e.state_machine {
+        actions.extend(sm.transitions.iter().map(|t| t.action.clone()));
+    }
+    actions.extend(model.record_actions(e).iter().map(|a| a.name.to_string()));
+    let mut consts: Vec<String> = actions
+        .iter()
+        .map(|a| format!("Event{}", names::pascal(&names::past_tense(a))))
+        .collect();
+    consts.sort();
+    consts.dedup();
+    let mut package: Vec<String> = [
+        event_type,
+        "CreatedV1",
+        "ChangedV1",
+        "DeletedV1",
+        "EventAggregate",
+        "EventTopic",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    package.extend(consts);
+    super::DomainNames {
+        methods: vec!["Events".into(), "RecordDeleted".into()],
+        package,
+    }
+}
+
+fn project_ext(_: &Model, _: &ProjectCtx) -> serde_json::Value {
+    serde_json::to_value(ProjectEvents {
+        schema_version: SCHEMA_VERSION,
+    })
+    .unwrap_or_default()
+}
+
+fn entity_ext(model: &Model, e: &Entity, ctx: &EntityCtx) -> serde_json::Value {
+    serde_json::to_value(entity_events(model, e, ctx)).unwrap_or_default()
+}
+
+/// The events of one entity: CRUD facts, then its state-machine actions, then its PRD
+/// actions (each name once).
+pub fn entity_events(model: &Model, e: &Entity, ctx: &EntityCtx) -> EntityEvents {
+    let mut events: Vec<EventCtx> = Vec::new();
+    let mut consts = std::collections::BTreeMap::new();
+    let mut push = |action: &str, kind: &'static str, summary: String| {
+        let name = names::event_name(&e.name, action);
+        let go_const = format!("Event{}", names::pascal(&names::past_tense(action)));
+        consts.insert(action.to_string(), go_const.clone());
+        if events
+            .iter()
+            .any(|x| x.name == name || x.go_const == go_const)
+        {
+            return;
+        }
+        let payload = match kind {
+            "created" => "CreatedV1",
+            "deleted" => "DeletedV1",
+            _ => "ChangedV1",
+        };
+        events.push(EventCtx {
+            name,
+            go_const,
+            kind,
+            payload,
+            summary,
+        });
+    };
+    push("create", "created", format!("A {} was created", e.label));
+    push(
+        "update",
+        "changed",
+        format!("Fields of a {} were updated", e.label),
+    );
+    push("delete", "deleted", format!("A {} was deleted", e.label));
+    if let Some(st) = &ctx.state {
+        for a in &st.actions {
+            push(
+                &a.name,
+                "changed",
+                format!("State action {} of a {}", a.name, e.label),
+            );
+        }
+    }
+    for a in &ctx.record_actions {
+        push(
+            &a.name,
+            "changed",
+            format!("PRD action \"{}\" on a {}", a.title, e.label),
+        );
+    }
+    let tenant = e
+        .fields
+        .iter()
+        .find(|f| {
+            f.name == "tenant_id" && matches!(f.ty, FieldType::Ref | FieldType::Uuid) && !f.list
+        })
+        .and_then(|f| ctx.fields.iter().find(|fc| fc.json == f.name))
+        .map(|fc| TenantCtx {
+            go_name: fc.go_name.clone(),
+            json: fc.json.clone(),
+            nullable: fc.carry == "nullable",
+        });
+    let aggregate_type = names::aggregate_type(&e.name);
+    EntityEvents {
+        topic: format!("{}.{}", model.service.name, aggregate_type),
+        channel: names::camel(&e.name),
+        aggregate_type,
+        events,
+        consts,
+        tenant,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evolve::edit::add_entity;
+    use crate::model::{Field, Lang, StateMachine, Transition};
+
+    #[test]
+    fn facts_in_the_past_tense() {
+        let mut m = Model::empty("shop", Lang::En);
+        let mut status = Field::new("status", FieldType::Enum);
+        status.enum_values = ["pending", "paid", "shipped", "canceled"]
+            .iter()
+            .map(|v| crate::model::EnumValue {
+                value: v.to_string(),
+                label: String::new(),
+            })
+            .collect();
+        m = add_entity(
+            &m,
+            "Order",
+            "Order",
+            vec![status, Field::new("tenant_id", FieldType::Uuid)],
+        )
+        .expect("entity");
+        let t = |from: &str, to: &str, action: &str| Transition {
+            from: from.into(),
+            to: to.into(),
+            action: action.into(),
+            label: String::new(),
+            line: 0,
+        };
+        m.entities[0].state_machine = Some(StateMachine {
+            field: "status".into(),
+            initial: "pending".into(),
+            transitions: vec![
+                t("pending", "paid", "pay"),
+                t("paid", "shipped", "ship"),
+                t("pending", "canceled", "cancel"),
+            ],
+            line: 0,
+        });
+        m.capabilities = vec!["events".into()];
+        let p = crate::render::context::project(
+            &m,
+            &crate::render::Options {
+                module: "example.com/shop".into(),
+                lang: Lang::En,
+            },
+        )
+        .expect("context");
+        let ev = entity_events(&m, &m.entities[0], &p.entities[0]);
+        let names: Vec<&str> = ev.events.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "order.created",
+                "order.updated",
+                "order.deleted",
+                "order.paid",
+                "order.shipped",
+                "order.canceled"
+            ]
+        );
+        assert_eq!(ev.topic, "shop.order");
+        assert_eq!(ev.tenant.map(|t| t.go_name), Some("TenantID".to_string()));
+        assert_eq!(
+            p.entities[0].ext["events"]["events"][3]["go_const"],
+            "EventPaid"
+        );
+        assert_eq!(
+            p.entities[0].ext["events"]["consts"]["cancel"],
+            "EventCanceled"
+        );
+    }
+
+    #[test]
+    fn its_go_names_are_checked_only_when_it_is_on() {
+        // An enum field `event` is the Go type Event: free without events, taken with them.
+        let mut kind = Field::new("event", FieldType::Enum);
+        kind.enum_values = vec![crate::model::EnumValue {
+            value: "a".into(),
+            label: String::new(),
+        }];
+        let m = add_entity(&Model::empty("s", Lang::En), "Ticket", "Ticket", vec![kind])
+            .expect("entity");
+        assert!(crate::render::context::entity_problems(&m).is_empty());
+        let mut on = m.clone();
+        on.capabilities = vec!["events".into()];
+        let problems = crate::render::context::entity_problems(&on);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].1.contains("Event"), "{problems:?}");
+    }
+}

@@ -1,0 +1,302 @@
+//! Capability modules: what the generator can add to a project, one folder each.
+//!
+//! A capability is a [`Capability`] value in its own module: its plan rows (templates, output
+//! paths, scopes, ownership, conditions), its templates (embedded from the module's
+//! `templates/` folder, named `<capability>/…` in the template set, so that projects override
+//! them like any other under `.backend-pro/templates/`), the fragments it puts into the
+//! extension points of the core templates, the tables it needs (each gets a create migration
+//! in a fresh project, and a create or drop migration when it is turned on or off), and its
+//! typed context (`p.ext.<name>`, `e.ext.<name>`).
+//!
+//! Extension points work like ent's `xtemplate` hooks: core templates call named slots
+//! ([`core::SLOTS`]) and never mention a capability. For each render the slots become the
+//! macros of one generated template, `ext.tera` ([`EXT_TEMPLATE`]): the body of a slot's
+//! macro is the text of every fragment the enabled capabilities declare for it, in registry
+//! order; a capability may replace the core default of a slot (`Fill::replace`). A slot no
+//! enabled capability fills prints nothing.
+//!
+//! `core` is always on. The others are listed in the model (`capabilities:`), chosen at
+//! `new` (`--with`/`--without`) and turned on or off with `add capability` / `remove
+//! capability` (docs/ARCHITECTURE.md, "Capabilities").
+
+pub mod core;
+pub mod events;
+
+use crate::model::{Entity, Model};
+use crate::plan::Rule;
+use crate::render::context::{EntityCtx, ProjectCtx};
+use include_dir::Dir;
+use std::collections::BTreeMap;
+
+/// One capability module.
+pub struct Capability {
+    /// Lower-case name, as listed in `backend-pro.yaml` and on the command line.
+    pub name: &'static str,
+    /// One line for `--help` and docs.
+    pub summary: &'static str,
+    /// Plan rows of the files it owns.
+    pub rules: &'static [Rule],
+    /// Its own templates, named `<name>/<path inside the folder>` in the template set; `None`
+    /// for core, whose templates are the root of the set.
+    pub templates: Option<&'static Dir<'static>>,
+    /// Fragments it puts into extension points.
+    pub fills: &'static [Fill],
+    /// Tables it needs, in creation order.
+    pub tables: &'static [Table],
+    /// Its project-wide context, as `p.ext.<name>`.
+    pub project_ext: Option<fn(&Model, &ProjectCtx) -> serde_json::Value>,
+    /// Its per-entity context, as `e.ext.<name>`.
+    pub entity_ext: Option<fn(&Model, &Entity, &EntityCtx) -> serde_json::Value>,
+    /// The Go names it declares in an entity's domain package (given the entity's event
+    /// type name), so that collisions are reported at the entity instead of failing in Go.
+    pub domain_names: Option<fn(&Model, &Entity, &str) -> DomainNames>,
+}
+
+/// Go identifiers a capability adds to an entity's domain package.
+#[derive(Debug, Clone, Default)]
+pub struct DomainNames {
+    /// Methods of the aggregate.
+    pub methods: Vec<String>,
+    /// Package-level types and constants.
+    pub package: Vec<String>,
+}
+
+/// What the enabled capabilities declare in `e`'s domain package.
+pub fn domain_names(model: &Model, e: &Entity, event_type: &str) -> DomainNames {
+    let mut out = DomainNames::default();
+    for c in enabled(model) {
+        if let Some(f) = c.domain_names {
+            let n = f(model, e, event_type);
+            out.methods.extend(n.methods);
+            out.package.extend(n.package);
+        }
+    }
+    out
+}
+
+/// A named extension point of the core templates: a macro with these arguments.
+#[derive(Debug, Clone, Copy)]
+pub struct Slot {
+    pub name: &'static str,
+    /// Tera macro parameters, comma-separated (`e, VT`).
+    pub args: &'static str,
+    pub doc: &'static str,
+}
+
+/// A fragment for a slot: a template whose text becomes (part of) the slot's macro body, so
+/// it sees only the slot's arguments.
+#[derive(Debug, Clone, Copy)]
+pub struct Fill {
+    pub slot: &'static str,
+    pub template: &'static str,
+    /// Drop what earlier capabilities (core's default) put there.
+    pub replace: bool,
+}
+
+/// A table a capability needs, with the templates of its create and drop migrations.
+#[derive(Debug, Clone, Copy)]
+pub struct Table {
+    /// Table name (migration files are `NNNNN_create_<table>.sql`, `NNNNN_drop_<table>.sql`).
+    pub table: &'static str,
+    pub create: &'static str,
+    pub drop: &'static str,
+}
+
+/// The name of the generated template holding the slots' macros.
+pub const EXT_TEMPLATE: &str = "ext.tera";
+
+/// Every capability, core first. Order is the order of fragments in a slot.
+pub const REGISTRY: &[&Capability] = &[&core::CORE, &events::EVENTS];
+
+/// The capability called `name`.
+pub fn get(name: &str) -> Option<&'static Capability> {
+    REGISTRY.iter().copied().find(|c| c.name == name)
+}
+
+/// Names of the capabilities a model may list (all but core).
+pub fn optional_names() -> Vec<&'static str> {
+    REGISTRY
+        .iter()
+        .filter(|c| c.name != "core")
+        .map(|c| c.name)
+        .collect()
+}
+
+/// The capabilities a model enables, core first, in registry order.
+pub fn enabled(model: &Model) -> Vec<&'static Capability> {
+    REGISTRY
+        .iter()
+        .copied()
+        .filter(|c| model.has_capability(c.name))
+        .collect()
+}
+
+/// The templates of every capability but core, named `<capability>/<path>`.
+pub fn templates() -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for c in REGISTRY {
+        if let Some(dir) = c.templates {
+            let mut files = BTreeMap::new();
+            crate::render::collect(dir, &mut files);
+            for (k, v) in files {
+                out.insert(format!("{}/{k}", c.name), v);
+            }
+        }
+    }
+    out
+}
+
+/// The text of `ext.tera` for a model: one macro per slot, each holding the fragments of the
+/// enabled capabilities (taken from `templates`, so project overrides of fragments apply).
+/// A fragment missing from `templates` is an error naming it.
+pub fn ext_template(model: &Model, templates: &BTreeMap<String, String>) -> Result<String, String> {
+    let mut bodies: BTreeMap<&str, String> = BTreeMap::new();
+    for c in enabled(model) {
+        for f in c.fills {
+            if !core::SLOTS.iter().any(|s| s.name == f.slot) {
+                return Err(format!(
+                    "capability {} fills unknown slot {}",
+                    c.name, f.slot
+                ));
+            }
+            let text = templates
+                .get(f.template)
+                .ok_or_else(|| format!("capability {}: no template {}", c.name, f.template))?;
+            let body = bodies.entry(f.slot).or_default();
+            if f.replace {
+                body.clear();
+            }
+            // A fragment file ends with a newline for editors; the slot does not.
+            body.push_str(text.strip_suffix('\n').unwrap_or(text));
+        }
+    }
+    let mut out = String::new();
+    for s in core::SLOTS {
+        let body = bodies.get(s.name).map(String::as_str).unwrap_or("");
+        out.push_str(&format!(
+            "{{% macro {}({}) %}}{}{{% endmacro {} %}}\n",
+            s.name, s.args, body, s.name
+        ));
+    }
+    Ok(out)
+}
+
+/// `p.ext`: each enabled capability's project context, by name.
+pub fn project_ext(model: &Model, p: &ProjectCtx) -> BTreeMap<&'static str, serde_json::Value> {
+    enabled(model)
+        .into_iter()
+        .filter_map(|c| Some((c.name, (c.project_ext?)(model, p))))
+        .collect()
+}
+
+/// `e.ext`: each enabled capability's context of one entity, by name.
+pub fn entity_ext(
+    model: &Model,
+    e: &Entity,
+    ctx: &EntityCtx,
+) -> BTreeMap<&'static str, serde_json::Value> {
+    enabled(model)
+        .into_iter()
+        .filter_map(|c| Some((c.name, (c.entity_ext?)(model, e, ctx))))
+        .collect()
+}
+
+/// The capabilities a model extracted from a PRD starts with: none for now. `events` stays
+/// off for every PRD until its relay worker exists (the PRD's mentions of events only get a
+/// note, [`suggestions`]).
+pub fn defaults_for_prd(_model: &Model) -> Vec<String> {
+    Vec::new()
+}
+
+/// Capabilities a PRD's text suggests but does not turn on (each is off by default): the
+/// capability and the words that suggest it, for a note in `analyze` and `new`.
+pub fn suggestions(prd_text: &str) -> Vec<(&'static str, String)> {
+    static EVENTS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)\b(?:domain events?|events?|event[- ]driven|kafka|rabbitmq|nats|pulsar|message (?:queue|broker|bus)|sagas?|outbox)\b|消息队列|消息中间件|领域事件|事件|异步消息",
+        )
+        .expect("events regex")
+    });
+    let mut found: Vec<String> = Vec::new();
+    for m in EVENTS.find_iter(prd_text) {
+        let w = m.as_str().to_string();
+        if !found.iter().any(|f| f.eq_ignore_ascii_case(&w)) {
+            found.push(w);
+        }
+        if found.len() == 3 {
+            break;
+        }
+    }
+    if found.is_empty() {
+        return Vec::new();
+    }
+    vec![("events", found.join(", "))]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_are_suggested_not_enabled() {
+        assert_eq!(
+            suggestions("Orders are published to Kafka; a saga refunds.")[0],
+            ("events", "Kafka, saga".to_string())
+        );
+        assert_eq!(suggestions("支付成功后发送事件到消息队列")[0].0, "events");
+        assert!(suggestions("A plain CRUD service for books.").is_empty());
+    }
+
+    #[test]
+    fn registry_is_consistent() {
+        let all = crate::render::default_templates();
+        let mut names = std::collections::BTreeSet::new();
+        for c in REGISTRY {
+            assert!(names.insert(c.name), "duplicate capability {}", c.name);
+            for f in c.fills {
+                assert!(
+                    core::SLOTS.iter().any(|s| s.name == f.slot),
+                    "{}: unknown slot {}",
+                    c.name,
+                    f.slot
+                );
+                assert!(all.contains_key(f.template), "{}: {}", c.name, f.template);
+            }
+            for r in c.rules {
+                assert!(all.contains_key(r.template), "{}: {}", c.name, r.template);
+            }
+            for t in c.tables {
+                assert!(all.contains_key(t.create) && all.contains_key(t.drop));
+            }
+            if c.name != "core" {
+                // A capability's templates are its own: named under its folder.
+                for r in c.rules {
+                    assert!(
+                        r.template.starts_with(&format!("{}/", c.name)),
+                        "{}",
+                        r.template
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ext_template_has_every_slot() {
+        let m = Model::empty("s", crate::model::Lang::En);
+        let all = crate::render::default_templates();
+        let text = ext_template(&m, &all).expect("ext");
+        for s in core::SLOTS {
+            assert!(text.contains(&format!("macro {}(", s.name)), "{}", s.name);
+        }
+        let mut tera = tera::Tera::default();
+        tera.add_raw_template(EXT_TEMPLATE, &text)
+            .expect("core ext parses");
+        let mut m = m;
+        m.capabilities = vec!["events".into()];
+        let text = ext_template(&m, &all).expect("ext");
+        let mut tera = tera::Tera::default();
+        tera.add_raw_template(EXT_TEMPLATE, &text)
+            .expect("events ext parses");
+    }
+}

@@ -1,0 +1,241 @@
+//! Capability modules through the binary: `new --with/--without`, `add capability`,
+//! `remove capability` (same ledger, plan and three-way machinery as `add entity`), and the
+//! note `analyze` prints when a PRD mentions events.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_backend-pro"));
+    c.env("LANG", "C");
+    c
+}
+
+fn run(project: &Path, args: &[&str]) -> Output {
+    bin()
+        .args(args)
+        .arg("--project")
+        .arg(project)
+        .output()
+        .expect("run backend-pro")
+}
+
+fn ok(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .filter(|(rel, _)| !rel.starts_with(".backend-pro/"))
+        .collect()
+}
+
+fn fixture(name: &str) -> String {
+    format!(
+        "{}/tests/fixtures/models/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+fn new_project(extra: &[&str]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("svc");
+    let o = bin()
+        .args(["new", "--model", &fixture("shop.yaml"), "--out"])
+        .arg(&out)
+        .args(extra)
+        .output()
+        .unwrap();
+    ok(&o);
+    (tmp, out)
+}
+
+const EVENTS_FILES: &[&str] = &[
+    "api/asyncapi.yaml",
+    "internal/events/events.gen.go",
+    "internal/domain/order/order_events.gen.go",
+    "internal/infrastructure/postgres/events_outbox.gen.go",
+    "internal/infrastructure/memory/events_outbox.gen.go",
+    "internal/interfaces/httpapi/events_outbox.gen_test.go",
+];
+
+#[test]
+fn add_then_remove_capability_events_round_trips_through_the_ledger() {
+    let (_tmp, p) = new_project(&[]);
+    let app = p.join("internal/app/app.go");
+    let mut user = std::fs::read_to_string(&app).unwrap();
+    user.push_str("\n// Keep me: user logic.\nfunc userHelper() int { return 42 }\n");
+    std::fs::write(&app, &user).unwrap();
+    let before = tree(&p);
+    for f in EVENTS_FILES {
+        assert!(!before.contains_key(*f), "{f} without the capability");
+    }
+    let domain = String::from_utf8(before["internal/domain/order/order.gen.go"].clone()).unwrap();
+    assert!(!domain.contains("Event"), "no dead event code:\n{domain}");
+
+    let out = ok(&run(&p, &["add", "capability", "events"]));
+    assert!(out.contains("+ capability events"), "{out}");
+    assert!(out.contains("migrations/00005_create_outbox.sql"), "{out}");
+    assert!(
+        out.contains("migrations/00006_create_processed_events.sql"),
+        "{out}"
+    );
+    let on = tree(&p);
+    for f in EVENTS_FILES {
+        assert!(on.contains_key(*f), "{f} missing");
+    }
+    let model = String::from_utf8(on["backend-pro.yaml"].clone()).unwrap();
+    assert!(model.contains("capabilities:\n- events\n"), "{model}");
+    assert_eq!(
+        std::fs::read_to_string(&app).unwrap(),
+        user,
+        "user code kept"
+    );
+    let pg =
+        String::from_utf8(on["internal/infrastructure/postgres/order.gen.go"].clone()).unwrap();
+    assert!(pg.contains("writeOutbox(ctx, tx, agg.Events())"), "{pg}");
+    let sql = String::from_utf8(on["migrations/00005_create_outbox.sql"].clone()).unwrap();
+    assert!(sql.contains("CREATE TABLE outbox"), "{sql}");
+    assert!(ok(&run(&p, &["check"])).contains("check passed"));
+    assert!(ok(&run(&p, &["plan"])).contains("up to date"));
+
+    // Turning it on again says so and writes nothing.
+    let again = run(&p, &["add", "capability", "events"]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already on"));
+
+    let out = ok(&run(&p, &["remove", "capability", "events"]));
+    assert!(out.contains("- capability events"), "{out}");
+    assert!(
+        out.contains("migrations/00007_drop_processed_events.sql"),
+        "{out}"
+    );
+    assert!(out.contains("migrations/00008_drop_outbox.sql"), "{out}");
+    let off = tree(&p);
+    // Everything is back as before, except the migrations, which only ever grow.
+    let strip = |t: &BTreeMap<String, Vec<u8>>| -> BTreeMap<String, Vec<u8>> {
+        t.iter()
+            .filter(|(k, _)| !k.starts_with("migrations/0"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    };
+    assert_eq!(strip(&off), strip(&before));
+    let migrations: Vec<&String> = off
+        .keys()
+        .filter(|k| k.starts_with("migrations/0"))
+        .collect();
+    assert_eq!(migrations.len(), 8, "{migrations:?}");
+
+    // Undo of the removal brings the capability back exactly.
+    ok(&run(&p, &["undo"]));
+    assert_eq!(tree(&p), on);
+}
+
+#[test]
+fn unknown_capabilities_are_refused_with_the_known_ones() {
+    let (_tmp, p) = new_project(&[]);
+    let o = run(&p, &["add", "capability", "kafka"]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("no capability named \"kafka\"") && err.contains("events"),
+        "{err}"
+    );
+    let o = run(&p, &["remove", "capability", "events"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is not on"));
+
+    let tmp = tempfile::tempdir().unwrap();
+    let o = bin()
+        .args([
+            "new",
+            "--model",
+            &fixture("shop.yaml"),
+            "--with",
+            "nope",
+            "--out",
+        ])
+        .arg(tmp.path().join("x"))
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+}
+
+#[test]
+fn new_with_and_without_override_the_model() {
+    let (_tmp, p) = new_project(&["--with", "events"]);
+    let t = tree(&p);
+    for f in EVENTS_FILES {
+        assert!(t.contains_key(*f), "{f} missing");
+    }
+    assert!(t.contains_key("migrations/00005_create_outbox.sql"));
+
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("svc");
+    ok(&bin()
+        .args([
+            "new",
+            "--model",
+            &fixture("shop-events.yaml"),
+            "--without",
+            "events",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap());
+    let t = tree(&out);
+    assert!(!t.contains_key("api/asyncapi.yaml"));
+    assert!(!String::from_utf8(t["backend-pro.yaml"].clone())
+        .unwrap()
+        .contains("capabilities:"));
+}
+
+#[test]
+fn analyze_notes_a_prd_that_mentions_events_but_keeps_them_off() {
+    let tmp = tempfile::tempdir().unwrap();
+    let prd = tmp.path().join("PRD.md");
+    std::fs::write(
+        &prd,
+        "# Shop (shop)\n\n## Entities\n\n### Order\n\n| Field | Type | Required |\n|---|---|---|\n| total | decimal | yes |\n\n## Integration\n\nEvery paid order is published to Kafka for the warehouse.\n",
+    )
+    .unwrap();
+    let o = bin().args(["analyze", "--prd"]).arg(&prd).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("note: the PRD mentions Kafka"), "{err}");
+    assert!(err.contains("--with events"), "{err}");
+    let model = String::from_utf8_lossy(&o.stdout);
+    assert!(!model.contains("capabilities:"), "off by default:\n{model}");
+
+    // `new --with events` turns it on, and then there is nothing to suggest.
+    let out = tmp.path().join("svc");
+    let o = bin()
+        .args(["new", "--with", "events", "--prd"])
+        .arg(&prd)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    ok(&o);
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("note: the PRD mentions"));
+    assert!(out.join("api/asyncapi.yaml").is_file());
+}
