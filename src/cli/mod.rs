@@ -69,7 +69,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     (
         "new",
-        "  backend-pro new --prd PRD.md\n  backend-pro new --prd PRD.md --out shop --module github.com/acme/shop\n  backend-pro new --model backend-pro.yaml --out shop --dry-run",
+        "  backend-pro new --prd PRD.md\n  backend-pro new --prd PRD.md --out shop --module github.com/acme/shop --with events\n  backend-pro new --model backend-pro.yaml --out shop --dry-run",
     ),
     (
         "templates",
@@ -77,9 +77,9 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     (
         "add",
-        "  backend-pro add entity Review --field body:text:required --field book_id:ref:ref=Book\n  backend-pro add entity Tag\n  backend-pro add field Book isbn:string:unique pages:int",
+        "  backend-pro add entity Review --field body:text:required --field book_id:ref:ref=Book\n  backend-pro add entity Tag\n  backend-pro add field Book isbn:string:unique pages:int\n  backend-pro add capability events",
     ),
-    ("remove", "  backend-pro remove entity Review\n  backend-pro undo"),
+    ("remove", "  backend-pro remove entity Review\n  backend-pro remove capability events\n  backend-pro undo"),
     ("explain", "  backend-pro explain E101\n  backend-pro explain W401"),
     (
         "sync",
