@@ -196,6 +196,25 @@ pub enum FieldType {
 }
 
 impl FieldType {
+    /// Every type, in declaration order (lists of accepted words, generators of test models).
+    pub const ALL: &'static [FieldType] = &[
+        FieldType::String,
+        FieldType::Text,
+        FieldType::Int,
+        FieldType::Decimal,
+        FieldType::Float,
+        FieldType::Bool,
+        FieldType::Date,
+        FieldType::Datetime,
+        FieldType::Uuid,
+        FieldType::Email,
+        FieldType::Phone,
+        FieldType::Url,
+        FieldType::Json,
+        FieldType::Enum,
+        FieldType::Ref,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             FieldType::String => "string",

@@ -49,23 +49,7 @@ impl Rng {
     }
 }
 
-const TYPES: &[FieldType] = &[
-    FieldType::String,
-    FieldType::Text,
-    FieldType::Int,
-    FieldType::Decimal,
-    FieldType::Float,
-    FieldType::Bool,
-    FieldType::Date,
-    FieldType::Datetime,
-    FieldType::Uuid,
-    FieldType::Email,
-    FieldType::Phone,
-    FieldType::Url,
-    FieldType::Json,
-    FieldType::Enum,
-    FieldType::Ref,
-];
+const TYPES: &[FieldType] = FieldType::ALL;
 
 /// Entity names: ordinary, one letter, Go keywords and predeclared identifiers, names of
 /// standard packages and of the generator's own types.

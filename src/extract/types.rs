@@ -175,22 +175,8 @@ const PHRASES: &[&str] = &[
 /// The accepted type words, for a `help:` line.
 pub fn accepted_words() -> String {
     let mut seen: Vec<&str> = Vec::new();
-    for ty in [
-        FieldType::String,
-        FieldType::Text,
-        FieldType::Int,
-        FieldType::Decimal,
-        FieldType::Float,
-        FieldType::Bool,
-        FieldType::Date,
-        FieldType::Datetime,
-        FieldType::Uuid,
-        FieldType::Email,
-        FieldType::Phone,
-        FieldType::Url,
-        FieldType::Json,
-        FieldType::Enum,
-    ] {
+    // A reference is written as the target entity's name, not as a type word.
+    for &ty in FieldType::ALL.iter().filter(|t| **t != FieldType::Ref) {
         seen.push(ty.as_str());
     }
     format!(
