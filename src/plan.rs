@@ -30,9 +30,15 @@ pub struct Rule {
     pub ownership: Ownership,
     /// Whether the model needs the file at all.
     pub when: fn(&Model) -> bool,
+    /// For per-entity rows: whether this entity needs the file.
+    pub entity_when: fn(&Model, &Entity) -> bool,
 }
 
 pub(crate) fn always(_: &Model) -> bool {
+    true
+}
+
+pub(crate) fn every_entity(_: &Model, _: &Entity) -> bool {
     true
 }
 
@@ -43,6 +49,7 @@ pub(crate) const fn once(template: &'static str, path: &'static str, ownership: 
         scope: Scope::Once,
         ownership,
         when: always,
+        entity_when: every_entity,
     }
 }
 
@@ -53,6 +60,24 @@ pub(crate) const fn each(template: &'static str, path: &'static str) -> Rule {
         scope: Scope::PerEntity,
         ownership: Ownership::Generated,
         when: always,
+        entity_when: every_entity,
+    }
+}
+
+/// A per-entity row for the entities `entity_when` selects.
+pub(crate) const fn each_where(
+    template: &'static str,
+    path: &'static str,
+    ownership: Ownership,
+    entity_when: fn(&Model, &Entity) -> bool,
+) -> Rule {
+    Rule {
+        template,
+        path,
+        scope: Scope::PerEntity,
+        ownership,
+        when: always,
+        entity_when,
     }
 }
 
@@ -106,7 +131,11 @@ pub fn plan(model: &Model) -> Vec<PlannedFile> {
                 action: None,
             }),
             Scope::PerEntity => {
-                for e in &model.entities {
+                for e in model
+                    .entities
+                    .iter()
+                    .filter(|e| (rule.entity_when)(model, e))
+                {
                     let pkg = names::go_package(&e.name);
                     out.push(PlannedFile {
                         template: rule.template.to_string(),

@@ -9,7 +9,7 @@
 use super::{Capability, Fill, Slot};
 use crate::evolve::Ownership;
 use crate::model::Model;
-use crate::plan::{always, each, once, Rule, Scope};
+use crate::plan::{always, each, every_entity, once, Rule, Scope};
 
 /// Some entity has an export (`GET /export`, CSV).
 pub(crate) fn exports(m: &Model) -> bool {
@@ -53,6 +53,18 @@ pub const SLOTS: &[Slot] = &[
     slot("memory_update", "e", "body of Update (default: replace the row under the store lock)"),
     slot("memory_delete", "e", "body of Delete (default: remove the row)"),
     slot("memory_create_many", "e", "end of CreateMany once `ids` and `rows` are built (default: insert them all)"),
+    // go.mod and go.sum (scaffolds): the pinned requirements of the enabled set
+    // (scripts/refresh-go-pins.sh); a capability with Go dependencies replaces both.
+    slot("go_mod", "", "go.mod after the module line (default: core's pins)"),
+    slot("go_sum", "", "go.sum (default: core's pins)"),
+    // Makefile, .env.example, deployments/ (scaffolds)
+    slot("makefile_build", "", "lines of the build target after the migration binary"),
+    slot("makefile_targets", "", "targets after the last one (each starts with a blank line)"),
+    slot("compose_up", "", "compose services `make up` starts after postgres and redis (each with a leading space)"),
+    slot("env_example", "", "lines at the end of .env.example"),
+    slot("compose_services", "p", "services at the end of docker-compose.yml"),
+    slot("dockerfile_build", "", "build commands after the migration binary's (each ` \\\n && …`)"),
+    slot("dockerfile_binaries", "", "binaries copied into the image after /out/migration (each with a leading space)"),
     // README.md (a scaffold)
     slot("readme_action_generated", "lang", "words after \"optimistic lock\" in what is generated for a PRD action"),
     slot("readme_sections", "lang", "sections before \"Tests\" (a capability's own section starts with a blank line)"),
@@ -84,6 +96,16 @@ const fn slot(name: &'static str, args: &'static str, doc: &'static str) -> Slot
 /// Default bodies of the slots that have one (`templates/ext/<slot>.tera`); a capability
 /// replaces them with `Fill::replace`.
 const FILLS: &[Fill] = &[
+    Fill {
+        slot: "go_mod",
+        template: "ext/go_mod.tera",
+        replace: false,
+    },
+    Fill {
+        slot: "go_sum",
+        template: "ext/go_sum.tera",
+        replace: false,
+    },
     Fill {
         slot: "postgres_create",
         template: "ext/postgres_create.tera",
@@ -239,6 +261,7 @@ pub const RULES: &[Rule] = &[
     ),
     Rule {
         when: exports,
+        entity_when: every_entity,
         ..once(
             "internal/interfaces/httpapi/csv.gen.go.tera",
             "internal/interfaces/httpapi/csv.gen.go",
@@ -309,6 +332,7 @@ pub const RULES: &[Rule] = &[
         scope: Scope::PerAction,
         ownership: Ownership::Scaffold,
         when: always,
+        entity_when: every_entity,
     },
     Rule {
         template: "internal/domain/action_test.go.tera",
@@ -316,6 +340,7 @@ pub const RULES: &[Rule] = &[
         scope: Scope::PerAction,
         ownership: Ownership::Scaffold,
         when: always,
+        entity_when: every_entity,
     },
     Rule {
         template: "migrations/entity.sql.tera",
@@ -323,5 +348,6 @@ pub const RULES: &[Rule] = &[
         scope: Scope::Migration,
         ownership: Ownership::AppendOnly,
         when: always,
+        entity_when: every_entity,
     },
 ];

@@ -23,7 +23,7 @@ use super::{Capability, Fill, Table};
 use crate::evolve::Ownership;
 use crate::model::{Entity, FieldType, Model};
 use crate::names;
-use crate::plan::{each, once, Rule};
+use crate::plan::{each, each_where, once, Rule};
 use crate::render::context::{EntityCtx, ProjectCtx};
 use include_dir::{include_dir, Dir};
 use serde::Serialize;
@@ -58,7 +58,7 @@ pub const EVENTS: Capability = Capability {
     domain_names: Some(domain_names),
 };
 
-use Ownership::Generated as G;
+use Ownership::{Generated as G, Scaffold as S};
 
 const RULES: &[Rule] = &[
     once("events/api/asyncapi.yaml.tera", "api/asyncapi.yaml", G),
@@ -86,7 +86,71 @@ const RULES: &[Rule] = &[
         "events/domain/events.gen.go.tera",
         "internal/domain/{pkg}/{pkg}_events.gen.go",
     ),
+    // The relay: cmd/worker, its configuration and wiring, the outbox lanes, Kafka.
+    once("events/cmd/main.go.tera", "cmd/worker/main.go", S),
+    once(
+        "events/config/worker.gen.go.tera",
+        "internal/config/worker.gen.go",
+        G,
+    ),
+    once(
+        "events/app/worker.gen.go.tera",
+        "internal/app/worker.gen.go",
+        G,
+    ),
+    once(
+        "events/outbox/relay.gen.go.tera",
+        "internal/infrastructure/outbox/relay.gen.go",
+        G,
+    ),
+    once(
+        "events/outbox/relay.gen_test.go.tera",
+        "internal/infrastructure/outbox/relay.gen_test.go",
+        G,
+    ),
+    once(
+        "events/kafka/kafka.gen.go.tera",
+        "internal/infrastructure/kafka/kafka.gen.go",
+        G,
+    ),
+    once(
+        "events/kafka/consumer.gen.go.tera",
+        "internal/infrastructure/kafka/consumer.gen.go",
+        G,
+    ),
+    once(
+        "events/kafka/kafka.gen_test.go.tera",
+        "internal/infrastructure/kafka/kafka.gen_test.go",
+        G,
+    ),
+    once(
+        "events/postgres/processed.gen.go.tera",
+        "internal/infrastructure/postgres/processed.gen.go",
+        G,
+    ),
+    // Consumers: one per reference between contexts; the reactions are the user's.
+    once(
+        "events/consumers/consumers.gen.go.tera",
+        "internal/interfaces/consumers/consumers.gen.go",
+        G,
+    ),
+    once(
+        "events/consumers/reactions.go.tera",
+        "internal/interfaces/consumers/reactions.go",
+        S,
+    ),
+    each_where(
+        "events/consumers/entity_reactions.go.tera",
+        "internal/interfaces/consumers/{pkg}_reactions.go",
+        S,
+        reacts,
+    ),
 ];
+
+/// The entity refers to another entity, so its context hears about that one's events.
+fn reacts(model: &Model, e: &Entity) -> bool {
+    !reactions(model, e).is_empty()
+}
 
 const fn add(slot: &'static str, template: &'static str) -> Fill {
     Fill {
@@ -105,6 +169,8 @@ const fn replace(slot: &'static str, template: &'static str) -> Fill {
 }
 
 const FILLS: &[Fill] = &[
+    replace("go_mod", "events/ext/go_mod.tera"),
+    replace("go_sum", "events/ext/go_sum.tera"),
     add("domain_state", "events/ext/domain_state.tera"),
     add(
         "domain_before_change",
@@ -145,12 +211,21 @@ const FILLS: &[Fill] = &[
         "events/ext/readme_action_generated.tera",
     ),
     add("readme_sections", "events/ext/readme_sections.tera"),
+    add("makefile_build", "events/ext/makefile_build.tera"),
+    add("makefile_targets", "events/ext/makefile_targets.tera"),
+    add("compose_up", "events/ext/compose_up.tera"),
+    add("env_example", "events/ext/env_example.tera"),
+    add("compose_services", "events/ext/compose_services.tera"),
+    add("dockerfile_build", "events/ext/dockerfile_build.tera"),
+    add("dockerfile_binaries", "events/ext/dockerfile_binaries.tera"),
 ];
 
 /// `p.ext.events`.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProjectEvents {
     pub schema_version: u32,
+    /// Every entity's reactions, in entity order: the consumers of the service.
+    pub reactions: Vec<ReactionCtx>,
 }
 
 /// `e.ext.events`: one aggregate type's events.
@@ -169,6 +244,79 @@ pub struct EntityEvents {
     pub consts: std::collections::BTreeMap<String, String>,
     /// The field holding the tenant, when the entity has one (`tenant_id`).
     pub tenant: Option<TenantCtx>,
+    /// How this entity's context reacts to the events of the entities it refers to.
+    pub reactions: Vec<ReactionCtx>,
+}
+
+/// One consumer: an entity's context hearing about a referenced entity's events.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReactionCtx {
+    /// Consumer group and processed_events name: `<service>.<aggregate>.on-<target>`.
+    pub consumer: String,
+    /// The target's topic.
+    pub topic: String,
+    /// Method of `consumers.Reactions`: `OrderItemOnOrder`.
+    pub method: String,
+    /// The reacting entity's and the target's Go names (comments name them by these, never
+    /// by their labels, which may be in another language than the comment).
+    pub go_name: String,
+    pub target_go: String,
+    /// The target's events (`order.created`, …).
+    pub target_events: Vec<String>,
+}
+
+/// The reactions of `e`'s context: one per other entity it refers to, in field order.
+pub fn reactions(model: &Model, e: &Entity) -> Vec<ReactionCtx> {
+    let mut out: Vec<ReactionCtx> = Vec::new();
+    for f in &e.fields {
+        let Some(target) = f.references.as_deref() else {
+            continue;
+        };
+        if f.ty != FieldType::Ref || target == e.name {
+            continue;
+        }
+        let Some(t) = model.entities.iter().find(|x| x.name == target) else {
+            continue;
+        };
+        let method = format!("{}On{}", names::pascal(&e.name), names::pascal(&t.name));
+        if out.iter().any(|r| r.method == method) {
+            continue;
+        }
+        let aggregate = names::aggregate_type(&e.name);
+        let target_aggregate = names::aggregate_type(&t.name);
+        out.push(ReactionCtx {
+            consumer: format!(
+                "{}.{}.on-{}",
+                model.service.name, aggregate, target_aggregate
+            ),
+            topic: format!("{}.{}", model.service.name, target_aggregate),
+            method,
+            go_name: names::pascal(&e.name),
+            target_go: names::pascal(&t.name),
+            target_events: event_names(model, t),
+        });
+    }
+    out
+}
+
+/// The names of an entity's events, in the order of `entity_events`, from the model alone.
+fn event_names(model: &Model, e: &Entity) -> Vec<String> {
+    let mut actions: Vec<String> = ["create", "update", "delete"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    if let Some(sm) = &e.state_machine {
+        actions.extend(sm.transitions.iter().map(|t| t.action.clone()));
+    }
+    actions.extend(model.record_actions(e).iter().map(|a| a.name.to_string()));
+    let mut out: Vec<String> = Vec::new();
+    for a in actions {
+        let n = names::event_name(&e.name, &a);
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -228,9 +376,14 @@ fn domain_names(model: &Model, e: &Entity, event_type: &str) -> super::DomainNam
     }
 }
 
-fn project_ext(_: &Model, _: &ProjectCtx) -> serde_json::Value {
+fn project_ext(model: &Model, _: &ProjectCtx) -> serde_json::Value {
     serde_json::to_value(ProjectEvents {
         schema_version: SCHEMA_VERSION,
+        reactions: model
+            .entities
+            .iter()
+            .flat_map(|e| reactions(model, e))
+            .collect(),
     })
     .unwrap_or_default()
 }
@@ -304,6 +457,7 @@ pub fn entity_events(model: &Model, e: &Entity, ctx: &EntityCtx) -> EntityEvents
         });
     let aggregate_type = names::aggregate_type(&e.name);
     EntityEvents {
+        reactions: reactions(model, e),
         topic: format!("{}.{}", model.service.name, aggregate_type),
         channel: names::camel(&e.name),
         aggregate_type,
