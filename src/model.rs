@@ -6,15 +6,16 @@
 //! Derived names (Go identifiers, receivers, paths) are computed by [`crate::names`].
 //! The format is documented in `docs/MODEL.md`; bump [`MODEL_VERSION`] on a breaking change.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Version of the serialized model format.
 pub const MODEL_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Model {
-    /// Format version, [`MODEL_VERSION`].
+    /// Format version of the file: `1` (`MODEL_VERSION` in src/model.rs).
     pub version: u32,
     pub service: Service,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -37,7 +38,7 @@ pub struct Model {
 }
 
 /// A business rule as the PRD states it (`不能重叠预约`, "at most 5 active loans per reader").
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     pub text: String,
@@ -53,7 +54,9 @@ pub struct Rule {
 }
 
 /// Language a PRD is written in; also the language of CLI output and generated docs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     En,
@@ -69,7 +72,7 @@ impl Lang {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
     /// kebab-case ASCII identifier, e.g. `shop`; the default Go module's last element.
@@ -82,7 +85,7 @@ pub struct Service {
 }
 
 /// A group of entities, when the PRD groups them (e.g. `## 订单域 (Ordering)`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BoundedContext {
     /// PascalCase ASCII identifier.
@@ -95,7 +98,7 @@ pub struct BoundedContext {
     pub line: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Entity {
     /// PascalCase ASCII identifier with Go initialisms (`OrderItem`, `ISBNRecord`): the id
@@ -123,7 +126,7 @@ pub struct Entity {
     pub line: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Field {
     /// snake_case ASCII identifier: the column name and the JSON name.
@@ -168,7 +171,9 @@ fn is_false(b: &bool) -> bool {
 }
 
 /// Canonical field types. Mapping to Go and SQL is documented in docs/MODEL.md.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum FieldType {
     /// Short text (varchar); `max_length` when known.
@@ -236,7 +241,7 @@ impl FieldType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnumValue {
     /// Value as stored and sent over JSON (`pending`, `1`).
@@ -246,7 +251,9 @@ pub struct EnumValue {
     pub label: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RelationKind {
     /// This entity holds a foreign key (`field`) to `target`.
@@ -257,7 +264,7 @@ pub enum RelationKind {
     ManyToMany,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Relation {
     pub kind: RelationKind,
@@ -274,7 +281,7 @@ pub struct Relation {
     pub line: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Index {
     /// Field names, in index order.
@@ -284,7 +291,7 @@ pub struct Index {
 }
 
 /// Lifecycle of one enum field (usually `status`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StateMachine {
     /// The enum field it governs; its `enum_values` are the states.
@@ -297,7 +304,7 @@ pub struct StateMachine {
     pub line: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Transition {
     pub from: String,
@@ -313,7 +320,7 @@ pub struct Transition {
     pub line: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Actor {
     /// snake_case ASCII identifier (`admin`, `reader`).
@@ -327,14 +334,16 @@ pub struct Actor {
     pub line: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum UseCaseKind {
     Command,
     Query,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UseCase {
     /// `FR-001`, `US-3`, or a generated `UC-001`.
@@ -356,7 +365,7 @@ pub struct UseCase {
 }
 
 /// Non-functional requirements. Every value records where it came from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Nfr {
     pub peak_qps: NfrValue<u32>,
@@ -373,7 +382,7 @@ pub struct Nfr {
 }
 
 /// One NFR sentence as written in the PRD, with its id when it has one (`SC-001`, `NFR-2`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NfrStatement {
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -382,8 +391,9 @@ pub struct NfrStatement {
     pub line: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "NfrValue_{T}")]
 pub struct NfrValue<T> {
     pub value: T,
     /// True when the PRD did not say and the documented default was used.
@@ -522,6 +532,24 @@ impl Model {
     pub fn from_yaml(text: &str) -> Result<Model, serde_yaml_ng::Error> {
         serde_yaml_ng::from_str(text)
     }
+}
+
+/// The JSON Schema of the model file (`backend-pro.yaml`), derived from the types above
+/// (schemars; doc comments become descriptions), as pretty JSON ending in a newline. Draft 7,
+/// the draft editors' YAML language servers support best. Projects get it as
+/// [`crate::project::SCHEMA_PATH`].
+pub fn json_schema() -> String {
+    let mut schema = schemars::generate::SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<Model>();
+    schema.insert("title".into(), "backend-pro.yaml".into());
+    schema.insert(
+        "description".into(),
+        "The domain model of a backend-pro project: edit it, then run `backend-pro sync` \
+         (docs/MODEL.md)."
+            .into(),
+    );
+    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
 }
 
 impl Model {

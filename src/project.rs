@@ -4,6 +4,7 @@
 //! Layout under the project root:
 //! - `backend-pro.yaml`: the model (source of truth, editable);
 //! - `.backend-pro/ledger.yaml`: what we wrote ([`crate::evolve::Ledger`]);
+//! - `.backend-pro/schema.json`: the JSON Schema of `backend-pro.yaml`, for editors;
 //! - `.backend-pro/base/<path>`: last render of each scaffold file (three-way merge base);
 //! - `.backend-pro/journal/<NNNN>/change.yaml` + `before/<path>`: applied changes, for undo;
 //! - `.backend-pro/backup/<NNNN>/<path>`: files overwritten by `--force`.
@@ -17,6 +18,18 @@ use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
 pub const MODEL_PATH: &str = "backend-pro.yaml";
+/// The JSON Schema of [`MODEL_PATH`] ([`crate::model::json_schema`]), rewritten by every
+/// command that writes the model.
+pub const SCHEMA_PATH: &str = ".backend-pro/schema.json";
+/// The first line of [`MODEL_PATH`]: editors with the YAML language server (VS Code's YAML
+/// extension, JetBrains, Neovim's yamlls) complete and check the file against [`SCHEMA_PATH`].
+/// A comment, so the model loader reads past it.
+pub const MODEL_HEADER: &str = "# yaml-language-server: $schema=.backend-pro/schema.json\n";
+
+/// The bytes of [`MODEL_PATH`] for `model`: [`MODEL_HEADER`], then the model's YAML.
+pub fn model_file(model: &crate::model::Model) -> String {
+    format!("{MODEL_HEADER}{}", model.to_yaml())
+}
 pub const JOURNAL_DIR: &str = ".backend-pro/journal";
 pub const BACKUP_DIR: &str = ".backend-pro/backup";
 /// Held by every command that reads or changes a project, so that two of them never
@@ -174,6 +187,7 @@ pub fn snapshot<'a>(
     };
     let wanted: Vec<String> = paths
         .into_iter()
+        .chain([SCHEMA_PATH])
         .map(str::to_string)
         .chain(snap.ledger.files.keys().cloned())
         .collect();

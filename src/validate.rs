@@ -24,6 +24,41 @@ fn is_enum_value(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
+/// Reads a model file (`backend-pro.yaml`, or `new --model FILE`): the model, or E150 located
+/// where the YAML parser stopped (a syntax error, a value of the wrong type, an unknown or
+/// missing key), with help pointing at the schema. Comments (the schema line) are skipped.
+pub fn parse_model(text: &str) -> Result<Model, Box<Diagnostic>> {
+    Model::from_yaml(text).map_err(|e| {
+        let (line, col) = e
+            .location()
+            .map_or((1, 1), |l| (l.line() as u32, l.column() as u32));
+        // The location is ours to show, in the `file:line:col` prefix.
+        static AT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(r" at line \d+ column \d+|, line \d+ column \d+").expect("regex")
+        });
+        let what = AT.replace_all(&e.to_string(), "").into_owned();
+        Box::new(Diagnostic::error(
+            "E150",
+            line,
+            col,
+            Text::new(
+                format!("not a valid model: {what}"),
+                format!("不是有效的模型：{what}"),
+            ),
+        )
+        .with_help(Text::new(
+            format!(
+                "every key and type is described in docs/MODEL.md and in {}, the JSON Schema editors with the YAML language server use to check the file as you type",
+                crate::project::SCHEMA_PATH
+            ),
+            format!(
+                "每个键和类型见 docs/MODEL.md 与 {}（JSON Schema，装有 YAML language server 的编辑器据此在输入时检查本文件）",
+                crate::project::SCHEMA_PATH
+            ),
+        )))
+    })
+}
+
 /// Explains what the tool looks for when it found no entity.
 pub fn no_entities() -> Diagnostic {
     Diagnostic::error(

@@ -193,8 +193,10 @@ struct Loaded {
 /// How long a command waits for another one working on the same project.
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
-fn parse_model(text: &str, what: &Path, lang: Lang) -> Result<Model> {
-    Model::from_yaml(text).with_context(|| msg!(lang, NotAModel, path = what.display()))
+/// The model in `text`, or its located error printed (exit 1). `file` as shown: the project's
+/// own `backend-pro.yaml` by that name, like every diagnostic about it.
+fn parse_model(text: &str, file: &str, lang: Lang) -> Result<Model> {
+    super::read_model(text, file, lang)
 }
 
 /// Takes the project lock, saying so when another command holds it.
@@ -218,10 +220,10 @@ fn load(root: &Path, lang_flag: Option<Lang>) -> Result<Loaded> {
     let lock = lock(root, ui)?;
     let (text, mut snapshot) =
         project::snapshot(root, [MODEL_PATH]).map_err(|e| anyhow!(e.text(ui)))?;
-    let current = parse_model(&text, &root.join(MODEL_PATH), ui)?;
+    let current = parse_model(&text, MODEL_PATH, ui)?;
     let base_path = root.join(BASE_DIR).join(MODEL_PATH);
     let applied = match std::fs::read_to_string(&base_path) {
-        Ok(t) => parse_model(&t, &base_path, ui)?,
+        Ok(t) => parse_model(&t, &format!("{BASE_DIR}/{MODEL_PATH}"), ui)?,
         Err(_) => bail!(msg!(
             ui,
             NoRecord,
@@ -231,7 +233,7 @@ fn load(root: &Path, lang_flag: Option<Lang>) -> Result<Loaded> {
     };
     snapshot
         .bases
-        .insert(MODEL_PATH.to_string(), applied.to_yaml());
+        .insert(MODEL_PATH.to_string(), project::model_file(&applied));
     let module = if snapshot.ledger.module.is_empty() {
         go_module(root).unwrap_or_else(|| generate::default_module(&current))
     } else {

@@ -60,6 +60,38 @@ pub enum Command {
     },
 }
 
+/// An error whose diagnostics are already on stderr: the command exits 1 (input or model
+/// errors) without another message.
+#[derive(Debug)]
+pub struct Reported;
+
+impl std::fmt::Display for Reported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("errors reported above")
+    }
+}
+
+impl std::error::Error for Reported {}
+
+/// Whether diagnostics on stderr get colours: a terminal, and no `NO_COLOR`.
+pub fn color() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Reads a model file's text, or prints where it is broken (`file:line:col: error[E150]`,
+/// the line, `help:`) and fails with [`Reported`].
+pub fn read_model(text: &str, file: &str, lang: Lang) -> anyhow::Result<backend_pro::model::Model> {
+    backend_pro::validate::parse_model(text).map_err(|d| {
+        eprint!(
+            "{}",
+            backend_pro::diag::render_all_in(&[*d], file, Some(text), lang, color())
+        );
+        eprintln!("{}", msg!(lang, NothingWritten));
+        anyhow::Error::new(Reported)
+    })
+}
+
 /// Examples shown under each subcommand's help (`Examples:` / `示例：`): commands only, so
 /// one list serves both languages.
 const EXAMPLES: &[(&str, &str)] = &[
@@ -254,6 +286,7 @@ pub fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        Err(err) if err.is::<Reported>() => ExitCode::from(1),
         Err(err) => {
             eprintln!(
                 "{}",

@@ -116,8 +116,7 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
         (None, Some(path)) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| msg!(ui, CannotRead, path = path.display()))?;
-            let model = Model::from_yaml(&text)
-                .with_context(|| msg!(ui, NotAModel, path = path.display()))?;
+            let model = super::read_model(&text, &path.display().to_string(), ui)?;
             // A hand-edited model gets the same cross-checks as an extracted one.
             let lang = i18n::pick(lang_flag, Some(model.service.lang), env.as_deref());
             let mut diags = backend_pro::validate::validate(&model);

@@ -33,7 +33,6 @@ catalogue! {
     CannotWrite: "cannot write {path}", "无法写入 {path}";
     CannotCreate: "cannot create {path}", "无法创建 {path}";
     IoError: "{path}: {error}", "{path}：{error}";
-    NotAModel: "{path}: not a valid backend-pro model", "{path}：不是有效的 backend-pro 模型";
     NotAGlossary: "{path}: expected a YAML map of term: Identifier", "{path}：应为 YAML 映射（术语: 标识符）";
     NotAProject: "{path} is not a backend-pro project (no backend-pro.yaml); run inside one or pass --project DIR",
         "{path} 不是 backend-pro 项目（没有 backend-pro.yaml）；请在项目目录中运行，或使用 --project DIR";
