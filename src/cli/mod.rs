@@ -263,7 +263,7 @@ pub fn main() -> ExitCode {
         Command::Undo(args) => evolve::undo(args, lang),
         Command::Explain { code } => {
             let ui = i18n::ui(lang);
-            match backend_pro::diag::explain_code(&code) {
+            match backend_pro::diag::explain_code(&code, ui) {
                 Some((meaning, fix)) => {
                     println!("{}: {meaning}", code.trim().to_ascii_uppercase());
                     if let Some(f) = fix {

@@ -147,7 +147,7 @@ catalogue! {
     Generated: "Generated {service} ({entities} entities, {files} files) in {path}", "已在 {path} 生成 {service}（{entities} 个实体，{files} 个文件）";
     NextSteps: "Next steps:", "下一步：";
     ExplainFix: "fix: {fix}", "修复：{fix}";
-    ExplainMore: "all codes: docs/DIAGNOSTICS.md", "全部代码：docs/DIAGNOSTICS.md（说明为英文）";
+    ExplainMore: "all codes: docs/DIAGNOSTICS.md", "全部代码：docs/DIAGNOSTICS.zh.md";
     ExplainUnknown: "unknown diagnostic code {code}; the codes are listed in docs/DIAGNOSTICS.md", "未知的诊断代码 {code}；全部代码见 docs/DIAGNOSTICS.md";
     DefaultOut: "no --out given: writing to {path}/", "未指定 --out：写入 {path}/";
     DefaultModule: "Go module: {module} (pass --module to choose another)", "Go 模块：{module}（可用 --module 指定）";
