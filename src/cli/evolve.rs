@@ -202,6 +202,9 @@ fn parse_model(text: &str, file: &str, lang: Lang) -> Result<Model> {
 /// Takes the project lock, saying so when another command holds it.
 pub(super) fn lock(root: &Path, lang: Lang) -> Result<project::ProjectLock> {
     project::lock_with(root, LOCK_WAIT, &mut || {
+        if super::quiet() {
+            return;
+        }
         eprintln!(
             "{}",
             msg!(
@@ -368,20 +371,53 @@ fn action_label(a: &Action, lang: Lang) -> (String, Option<String>) {
     }
 }
 
-/// Per-file lines for every file that is not unchanged.
-fn print_plan(outcome: &Outcome, lang: Lang, diffs: Option<&Snapshot>) {
-    for c in &outcome.plan.changes {
-        if c.action == Action::Unchanged {
-            continue;
+/// Which files a plan listing shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Rows {
+    /// Only what stops or needs the user (conflicts, files that cannot be rebuilt): `--quiet`
+    /// on a command that changes the project.
+    Problems,
+    /// Every file that changes (the default).
+    Changes,
+    /// Every file, unchanged ones too, and the bookkeeping written under `.backend-pro/`
+    /// (`--verbose`).
+    All,
+}
+
+impl Rows {
+    /// The rows of a command that changes the project, at this run's verbosity.
+    fn for_change() -> Rows {
+        match super::verbosity() {
+            super::Verbosity::Quiet => Rows::Problems,
+            super::Verbosity::Normal => Rows::Changes,
+            super::Verbosity::Verbose => Rows::All,
         }
-        let (verb, reason) = action_label(&c.action, lang);
+    }
+}
+
+/// Per-file lines: verb, path, the reason when there is one, and the diff when `diffs` holds
+/// the files as they are.
+fn print_plan(outcome: &Outcome, lang: Lang, diffs: Option<&Snapshot>, rows: Rows) {
+    let line = |verb: &str, path: &str| {
         // Pad by characters shown, not bytes: Chinese verbs are two columns wide each.
         let pad = 9usize.saturating_sub(
             verb.chars()
                 .map(|ch| if ch.is_ascii() { 1 } else { 2 })
                 .sum(),
         );
-        println!("  {verb}{:pad$} {}", "", c.path);
+        println!("  {verb}{:pad$} {path}", "");
+    };
+    for c in &outcome.plan.changes {
+        let shown = match rows {
+            Rows::All => true,
+            Rows::Changes => c.action != Action::Unchanged,
+            Rows::Problems => matches!(c.action, Action::Conflict { .. } | Action::Missing { .. }),
+        };
+        if !shown {
+            continue;
+        }
+        let (verb, reason) = action_label(&c.action, lang);
+        line(&verb, &c.path);
         if let Some(r) = reason {
             println!("            {r}");
         }
@@ -397,6 +433,22 @@ fn print_plan(outcome: &Outcome, lang: Lang, diffs: Option<&Snapshot>) {
                     println!("      {line}");
                 }
             }
+        }
+    }
+    if rows == Rows::All {
+        let verb = msg!(lang, ActRecord);
+        let planned: std::collections::BTreeSet<&str> = outcome
+            .plan
+            .changes
+            .iter()
+            .map(|c| c.path.as_str())
+            .collect();
+        for path in outcome
+            .writes
+            .keys()
+            .filter(|p| !planned.contains(p.as_str()))
+        {
+            line(&verb, path);
         }
     }
 }
@@ -416,7 +468,9 @@ fn apply_model(
         return Ok(ExitCode::from(1));
     }
     let (d, outcome) = compute(p, &new, renames, no_rename)?;
-    if !d.is_empty() {
+    let quiet = super::quiet();
+    let rows = Rows::for_change();
+    if !d.is_empty() && !quiet {
         println!("{}", msg!(lang, ModelChanges));
         for line in d.render().lines() {
             println!("  {line}");
@@ -425,19 +479,25 @@ fn apply_model(
     let conflicts: Vec<_> = outcome.plan.conflicts().collect();
     if outcome.writes.is_empty() {
         // Files that cannot be rebuilt (a migration deleted by hand) are still reported.
-        print_plan(&outcome, lang, None);
-        println!("{}", msg!(lang, NothingToDo));
+        print_plan(&outcome, lang, None, rows);
+        if !quiet {
+            println!("{}", msg!(lang, NothingToDo));
+        }
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{}", msg!(lang, Files));
-    print_plan(&outcome, lang, None);
+    if !quiet {
+        println!("{}", msg!(lang, Files));
+    }
+    print_plan(&outcome, lang, None, rows);
     if !conflicts.is_empty() && !common.force {
         eprintln!("{}", msg!(lang, ConflictsSummary, n = conflicts.len()));
         eprintln!("{}", msg!(lang, ConflictsNothingWritten));
         return Ok(ExitCode::from(1));
     }
     if common.dry_run {
-        println!("{}", msg!(lang, DryRun));
+        if !quiet {
+            println!("{}", msg!(lang, DryRun));
+        }
         return Ok(ExitCode::SUCCESS);
     }
     let entry = project::apply(&p.root, command, &outcome.writes, &outcome.backups)
@@ -454,9 +514,11 @@ fn apply_model(
     if merged_with_conflicts > 0 {
         println!("{}", msg!(lang, MergedWithMarkers));
     }
-    println!("{}", msg!(lang, Done));
-    if outcome.writes.keys().any(|k| k.starts_with("migrations/")) {
-        println!("{}", msg!(lang, NextMigrate));
+    if !quiet {
+        println!("{}", msg!(lang, Done));
+        if outcome.writes.keys().any(|k| k.starts_with("migrations/")) {
+            println!("{}", msg!(lang, NextMigrate));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -574,7 +636,9 @@ pub fn add(cmd: AddCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
 fn ask_fields(p: &Loaded, name: &str) -> Result<Vec<backend_pro::model::Field>> {
     use std::io::IsTerminal;
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        eprintln!("{}", msg!(p.lang, AddEntityNoFieldsHint, name = name));
+        if !super::quiet() {
+            eprintln!("{}", msg!(p.lang, AddEntityNoFieldsHint, name = name));
+        }
         return Ok(Vec::new());
     }
     eprintln!("{}", msg!(p.lang, AddEntityAskFields, name = name));
@@ -690,14 +754,25 @@ pub fn plan(args: PlanArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&doc)?);
         return Ok(ExitCode::SUCCESS);
     }
-    if !d.is_empty() {
+    let quiet = super::quiet();
+    let rows = if super::verbose() {
+        Rows::All
+    } else {
+        Rows::Changes
+    };
+    if !d.is_empty() && !quiet {
         println!("{}", msg!(p.lang, ModelChangesYaml));
         for line in d.render().lines() {
             println!("  {line}");
         }
     }
     if outcome.writes.is_empty() && outcome.plan.is_noop() {
-        println!("{}", msg!(p.lang, UpToDate));
+        if rows == Rows::All {
+            print_plan(&outcome, p.lang, None, rows);
+        }
+        if !quiet {
+            println!("{}", msg!(p.lang, UpToDate));
+        }
         return Ok(ExitCode::SUCCESS);
     }
     let mut snap = p.snapshot.clone();
@@ -707,8 +782,13 @@ pub fn plan(args: PlanArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
         outcome.plan.changes.iter().map(|c| c.path.as_str()),
     )
     .map_err(|e| anyhow!(e.text(p.lang)))?;
-    print_plan(&outcome, p.lang, (!args.no_diff).then_some(&snap));
-    if !outcome.writes.is_empty() {
+    print_plan(
+        &outcome,
+        p.lang,
+        (!args.no_diff && !quiet).then_some(&snap),
+        rows,
+    );
+    if !outcome.writes.is_empty() && !quiet {
         println!("{}", msg!(p.lang, ApplyWithSync));
     }
     Ok(ExitCode::SUCCESS)
@@ -755,7 +835,18 @@ pub fn check(args: CheckArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
             Action::Update => msg!(p.lang, DriftOutOfDate),
             Action::Delete => msg!(p.lang, DriftRemoved),
             Action::Merge { .. } => msg!(p.lang, DriftTemplate),
-            Action::Unchanged | Action::Keep { .. } => continue,
+            Action::Unchanged => {
+                if super::verbose() {
+                    println!("{}: {}", c.path, msg!(p.lang, CheckFileOk));
+                }
+                continue;
+            }
+            Action::Keep { reason } => {
+                if super::verbose() {
+                    println!("{}: {}", c.path, reason.text(p.lang));
+                }
+                continue;
+            }
         };
         drift += 1;
         println!("{}: {why}", c.path);
@@ -768,7 +859,9 @@ pub fn check(args: CheckArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
         eprintln!("{}", msg!(p.lang, CheckFailed, n = drift));
         return Ok(ExitCode::from(1));
     }
-    println!("{}", msg!(p.lang, CheckPassed));
+    if !super::quiet() {
+        println!("{}", msg!(p.lang, CheckPassed));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -790,14 +883,16 @@ pub fn undo(args: ProjectArg, lang_flag: Option<Lang>) -> Result<ExitCode> {
             eprintln!("  {path}");
         }
     }
-    println!(
-        "{}",
-        msg!(
-            lang,
-            Reverted,
-            command = entry.command,
-            n = entry.files.len()
-        )
-    );
+    if !super::quiet() {
+        println!(
+            "{}",
+            msg!(
+                lang,
+                Reverted,
+                command = entry.command,
+                n = entry.files.len()
+            )
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

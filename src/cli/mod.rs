@@ -21,6 +21,12 @@ pub struct Cli {
     /// Language of messages and generated docs (default: the PRD's, or zh when LANG=zh*).
     #[arg(long, global = true, value_enum)]
     pub lang: Option<LangArg>,
+    /// Print only errors and warnings, and what the command is for (plan's files, check's drift); no progress or summary.
+    #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print every file the command looked at, with its action (unchanged files, the bookkeeping in .backend-pro/).
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -58,6 +64,31 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// How much a command prints besides errors and warnings (`--quiet`, `--verbose`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+static VERBOSITY: std::sync::OnceLock<Verbosity> = std::sync::OnceLock::new();
+
+/// The verbosity of this run (set once from the flags, before the command runs).
+pub fn verbosity() -> Verbosity {
+    VERBOSITY.get().copied().unwrap_or(Verbosity::Normal)
+}
+
+/// `--quiet`: no progress, notices or summaries.
+pub fn quiet() -> bool {
+    verbosity() == Verbosity::Quiet
+}
+
+/// `--verbose`: every file, also the unchanged ones and the bookkeeping.
+pub fn verbose() -> bool {
+    verbosity() == Verbosity::Verbose
 }
 
 /// An error whose diagnostics are already on stderr: the command exits 1 (input or model
@@ -251,6 +282,11 @@ pub fn main() -> ExitCode {
     let cli =
         Cli::from_arg_matches(&command(ui).get_matches_from(args)).unwrap_or_else(|e| e.exit());
     let lang = cli.lang.map(Lang::from);
+    let _ = VERBOSITY.set(match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (_, true) => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    });
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(args, lang),
         Command::New(args) => new::run(args, lang),

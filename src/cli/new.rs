@@ -108,7 +108,7 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
             }
             let mut m = analysis.model;
             m.capabilities = backend_pro::capability::defaults_for_prd(&m);
-            if args.with.is_empty() {
+            if args.with.is_empty() && !super::quiet() {
                 super::analyze::note_capabilities(&bytes, &m, lang);
             }
             m
@@ -143,7 +143,9 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
         Some(m) => m.clone(),
         None => {
             let m = generate::default_module(&model);
-            eprintln!("{}", msg!(lang, DefaultModule, module = m));
+            if !super::quiet() {
+                eprintln!("{}", msg!(lang, DefaultModule, module = m));
+            }
             m
         }
     };
@@ -151,7 +153,9 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
         Some(out) => out.clone(),
         None => {
             let out = PathBuf::from(generate::default_dir(&model));
-            eprintln!("{}", msg!(lang, DefaultOut, path = out.display()));
+            if !super::quiet() {
+                eprintln!("{}", msg!(lang, DefaultOut, path = out.display()));
+            }
             out
         }
     };
@@ -174,7 +178,9 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
         for f in &files {
             println!("{}", f.path);
         }
-        eprintln!("{}", msg!(lang, DryRun));
+        if !super::quiet() {
+            eprintln!("{}", msg!(lang, DryRun));
+        }
         return Ok(ExitCode::SUCCESS);
     }
     // Record what we wrote (ledger, merge bases) so later commands never lose user edits.
@@ -189,6 +195,15 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
         write::write_project(&out, &files, args.force).map_err(|e| anyhow!(e.text(lang)))?;
     if let Some(dir) = backup {
         eprintln!("{}", msg!(lang, ForceBackup, path = dir.display()));
+    }
+    if super::verbose() {
+        let verb = msg!(lang, ActCreate);
+        for f in &files {
+            println!("  {verb} {}", f.path);
+        }
+    }
+    if super::quiet() {
+        return Ok(ExitCode::SUCCESS);
     }
     let shown: Vec<Rendered> = files
         .into_iter()

@@ -61,6 +61,7 @@ catalogue! {
     ActUpdate: "update", "更新";
     ActMerge: "merge", "合并";
     ActUnchanged: "unchanged", "未变";
+    ActRecord: "record", "记录";
     ActDelete: "delete", "删除";
     ActKeep: "keep", "保留";
     ActConflict: "CONFLICT", "冲突";
@@ -103,6 +104,7 @@ catalogue! {
     DriftTemplate: "template changed (would be merged)", "模板已变更（将被合并）";
     DriftModelEdited: "edited but not applied (run backend-pro sync)", "已编辑但未应用（运行 backend-pro sync）";
     CheckFailed: "check failed: {n} file(s) drifted from the model", "检查失败：{n} 个文件与模型不一致";
+    CheckFileOk: "up to date", "最新";
     CheckPassed: "check passed: generated files match the model", "检查通过：生成文件与模型一致";
     RenamesNeverGuessed: "these look like renames, which are never guessed:", "以下变更看起来像重命名，而重命名从不猜测：";
     RenamesHelp: "help: pass --rename Entity.old:new for each rename (data is kept), or --no-rename to drop and add (data in the old column is lost)",
@@ -148,7 +150,7 @@ catalogue! {
     NextSteps: "Next steps:", "下一步：";
     ExplainFix: "fix: {fix}", "修复：{fix}";
     ExplainMore: "all codes: docs/DIAGNOSTICS.md", "全部代码：docs/DIAGNOSTICS.zh.md";
-    ExplainUnknown: "unknown diagnostic code {code}; the codes are listed in docs/DIAGNOSTICS.md", "未知的诊断代码 {code}；全部代码见 docs/DIAGNOSTICS.md";
+    ExplainUnknown: "unknown diagnostic code {code}; the codes are listed in docs/DIAGNOSTICS.md", "未知的诊断代码 {code}；全部代码见 docs/DIAGNOSTICS.zh.md";
     DefaultOut: "no --out given: writing to {path}/", "未指定 --out：写入 {path}/";
     DefaultModule: "Go module: {module} (pass --module to choose another)", "Go 模块：{module}（可用 --module 指定）";
     NextRunApi: "in-memory storage, http://localhost:8080", "内存存储，http://localhost:8080";
@@ -168,6 +170,10 @@ const HELP_ZH: &[(&str, &str)] = &[
     ("PRD (Markdown, 中文 / English) → production-grade Go backend", "PRD（Markdown，中文 / English）→ 生产级 Go 后端"),
     ("Print this message or the help of the given subcommand(s)", "打印本帮助或指定子命令的帮助"),
     ("Language of messages and generated docs (default: the PRD's, or zh when LANG=zh*)", "消息与生成文档的语言（默认：PRD 的语言；LANG=zh* 时为 zh）"),
+    ("Print only errors and warnings, and what the command is for (plan's files, check's drift); no progress or summary",
+        "只输出错误和警告，以及命令本身的结果（plan 的文件、check 的漂移）；不输出进度和摘要"),
+    ("Also print every file the command looked at, with its action (unchanged files, the bookkeeping in .backend-pro/)",
+        "同时输出命令检查过的每个文件及其动作（包括未变的文件和 .backend-pro/ 中的记录）"),
     // analyze
     ("Extract the domain model from a PRD and print it", "从 PRD 提取领域模型并打印"),
     ("The PRD to read (Markdown)", "要读取的 PRD（Markdown）"),
