@@ -86,6 +86,35 @@ fn io_err(p: &Path) -> impl FnOnce(io::Error) -> ProjectError + '_ {
     move |e| ProjectError::Io(p.to_path_buf(), e)
 }
 
+/// `to` as seen from the directory `from`, `/`-separated (`../PRD.md`): how a project records
+/// the PRD it was generated from. Both are made absolute against `cwd` and normalized
+/// lexically (`.` dropped, `..` applied); `None` when they share no root (two Windows drives).
+pub fn relative_path(cwd: &Path, from: &Path, to: &Path) -> Option<String> {
+    fn normal(cwd: &Path, p: &Path) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for c in cwd.join(p).components() {
+            match c {
+                Component::CurDir => {}
+                Component::ParentDir => {
+                    if out.len() > 1 {
+                        out.pop();
+                    }
+                }
+                c => out.push(c.as_os_str().to_string_lossy().into_owned()),
+            }
+        }
+        out
+    }
+    let (from, to) = (normal(cwd, from), normal(cwd, to));
+    if from.first() != to.first() {
+        return None;
+    }
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = vec![".."; from.len() - common];
+    parts.extend(to[common..].iter().map(String::as_str));
+    Some(parts.join("/"))
+}
+
 /// Joins a `/`-separated relative path to `root`, refusing `..`, absolute paths and prefixes.
 pub fn join(root: &Path, rel: &str) -> Result<PathBuf, ProjectError> {
     let p = Path::new(rel);
@@ -438,6 +467,26 @@ mod tests {
         );
         assert!(!root.join("new/file.go").exists());
         assert!(matches!(undo(root), Err(ProjectError::NothingToUndo)));
+    }
+
+    #[test]
+    fn relative_paths_between_a_project_and_its_prd() {
+        let cwd = Path::new("/work");
+        let rel = |from: &str, to: &str| relative_path(cwd, Path::new(from), Path::new(to));
+        assert_eq!(rel("svc", "PRD.md").as_deref(), Some("../PRD.md"));
+        assert_eq!(
+            rel("./svc/", "./docs/PRD.md").as_deref(),
+            Some("../docs/PRD.md")
+        );
+        assert_eq!(rel(".", "PRD.md").as_deref(), Some("PRD.md"));
+        assert_eq!(
+            rel("a/b", "/work/a/x/../PRD.md").as_deref(),
+            Some("../PRD.md")
+        );
+        assert_eq!(
+            rel("/srv/svc", "/work/PRD.md").as_deref(),
+            Some("../../work/PRD.md")
+        );
     }
 
     #[test]

@@ -458,3 +458,81 @@ fn plan_and_check_speak_json() {
         serde_json::from_str(&ok(&run(&dir, &["plan", "--format", "json"]))).unwrap();
     assert_eq!(plan["files"][0]["action"], "conflict", "{plan}");
 }
+
+/// Issue 13, item 2: `add entity NAME` without `--field` takes the entity from the PRD the
+/// project was generated from (recorded relative to the project at `new`, updated by
+/// `sync --prd`), and says so; when that PRD does not define it (or is gone), the entity gets
+/// no fields of its own as before.
+#[test]
+fn add_entity_takes_its_definition_from_the_recorded_prd() {
+    let tmp = tempfile::tempdir().unwrap();
+    let prd = tmp.path().join("PRD.md");
+    let coupon = "### Coupon\n\n\
+         | Field | Type | Required | Description |\n|---|---|---|---|\n\
+         | code | varchar(20) | yes | Printed on the voucher |\n\
+         | percent_off | int | yes | Discount in percent |\n";
+    let book = "# Shop\n\n## Entities\n\n### Book\n\n\
+         | Field | Type | Required | Description |\n|---|---|---|---|\n\
+         | title | varchar(100) | yes | Title |\n\n";
+    std::fs::write(&prd, book).unwrap();
+    let dir = tmp.path().join("svc");
+    let o = Command::new(env!("CARGO_BIN_EXE_backend-pro"))
+        .args(["new", "--prd", "PRD.md", "--out", "svc"])
+        .current_dir(tmp.path())
+        .env("LANG", "C")
+        .output()
+        .unwrap();
+    ok(&o);
+    let ledger = std::fs::read_to_string(dir.join(".backend-pro/ledger.yaml")).unwrap();
+    assert!(ledger.contains("prd: ../PRD.md"), "{ledger}");
+
+    // The PRD grows an entity; `add entity Coupon` takes it from there.
+    std::fs::write(&prd, format!("{book}{coupon}")).unwrap();
+    let o = run(&dir, &["add", "entity", "Coupon"]);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    ok(&o);
+    assert!(
+        stderr.contains("Coupon: taking its definition from ../PRD.md"),
+        "{stderr}"
+    );
+    let domain = std::fs::read_to_string(dir.join("internal/domain/coupon/coupon.gen.go")).unwrap();
+    assert!(domain.contains("PercentOff"), "the PRD's fields are used");
+    ok(&run(&dir, &["check"]));
+
+    // One the PRD does not define: no fields of its own, and the hint.
+    let o = run(&dir, &["add", "entity", "Tag"]);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    ok(&o);
+    assert!(stderr.contains("../PRD.md does not define Tag"), "{stderr}");
+    assert!(stderr.contains("add field Tag"), "{stderr}");
+
+    // `sync --prd` records the PRD it read.
+    let other = tmp.path().join("v2.md");
+    std::fs::write(&other, format!("{book}{coupon}")).unwrap();
+    ok(&run(
+        &dir,
+        &["sync", "--prd", other.to_str().unwrap(), "--dry-run"],
+    ));
+    let ledger = std::fs::read_to_string(dir.join(".backend-pro/ledger.yaml")).unwrap();
+    assert!(
+        ledger.contains("prd: ../PRD.md"),
+        "a dry run records nothing"
+    );
+    let o = run(&dir, &["sync", "--prd", other.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let ledger = std::fs::read_to_string(dir.join(".backend-pro/ledger.yaml")).unwrap();
+    assert!(ledger.contains("prd: ../v2.md"), "{ledger}");
+
+    // Gone: said, and the entity is added without fields.
+    std::fs::remove_file(&other).unwrap();
+    let o = run(&dir, &["add", "entity", "Label"]);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    ok(&o);
+    assert!(stderr.contains("../v2.md"), "{stderr}");
+    assert!(stderr.contains("add field Label"), "{stderr}");
+}

@@ -8,7 +8,7 @@ use backend_pro::evolve::diff::{diff, ModelDiff};
 use backend_pro::evolve::ledger::BASE_DIR;
 use backend_pro::evolve::regenerate::{regenerate, Inputs, Outcome};
 use backend_pro::evolve::{edit, migrate, Action, Snapshot};
-use backend_pro::model::{Lang, Model};
+use backend_pro::model::{Entity, Lang, Model};
 use backend_pro::project::{self, MODEL_PATH};
 use backend_pro::render::Options;
 use backend_pro::{diag, generate, i18n, msg, validate};
@@ -186,6 +186,9 @@ struct Loaded {
     /// Language of generated docs: the project's (its ledger), unless `--lang` says otherwise.
     /// The locale alone never re-renders an English project's README in Chinese.
     doc_lang: Lang,
+    /// The PRD this command read the model from (`sync --prd`), relative to the project, to
+    /// record in the ledger.
+    read_prd: Option<String>,
     /// Held until the command ends.
     _lock: project::ProjectLock,
 }
@@ -261,6 +264,7 @@ fn load(root: &Path, lang_flag: Option<Lang>) -> Result<Loaded> {
         module,
         lang,
         doc_lang,
+        read_prd: None,
         _lock: lock,
     })
 }
@@ -348,6 +352,7 @@ fn compute(
         module: &p.module,
         lang: p.doc_lang,
         generator: GENERATOR,
+        prd: p.read_prd.as_deref(),
     });
     Ok((d, outcome))
 }
@@ -533,22 +538,10 @@ pub fn add(cmd: AddCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
             common,
         } => {
             let p = load(&common.project, lang_flag)?;
-            let new = match from_prd {
+            let from_prd = match from_prd {
                 Some(prd) => {
-                    let (bytes, opts) = super::analyze::load(&prd, None, p.lang)?;
-                    let analysis = backend_pro::analyze_bytes(&bytes, &opts);
-                    let Some(e) = analysis
-                        .model
-                        .entities
-                        .iter()
-                        .find(|e| e.name.eq_ignore_ascii_case(&name) || e.label == name)
-                    else {
-                        let known: Vec<&str> = analysis
-                            .model
-                            .entities
-                            .iter()
-                            .map(|e| e.name.as_str())
-                            .collect();
+                    let Some(e) = entity_in_prd(&prd, &name, &p)? else {
+                        let known = entities_in_prd(&prd, &p)?;
                         bail!(msg!(
                             p.lang,
                             NoSuchEntityInPrd,
@@ -557,13 +550,27 @@ pub fn add(cmd: AddCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
                             known = known.join(", ")
                         ));
                     };
-                    let fields = e.fields.clone();
+                    if !super::quiet() {
+                        let path = prd.display();
+                        eprintln!(
+                            "{}",
+                            msg!(p.lang, AddEntityFromPrd, name = e.name, path = path)
+                        );
+                    }
+                    Some(e)
+                }
+                // Without --field: the PRD the project was generated from, when it says.
+                None if fields.is_empty() => recorded_prd_entity(&p, &name)?,
+                None => None,
+            };
+            let new = match from_prd {
+                Some(e) => {
                     let label = if label.is_empty() {
                         e.label.clone()
                     } else {
                         label
                     };
-                    let mut m = edit::add_entity(&p.current, &e.name, &label, fields)
+                    let mut m = edit::add_entity(&p.current, &e.name, &label, e.fields.clone())
                         .map_err(|e| anyhow!(e.text(p.lang)))?;
                     if let (Some(sm), Some(added)) = (&e.state_machine, m.entities.last_mut()) {
                         added.state_machine = Some(sm.clone());
@@ -626,6 +633,65 @@ pub fn add(cmd: AddCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
                 &BTreeMap::new(),
                 false,
             )
+        }
+    }
+}
+
+/// The model a PRD describes (its diagnostics are not shown: only one entity is taken).
+fn prd_model(prd: &Path, p: &Loaded) -> Result<Model> {
+    let (bytes, opts) = super::analyze::load(prd, None, p.lang)?;
+    Ok(backend_pro::analyze_bytes(&bytes, &opts).model)
+}
+
+/// The entity `name` (its identifier in any case, or its label) as the PRD at `prd` defines it.
+fn entity_in_prd(prd: &Path, name: &str, p: &Loaded) -> Result<Option<Entity>> {
+    Ok(prd_model(prd, p)?
+        .entities
+        .into_iter()
+        .find(|e| e.name.eq_ignore_ascii_case(name) || e.label == name))
+}
+
+fn entities_in_prd(prd: &Path, p: &Loaded) -> Result<Vec<String>> {
+    Ok(prd_model(prd, p)?
+        .entities
+        .into_iter()
+        .map(|e| e.name)
+        .collect())
+}
+
+/// `add entity NAME` without `--field`: the entity as the PRD recorded in the ledger (at `new`
+/// or `sync --prd`) defines it, saying so; `None` (and a note why) when there is no such PRD,
+/// it cannot be read, or it does not define the entity.
+fn recorded_prd_entity(p: &Loaded, name: &str) -> Result<Option<Entity>> {
+    let Some(rel) = p.snapshot.ledger.prd.as_deref() else {
+        return Ok(None);
+    };
+    let path = p.root.join(rel);
+    let quiet = super::quiet();
+    if !path.is_file() {
+        if !quiet {
+            eprintln!("{}", msg!(p.lang, RecordedPrdMissing, path = rel));
+        }
+        return Ok(None);
+    }
+    match entity_in_prd(&path, name, p)? {
+        Some(e) => {
+            if !quiet {
+                eprintln!(
+                    "{}",
+                    msg!(p.lang, AddEntityFromRecordedPrd, name = e.name, path = rel)
+                );
+            }
+            Ok(Some(e))
+        }
+        None => {
+            if !quiet {
+                eprintln!(
+                    "{}",
+                    msg!(p.lang, RecordedPrdLacks, name = name, path = rel)
+                );
+            }
+            Ok(None)
         }
     }
 }
@@ -698,7 +764,11 @@ pub fn remove(cmd: RemoveCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
 }
 
 pub fn sync(args: SyncArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
-    let p = load(&args.common.project, lang_flag)?;
+    let mut p = load(&args.common.project, lang_flag)?;
+    if let Some(prd) = &args.prd {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        p.read_prd = project::relative_path(&cwd, &p.root, prd);
+    }
     let renames = parse_renames(&args.renames, p.lang)?;
     let new = match &args.prd {
         Some(prd) => {

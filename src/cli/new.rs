@@ -184,12 +184,18 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     // Record what we wrote (ledger, merge bases) so later commands never lose user edits.
+    // The PRD, relative to the project, for `add entity NAME` to take definitions from.
+    let prd = args.prd.as_ref().and_then(|prd| {
+        let cwd = std::env::current_dir().ok()?;
+        backend_pro::project::relative_path(&cwd, &out, prd)
+    });
     let files = backend_pro::evolve::regenerate::initial(
         &model,
         files,
         &module,
         lang,
         env!("CARGO_PKG_VERSION"),
+        prd.as_deref(),
     );
     let backup =
         write::write_project(&out, &files, args.force).map_err(|e| anyhow!(e.text(lang)))?;

@@ -21,6 +21,9 @@ pub struct Inputs<'a> {
     pub lang: Lang,
     /// backend-pro version, recorded in the ledger.
     pub generator: &'a str,
+    /// The PRD `new` was read from, relative to the project (`../PRD.md`), recorded in the
+    /// ledger; `None` keeps the one recorded before.
+    pub prd: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -49,6 +52,7 @@ pub fn regenerate(inputs: Inputs<'_>) -> Outcome {
         module: inputs.module.to_string(),
         lang: Some(inputs.lang),
         migrations: snap.ledger.migrations + new_migrations,
+        prd: inputs.prd.map(str::to_string).or(snap.ledger.prd.clone()),
         ..snap.ledger.clone()
     };
     let mut backups = Vec::new();
@@ -128,6 +132,7 @@ pub fn initial(
     module: &str,
     lang: Lang,
     generator: &str,
+    prd: Option<&str>,
 ) -> Vec<Rendered> {
     let (migrations, rest): (Vec<Rendered>, Vec<Rendered>) = rendered
         .into_iter()
@@ -146,6 +151,7 @@ pub fn initial(
         module,
         lang,
         generator,
+        prd,
     });
     outcome
         .writes

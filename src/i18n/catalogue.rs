@@ -123,6 +123,12 @@ catalogue! {
     EditRefUnknown: "field spec {spec}: no entity named {target}; known entities: {known}", "字段定义 {spec}：没有名为 {target} 的实体；已有实体：{known}";
     EditEntityName: "entity name {name} must be an ASCII identifier (e.g. Review)", "实体名 {name} 须为 ASCII 标识符（如 Review）";
     EditEntityExists: "entity {name} already exists; use `add field {name} …` to extend it", "实体 {name} 已存在；请用 `add field {name} …` 扩展它";
+    AddEntityFromPrd: "{name}: taking its definition from {path}", "{name}：采用 {path} 中的定义";
+    AddEntityFromRecordedPrd: "{name}: taking its definition from {path}, the PRD this project was generated from (pass --field to define it yourself)",
+        "{name}：采用 {path}（生成本项目所用的 PRD）中的定义（如需自行定义，请使用 --field）";
+    RecordedPrdLacks: "{path} does not define {name} (the PRD this project was generated from)", "{path}（生成本项目所用的 PRD）中没有定义 {name}";
+    RecordedPrdMissing: "{path}, the PRD this project was generated from, is gone; pass --from-prd PATH to take an entity from a PRD",
+        "生成本项目所用的 PRD {path} 已不存在；可用 --from-prd PATH 从 PRD 读取实体";
     AddEntityNoFieldsHint: "{name} is added with no fields of its own (id, version, timestamps); add some with `backend-pro add field {name} title:string:required …`",
         "{name} 暂无自有字段（只有 id、version 与时间戳）；可用 `backend-pro add field {name} title:string:required …` 添加";
     AddEntityAskFields: "fields of {name}, one per line as name:type[:required|:unique|:default=V|:ref=Entity|:max=N]; an empty line ends",
