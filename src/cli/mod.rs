@@ -19,17 +19,20 @@ use std::process::ExitCode;
 )]
 pub struct Cli {
     /// Language of messages and generated docs (default: the PRD's, or zh when LANG=zh*).
-    #[arg(long, global = true, value_enum)]
+    #[arg(long, global = true, value_enum, help_heading = GLOBAL)]
     pub lang: Option<LangArg>,
     /// Print only errors and warnings, and what the command is for (plan's files, check's drift); no progress or summary.
-    #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
+    #[arg(long, short = 'q', global = true, conflicts_with = "verbose", help_heading = GLOBAL)]
     pub quiet: bool,
     /// Also print every file the command looked at, with its action (unchanged files, the bookkeeping in .backend-pro/).
-    #[arg(long, short = 'v', global = true)]
+    #[arg(long, short = 'v', global = true, help_heading = GLOBAL)]
     pub verbose: bool,
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// The help heading of the flags every command takes (after its own options, like cargo's).
+const GLOBAL: &str = "Global options";
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -247,7 +250,9 @@ fn localize(mut cmd: clap::Command) -> clap::Command {
             if let Some(h) = a.get_long_help().and_then(zh) {
                 a = a.long_help(h);
             }
-            if a.get_help_heading().is_none() {
+            if a.get_help_heading() == Some(GLOBAL) {
+                a = a.help_heading("全局选项");
+            } else if a.get_help_heading().is_none() {
                 let heading = if a.is_positional() {
                     "参数"
                 } else {
