@@ -49,7 +49,7 @@ pub struct Rule {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub others: Vec<String>,
     /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub line: u32,
 }
 
@@ -94,7 +94,7 @@ pub struct BoundedContext {
     pub label: String,
     /// Names of the entities in this context.
     pub entities: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub line: u32,
 }
 
@@ -122,7 +122,7 @@ pub struct Entity {
     pub state_machine: Option<StateMachine>,
     /// 1-based line of the heading, table or DDL statement that declared it.
     /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub line: u32,
 }
 
@@ -162,12 +162,17 @@ pub struct Field {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub example: String,
     /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub line: u32,
 }
 
 fn is_false(b: &bool) -> bool {
     !*b
+}
+
+/// A `line` of 0 (not from a PRD: added by a command or by hand) is left out of the file.
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// Canonical field types. Mapping to Go and SQL is documented in docs/MODEL.md.
@@ -277,7 +282,7 @@ pub struct Relation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub through: Option<String>,
     /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub line: u32,
 }
 
@@ -300,7 +305,7 @@ pub struct StateMachine {
     pub initial: String,
     pub transitions: Vec<Transition>,
     /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub line: u32,
 }
 
@@ -316,7 +321,7 @@ pub struct Transition {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub label: String,
     /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub line: u32,
 }
 
@@ -330,7 +335,7 @@ pub struct Actor {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
     /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub line: u32,
 }
 
@@ -360,7 +365,7 @@ pub struct UseCase {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub line: u32,
 }
 
