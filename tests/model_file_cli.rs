@@ -222,3 +222,47 @@ fn chinese_messages_for_a_broken_model() {
     assert!(err.contains("错误[E150]"), "{err}");
     assert!(err.contains("  帮助: "), "{err}");
 }
+
+/// What the file means is checked next (validate); those errors are located in
+/// `backend-pro.yaml` too — at the item they are about — not at the PRD lines the model keeps.
+#[test]
+fn a_semantic_error_in_the_model_is_located_at_its_item() {
+    let (_tmp, p) = new_project();
+    let path = p.join("backend-pro.yaml");
+    let model = std::fs::read_to_string(&path).unwrap();
+    let edited = model.replacen("references: Customer", "references: Custmer", 1);
+    std::fs::write(&path, &edited).unwrap();
+    let field_line = edited
+        .lines()
+        .position(|l| l == "  - name: customer_id")
+        .unwrap()
+        + 1;
+    for cmd in [&["sync"][..], &["plan"], &["check"]] {
+        let o = run(&p, cmd);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{cmd:?}: {err}");
+        let head = format!("backend-pro.yaml:{field_line}:5: ");
+        assert!(
+            err.lines()
+                .any(|l| l.starts_with(&head) && l.contains("error[E107]")),
+            "{cmd:?}: want {head}… error[E107]\n{err}"
+        );
+        assert!(
+            err.contains("  - name: customer_id"),
+            "the line is shown:\n{err}"
+        );
+    }
+    // An entity renamed by hand to a name that is not PascalCase: at the entity.
+    let edited = model.replacen("- name: Customer\n", "- name: customer\n", 1);
+    std::fs::write(&path, &edited).unwrap();
+    let entity_line = edited
+        .lines()
+        .position(|l| l == "- name: customer")
+        .unwrap()
+        + 1;
+    let err = String::from_utf8_lossy(&run(&p, &["plan"]).stderr).into_owned();
+    assert!(
+        err.contains(&format!("backend-pro.yaml:{entity_line}:3: error[E114]")),
+        "{err}"
+    );
+}

@@ -176,6 +176,8 @@ struct Loaded {
     root: PathBuf,
     /// The model as on disk (possibly hand-edited).
     current: Model,
+    /// The text of backend-pro.yaml, where validation errors are located.
+    text: String,
     /// The model last applied (the merge base of backend-pro.yaml).
     applied: Model,
     snapshot: Snapshot,
@@ -258,6 +260,7 @@ fn load(root: &Path, lang_flag: Option<Lang>) -> Result<Loaded> {
     Ok(Loaded {
         root: root.to_path_buf(),
         current,
+        text,
         applied,
         snapshot,
         overrides,
@@ -276,14 +279,15 @@ fn go_module(root: &Path) -> Option<String> {
 }
 
 /// Validation errors in a model make the command stop; warnings are printed.
-fn check_model(model: &Model, lang: Lang) -> Result<bool> {
-    let mut diags = validate::validate(model);
-    // Lines in a model point into the PRD it came from, not into backend-pro.yaml.
-    for d in &mut diags {
-        (d.line, d.col) = (0, 0);
-    }
+/// Errors are located in backend-pro.yaml (`text`), at the item they are about (lines in a
+/// model point into the PRD it came from; [`validate::locate_in_file`] replaces them).
+fn check_model(model: &Model, text: &str, lang: Lang) -> Result<bool> {
+    let mut diags = validate::validate_in_file(model, text);
     diag::sort(&mut diags);
-    eprint!("{}", diag::render_all(&diags, MODEL_PATH, lang));
+    eprint!(
+        "{}",
+        diag::render_all_in(&diags, MODEL_PATH, Some(text), lang, super::color())
+    );
     Ok(!diag::has_errors(&diags))
 }
 
@@ -468,7 +472,7 @@ fn apply_model(
     no_rename: bool,
 ) -> Result<ExitCode> {
     let lang = p.lang;
-    if !check_model(&new, lang)? {
+    if !check_model(&new, &p.text, lang)? {
         eprintln!("{}", msg!(lang, NothingWritten));
         return Ok(ExitCode::from(1));
     }
@@ -798,7 +802,7 @@ pub fn sync(args: SyncArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
 
 pub fn plan(args: PlanArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
     let p = load(&args.project, lang_flag)?;
-    if !check_model(&p.current, p.lang)? {
+    if !check_model(&p.current, &p.text, p.lang)? {
         return Ok(ExitCode::from(1));
     }
     let (d, outcome) = compute(&p, &p.current, &BTreeMap::new(), true)?;
@@ -866,7 +870,7 @@ pub fn plan(args: PlanArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
 
 pub fn check(args: CheckArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
     let p = load(&args.project, lang_flag)?;
-    if !check_model(&p.current, p.lang)? {
+    if !check_model(&p.current, &p.text, p.lang)? {
         return Ok(ExitCode::from(1));
     }
     let (d, outcome) = compute(&p, &p.current, &BTreeMap::new(), true)?;

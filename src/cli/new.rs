@@ -119,15 +119,18 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
             let model = super::read_model(&text, &path.display().to_string(), ui)?;
             // A hand-edited model gets the same cross-checks as an extracted one.
             let lang = i18n::pick(lang_flag, Some(model.service.lang), env.as_deref());
-            let mut diags = backend_pro::validate::validate(&model);
-            // Lines in a model point into the PRD it came from, not into this file.
-            for d in &mut diags {
-                (d.line, d.col) = (0, 0);
-            }
+            // Located in this file, not at the PRD lines the model keeps.
+            let mut diags = backend_pro::validate::validate_in_file(&model, &text);
             diag::sort(&mut diags);
             eprint!(
                 "{}",
-                diag::render_all(&diags, &path.display().to_string(), lang)
+                diag::render_all_in(
+                    &diags,
+                    &path.display().to_string(),
+                    Some(&text),
+                    lang,
+                    super::color()
+                )
             );
             if diag::has_errors(&diags) {
                 eprintln!("{}", msg!(lang, NothingWritten));
