@@ -260,6 +260,34 @@ fn localize(mut cmd: clap::Command) -> clap::Command {
                 };
                 a = a.help_heading(heading);
             }
+            // clap's own `[default: …]` and `[possible values: …]`, in Chinese.
+            if a.get_action().takes_values() {
+                let mut extra = String::new();
+                let defaults: Vec<String> = a
+                    .get_default_values()
+                    .iter()
+                    .map(|v| v.to_string_lossy().into_owned())
+                    .collect();
+                if !defaults.is_empty() && !a.is_hide_default_value_set() {
+                    extra.push_str(&format!(" [默认：{}]", defaults.join(", ")));
+                }
+                let possible: Vec<String> = a
+                    .get_possible_values()
+                    .iter()
+                    .filter(|v| !v.is_hide_set())
+                    .map(|v| v.get_name().to_string())
+                    .collect();
+                if !possible.is_empty() && !a.is_hide_possible_values_set() {
+                    extra.push_str(&format!(" [可选：{}]", possible.join(", ")));
+                }
+                if !extra.is_empty() {
+                    let help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
+                    a = a
+                        .help(format!("{help}{extra}"))
+                        .hide_default_value(true)
+                        .hide_possible_values(true);
+                }
+            }
             match a.get_id().as_str() {
                 "help" => a.help("打印帮助"),
                 "version" => a.help("打印版本"),
