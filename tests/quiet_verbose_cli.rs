@@ -115,6 +115,18 @@ fn day_two_commands_quiet_and_verbose() {
     let check = ok(&run(&p, &["check", "-v"]));
     assert!(check.contains("go.mod: up to date"), "{check}");
     assert!(check.contains("check passed"), "{check}");
+    assert_eq!(
+        ok(&run(
+            &p,
+            &["templates", "eject", "internal/app/app.go.tera", "-q"]
+        )),
+        ""
+    );
+    let ejected = ok(&run(&p, &["templates", "eject", "root/go.mod.tera", "-v"]));
+    assert!(
+        ejected.contains("create") && ejected.contains("go.mod"),
+        "{ejected}"
+    );
     assert_eq!(ok(&run(&p, &["undo", "-q"])), "");
     assert_eq!(ok(&run(&p, &["remove", "entity", "Review", "-q"])), "");
 }
