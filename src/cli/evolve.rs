@@ -38,13 +38,13 @@ pub enum AddCommand {
         /// Entity name (ASCII, e.g. Review).
         name: String,
         /// `name:type[:required|:unique|:default=V|:ref=Entity|:max=N|:label=L]`, repeatable.
-        #[arg(long = "field")]
+        #[arg(long = "field", value_name = "SPEC")]
         fields: Vec<String>,
-        /// Take the entity's definition from this PRD instead of --field.
-        #[arg(long, conflicts_with = "fields")]
+        /// Take the entity's definition from this PRD. Without --field or --from-prd, the project's PRD (the one new or sync read) is used when it defines the entity.
+        #[arg(long, conflicts_with = "fields", value_name = "PRD")]
         from_prd: Option<PathBuf>,
         /// Display label (e.g. 书评).
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         label: String,
         #[command(flatten)]
         common: Common,
