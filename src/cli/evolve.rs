@@ -383,8 +383,9 @@ fn action_label(a: &Action, lang: Lang) -> (String, Option<String>) {
 /// Which files a plan listing shows.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Rows {
-    /// Only what stops or needs the user (conflicts, files that cannot be rebuilt): `--quiet`
-    /// on a command that changes the project.
+    /// Only what stops or needs the user (conflicts, merges with conflict markers, files kept
+    /// or that cannot be rebuilt, with the reason): `--quiet` on a command that changes the
+    /// project.
     Problems,
     /// Every file that changes (the default).
     Changes,
@@ -420,7 +421,11 @@ fn print_plan(outcome: &Outcome, lang: Lang, diffs: Option<&Snapshot>, rows: Row
         let shown = match rows {
             Rows::All => true,
             Rows::Changes => c.action != Action::Unchanged,
-            Rows::Problems => matches!(c.action, Action::Conflict { .. } | Action::Missing { .. }),
+            Rows::Problems => match c.action {
+                Action::Conflict { .. } | Action::Missing { .. } | Action::Keep { .. } => true,
+                Action::Merge { conflicts } => conflicts > 0,
+                _ => false,
+            },
         };
         if !shown {
             continue;
