@@ -121,7 +121,6 @@ pub fn read_model(text: &str, file: &str, lang: Lang) -> anyhow::Result<backend_
             "{}",
             backend_pro::diag::render_all_in(&[*d], file, Some(text), lang, color())
         );
-        eprintln!("{}", msg!(lang, NothingWritten));
         anyhow::Error::new(Reported)
     })
 }
