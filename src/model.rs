@@ -354,7 +354,7 @@ pub struct UseCase {
     /// `FR-001`, `US-3`, or a generated `UC-001`.
     pub id: String,
     pub title: String,
-    /// Actor name (see [`Actor::name`]).
+    /// Actor name (an `actors` entry's `name`).
     pub actor: String,
     pub kind: UseCaseKind,
     /// Target entity name, when one could be identified.
