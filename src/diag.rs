@@ -231,37 +231,87 @@ fn snippet(d: &Diagnostic, file: &str, line: &str, color: bool) -> String {
     body
 }
 
-/// The long explanation of a diagnostic code, from docs/DIAGNOSTICS.md (embedded): its
-/// meaning and, for errors, the usual fix. `None` for an unknown code.
-pub fn explain_code(code: &str) -> Option<(String, Option<String>)> {
-    static DOC: &str = include_str!("../docs/DIAGNOSTICS.md");
+/// The long explanation of a diagnostic code in `lang`, from docs/DIAGNOSTICS.md or
+/// docs/DIAGNOSTICS.zh.md (embedded; one row per code in each): its meaning and, for errors,
+/// the usual fix. `None` for an unknown code.
+pub fn explain_code(code: &str, lang: Lang) -> Option<(String, Option<String>)> {
     let code = code.trim().to_ascii_uppercase();
-    DOC.lines().find_map(|line| {
-        let cells: Vec<&str> = line
-            .strip_prefix('|')?
-            .strip_suffix('|')?
-            .split(" | ")
-            .map(str::trim)
-            .collect();
-        (cells.first()? == &code).then(|| {
-            let meaning = cells.get(1).copied().unwrap_or_default().to_string();
-            let fix = cells
-                .get(2)
-                .filter(|f| !f.is_empty())
-                .map(|f| f.to_string());
-            (meaning, fix)
+    explained(lang).into_iter().find_map(|(c, meaning, fix)| {
+        (c == code).then(|| {
+            (
+                meaning.replace("\\|", "|"),
+                fix.map(|f| f.replace("\\|", "|")),
+            )
         })
     })
 }
 
+/// The rows of the diagnostics document in `lang`: code, meaning, fix. Cells are split at
+/// ` | `; a pipe inside a cell is written `\|` (as GitHub tables want).
+fn explained(lang: Lang) -> Vec<(&'static str, &'static str, Option<&'static str>)> {
+    static EN: &str = include_str!("../docs/DIAGNOSTICS.md");
+    static ZH: &str = include_str!("../docs/DIAGNOSTICS.zh.md");
+    let doc = match lang {
+        Lang::En => EN,
+        Lang::Zh => ZH,
+    };
+    doc.lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line
+                .strip_prefix("| ")?
+                .strip_suffix(" |")?
+                .split(" | ")
+                .map(str::trim)
+                .collect();
+            let code = *cells.first()?;
+            let is_code = code.len() == 4
+                && code.starts_with(['E', 'W'])
+                && code[1..].chars().all(|c| c.is_ascii_digit());
+            is_code.then(|| {
+                let fix = cells.get(2).copied().filter(|f| !f.is_empty());
+                (code, cells.get(1).copied().unwrap_or_default(), fix)
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod explain_tests {
+    use super::*;
+
     #[test]
     fn every_documented_code_explains() {
-        let (meaning, fix) = super::explain_code("e101").expect("E101 is documented");
+        let (meaning, fix) = explain_code("e101", Lang::En).expect("E101 is documented");
         assert!(meaning.contains("ASCII identifier"), "{meaning}");
         assert!(fix.is_some_and(|f| f.contains("Member")));
-        assert!(super::explain_code("W401").is_some());
-        assert!(super::explain_code("E999").is_none());
+        assert!(explain_code("W401", Lang::En).is_some());
+        assert!(explain_code("E999", Lang::En).is_none());
+        let (meaning, fix) = explain_code("E101", Lang::Zh).expect("E101 in Chinese");
+        assert!(meaning.contains("ASCII 标识符"), "{meaning}");
+        assert!(fix.is_some_and(|f| f.contains("Member")));
+    }
+
+    /// Both documents explain the same codes, in the same order, each once; errors have a fix
+    /// in both or in neither; escaped pipes come out as pipes.
+    #[test]
+    fn english_and_chinese_explain_the_same_codes() {
+        let en = explained(Lang::En);
+        let zh = explained(Lang::Zh);
+        let codes = |v: &[(&str, &str, Option<&str>)]| -> Vec<String> {
+            v.iter()
+                .map(|(c, _, f)| format!("{c}{}", f.map_or("", |_| "+fix")))
+                .collect()
+        };
+        assert_eq!(codes(&en), codes(&zh));
+        let mut unique: Vec<&str> = en.iter().map(|r| r.0).collect();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), en.len(), "a code documented twice");
+        assert!(en.len() > 70, "{} codes", en.len());
+        for (code, meaning, _) in en.iter().chain(&zh) {
+            assert!(!meaning.is_empty(), "{code}");
+        }
+        let (w250, _) = explain_code("W250", Lang::Zh).unwrap();
+        assert!(w250.contains("| 表名 | 用途 | 主要字段 |"), "{w250}");
     }
 }

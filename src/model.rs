@@ -6,15 +6,16 @@
 //! Derived names (Go identifiers, receivers, paths) are computed by [`crate::names`].
 //! The format is documented in `docs/MODEL.md`; bump [`MODEL_VERSION`] on a breaking change.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Version of the serialized model format.
 pub const MODEL_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Model {
-    /// Format version, [`MODEL_VERSION`].
+    /// Format version of the file: `1` (`MODEL_VERSION` in src/model.rs).
     pub version: u32,
     pub service: Service,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -37,7 +38,7 @@ pub struct Model {
 }
 
 /// A business rule as the PRD states it (`不能重叠预约`, "at most 5 active loans per reader").
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     pub text: String,
@@ -48,12 +49,14 @@ pub struct Rule {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub others: Vec<String>,
     /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub line: u32,
 }
 
 /// Language a PRD is written in; also the language of CLI output and generated docs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     En,
@@ -69,7 +72,7 @@ impl Lang {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
     /// kebab-case ASCII identifier, e.g. `shop`; the default Go module's last element.
@@ -82,7 +85,7 @@ pub struct Service {
 }
 
 /// A group of entities, when the PRD groups them (e.g. `## 订单域 (Ordering)`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BoundedContext {
     /// PascalCase ASCII identifier.
@@ -91,11 +94,11 @@ pub struct BoundedContext {
     pub label: String,
     /// Names of the entities in this context.
     pub entities: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub line: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Entity {
     /// PascalCase ASCII identifier with Go initialisms (`OrderItem`, `ISBNRecord`): the id
@@ -119,11 +122,11 @@ pub struct Entity {
     pub state_machine: Option<StateMachine>,
     /// 1-based line of the heading, table or DDL statement that declared it.
     /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub line: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Field {
     /// snake_case ASCII identifier: the column name and the JSON name.
@@ -159,7 +162,7 @@ pub struct Field {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub example: String,
     /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub line: u32,
 }
 
@@ -167,8 +170,15 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
+/// A `line` of 0 (not from a PRD: added by a command or by hand) is left out of the file.
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 /// Canonical field types. Mapping to Go and SQL is documented in docs/MODEL.md.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum FieldType {
     /// Short text (varchar); `max_length` when known.
@@ -236,7 +246,7 @@ impl FieldType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnumValue {
     /// Value as stored and sent over JSON (`pending`, `1`).
@@ -246,7 +256,9 @@ pub struct EnumValue {
     pub label: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RelationKind {
     /// This entity holds a foreign key (`field`) to `target`.
@@ -257,7 +269,7 @@ pub enum RelationKind {
     ManyToMany,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Relation {
     pub kind: RelationKind,
@@ -270,11 +282,11 @@ pub struct Relation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub through: Option<String>,
     /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub line: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Index {
     /// Field names, in index order.
@@ -284,7 +296,7 @@ pub struct Index {
 }
 
 /// Lifecycle of one enum field (usually `status`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StateMachine {
     /// The enum field it governs; its `enum_values` are the states.
@@ -293,11 +305,11 @@ pub struct StateMachine {
     pub initial: String,
     pub transitions: Vec<Transition>,
     /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub line: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Transition {
     pub from: String,
@@ -309,11 +321,11 @@ pub struct Transition {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub label: String,
     /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub line: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Actor {
     /// snake_case ASCII identifier (`admin`, `reader`).
@@ -323,24 +335,26 @@ pub struct Actor {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
     /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub line: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum UseCaseKind {
     Command,
     Query,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UseCase {
     /// `FR-001`, `US-3`, or a generated `UC-001`.
     pub id: String,
     pub title: String,
-    /// Actor name (see [`Actor::name`]).
+    /// Actor name (an `actors` entry's `name`).
     pub actor: String,
     pub kind: UseCaseKind,
     /// Target entity name, when one could be identified.
@@ -351,12 +365,12 @@ pub struct UseCase {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub line: u32,
 }
 
 /// Non-functional requirements. Every value records where it came from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Nfr {
     pub peak_qps: NfrValue<u32>,
@@ -373,7 +387,7 @@ pub struct Nfr {
 }
 
 /// One NFR sentence as written in the PRD, with its id when it has one (`SC-001`, `NFR-2`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NfrStatement {
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -382,8 +396,9 @@ pub struct NfrStatement {
     pub line: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "NfrValue_{T}")]
 pub struct NfrValue<T> {
     pub value: T,
     /// True when the PRD did not say and the documented default was used.
@@ -522,6 +537,24 @@ impl Model {
     pub fn from_yaml(text: &str) -> Result<Model, serde_yaml_ng::Error> {
         serde_yaml_ng::from_str(text)
     }
+}
+
+/// The JSON Schema of the model file (`backend-pro.yaml`), derived from the types above
+/// (schemars; doc comments become descriptions), as pretty JSON ending in a newline. Draft 7,
+/// the draft editors' YAML language servers support best. Projects get it as
+/// [`crate::project::SCHEMA_PATH`].
+pub fn json_schema() -> String {
+    let mut schema = schemars::generate::SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<Model>();
+    schema.insert("title".into(), "backend-pro.yaml".into());
+    schema.insert(
+        "description".into(),
+        "The domain model of a backend-pro project: edit it, then run `backend-pro sync` \
+         (docs/MODEL.md)."
+            .into(),
+    );
+    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
 }
 
 impl Model {

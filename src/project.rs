@@ -4,6 +4,7 @@
 //! Layout under the project root:
 //! - `backend-pro.yaml`: the model (source of truth, editable);
 //! - `.backend-pro/ledger.yaml`: what we wrote ([`crate::evolve::Ledger`]);
+//! - `.backend-pro/schema.json`: the JSON Schema of `backend-pro.yaml`, for editors;
 //! - `.backend-pro/base/<path>`: last render of each scaffold file (three-way merge base);
 //! - `.backend-pro/journal/<NNNN>/change.yaml` + `before/<path>`: applied changes, for undo;
 //! - `.backend-pro/backup/<NNNN>/<path>`: files overwritten by `--force`.
@@ -17,6 +18,18 @@ use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
 pub const MODEL_PATH: &str = "backend-pro.yaml";
+/// The JSON Schema of [`MODEL_PATH`] ([`crate::model::json_schema`]), rewritten by every
+/// command that writes the model.
+pub const SCHEMA_PATH: &str = ".backend-pro/schema.json";
+/// The first line of [`MODEL_PATH`]: editors with the YAML language server (VS Code's YAML
+/// extension, JetBrains, Neovim's yamlls) complete and check the file against [`SCHEMA_PATH`].
+/// A comment, so the model loader reads past it.
+pub const MODEL_HEADER: &str = "# yaml-language-server: $schema=.backend-pro/schema.json\n";
+
+/// The bytes of [`MODEL_PATH`] for `model`: [`MODEL_HEADER`], then the model's YAML.
+pub fn model_file(model: &crate::model::Model) -> String {
+    format!("{MODEL_HEADER}{}", model.to_yaml())
+}
 pub const JOURNAL_DIR: &str = ".backend-pro/journal";
 pub const BACKUP_DIR: &str = ".backend-pro/backup";
 /// Held by every command that reads or changes a project, so that two of them never
@@ -71,6 +84,35 @@ impl std::error::Error for ProjectError {}
 
 fn io_err(p: &Path) -> impl FnOnce(io::Error) -> ProjectError + '_ {
     move |e| ProjectError::Io(p.to_path_buf(), e)
+}
+
+/// `to` as seen from the directory `from`, `/`-separated (`../PRD.md`): how a project records
+/// the PRD it was generated from. Both are made absolute against `cwd` and normalized
+/// lexically (`.` dropped, `..` applied); `None` when they share no root (two Windows drives).
+pub fn relative_path(cwd: &Path, from: &Path, to: &Path) -> Option<String> {
+    fn normal(cwd: &Path, p: &Path) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for c in cwd.join(p).components() {
+            match c {
+                Component::CurDir => {}
+                Component::ParentDir => {
+                    if out.len() > 1 {
+                        out.pop();
+                    }
+                }
+                c => out.push(c.as_os_str().to_string_lossy().into_owned()),
+            }
+        }
+        out
+    }
+    let (from, to) = (normal(cwd, from), normal(cwd, to));
+    if from.first() != to.first() {
+        return None;
+    }
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = vec![".."; from.len() - common];
+    parts.extend(to[common..].iter().map(String::as_str));
+    Some(parts.join("/"))
 }
 
 /// Joins a `/`-separated relative path to `root`, refusing `..`, absolute paths and prefixes.
@@ -174,6 +216,7 @@ pub fn snapshot<'a>(
     };
     let wanted: Vec<String> = paths
         .into_iter()
+        .chain([SCHEMA_PATH])
         .map(str::to_string)
         .chain(snap.ledger.files.keys().cloned())
         .collect();
@@ -424,6 +467,26 @@ mod tests {
         );
         assert!(!root.join("new/file.go").exists());
         assert!(matches!(undo(root), Err(ProjectError::NothingToUndo)));
+    }
+
+    #[test]
+    fn relative_paths_between_a_project_and_its_prd() {
+        let cwd = Path::new("/work");
+        let rel = |from: &str, to: &str| relative_path(cwd, Path::new(from), Path::new(to));
+        assert_eq!(rel("svc", "PRD.md").as_deref(), Some("../PRD.md"));
+        assert_eq!(
+            rel("./svc/", "./docs/PRD.md").as_deref(),
+            Some("../docs/PRD.md")
+        );
+        assert_eq!(rel(".", "PRD.md").as_deref(), Some("PRD.md"));
+        assert_eq!(
+            rel("a/b", "/work/a/x/../PRD.md").as_deref(),
+            Some("../PRD.md")
+        );
+        assert_eq!(
+            rel("/srv/svc", "/work/PRD.md").as_deref(),
+            Some("../../work/PRD.md")
+        );
     }
 
     #[test]

@@ -24,6 +24,207 @@ fn is_enum_value(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
+/// Reads a model file (`backend-pro.yaml`, or `new --model FILE`): the model, or E150 located
+/// where the YAML parser stopped (a syntax error, a value of the wrong type, an unknown or
+/// missing key), with help pointing at the schema. Comments (the schema line) are skipped.
+pub fn parse_model(text: &str) -> Result<Model, Box<Diagnostic>> {
+    Model::from_yaml(text).map_err(|e| {
+        let (line, col) = e
+            .location()
+            .map_or((1, 1), |l| (l.line() as u32, l.column() as u32));
+        // The location is ours to show, in the `file:line:col` prefix.
+        static AT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(r" at line \d+ column \d+|, line \d+ column \d+").expect("regex")
+        });
+        let what = AT.replace_all(&e.to_string(), "").into_owned();
+        Box::new(Diagnostic::error(
+            "E150",
+            line,
+            col,
+            Text::new(
+                format!("not a valid model: {what}"),
+                format!("不是有效的模型：{what}"),
+            ),
+        )
+        .with_help(Text::new(
+            format!(
+                "every key and type is described in docs/MODEL.md and in {}, the JSON Schema editors with the YAML language server use to check the file as you type",
+                crate::project::SCHEMA_PATH
+            ),
+            format!(
+                "每个键和类型见 docs/MODEL.md 与 {}（JSON Schema，装有 YAML language server 的编辑器据此在输入时检查本文件）",
+                crate::project::SCHEMA_PATH
+            ),
+        )))
+    })
+}
+
+/// Where the items of a model file start: item paths (`entities[0]`,
+/// `entities[0].fields[2]`, `entities[0].state_machine`) → 1-based line, and scalar keys
+/// (`entities[0].name`) → their value. Reads block-style YAML as the tool writes it, with
+/// sequences indented under their key or not; a flow-style item (`- {name: x}`) is found, its
+/// keys are not.
+fn yaml_items(text: &str) -> (HashMap<String, u32>, HashMap<String, String>) {
+    struct Frame {
+        /// Indentation of this mapping's keys.
+        indent: usize,
+        path: String,
+        /// The last key of this mapping with no value on its line (a nested block follows).
+        pending: Option<String>,
+    }
+    let mut lines: HashMap<String, u32> = HashMap::new();
+    let mut values: HashMap<String, String> = HashMap::new();
+    let mut counters: HashMap<String, usize> = HashMap::new();
+    let mut stack = vec![Frame {
+        indent: 0,
+        path: String::new(),
+        pending: None,
+    }];
+    let join = |a: &str, b: &str| {
+        if a.is_empty() {
+            b.to_string()
+        } else {
+            format!("{a}.{b}")
+        }
+    };
+    for (n, raw) in text.lines().enumerate() {
+        let line_no = n as u32 + 1;
+        let body = raw.trim_start_matches(' ');
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        let mut indent = raw.len() - body.len();
+        let mut rest = body;
+        while stack.len() > 1 && stack.last().is_some_and(|f| f.indent > indent) {
+            stack.pop();
+        }
+        if rest == "-" || rest.starts_with("- ") {
+            // An item of the sequence under the innermost pending key.
+            let Some(top) = stack.last() else { break };
+            let Some(key) = top.pending.clone() else {
+                continue;
+            };
+            let seq = join(&top.path, &key);
+            let i = counters.entry(seq.clone()).or_default();
+            let item = format!("{seq}[{i}]");
+            *i += 1;
+            lines.insert(item.clone(), line_no);
+            let after = rest[1..].trim_start_matches(' ');
+            indent += rest.len() - after.len();
+            stack.push(Frame {
+                indent,
+                path: item,
+                pending: None,
+            });
+            rest = after;
+            if rest.is_empty() {
+                continue;
+            }
+        }
+        let Some((key, value)) = rest.split_once(':') else {
+            continue;
+        };
+        if key.starts_with(['{', '[', '"', '\'']) || key.contains(' ') {
+            continue;
+        }
+        let value = value.trim();
+        // A key deeper than its mapping's: the first key of the pending key's block.
+        if stack.last().is_some_and(|f| indent > f.indent) {
+            let Some(top) = stack.last() else { break };
+            let Some(parent) = top.pending.clone() else {
+                continue;
+            };
+            let path = join(&top.path, &parent);
+            stack.push(Frame {
+                indent,
+                path,
+                pending: None,
+            });
+        }
+        let Some(top) = stack.last_mut() else { break };
+        let path = join(&top.path, key);
+        lines.insert(path.clone(), line_no);
+        if value.is_empty() {
+            top.pending = Some(key.to_string());
+        } else {
+            top.pending = None;
+            let v = value.trim_matches(|c| c == '"' || c == '\'');
+            values.insert(path, v.to_string());
+        }
+    }
+    (lines, values)
+}
+
+/// `model` with every `line` replaced by where its item is in `text`, the model file it was
+/// read from (or the one a command is about to change), so that [`validate`] points into
+/// `backend-pro.yaml` rather than the PRD those lines came from. Items are matched by name
+/// (entities, fields, actors, contexts, use-case ids) or position (relations, transitions,
+/// rules); one the file does not have gets 0 (not located).
+pub fn locate_in_file(model: &Model, text: &str) -> Model {
+    let (lines, values) = yaml_items(text);
+    let index_of = |seq: &str, key: &str, value: &str| -> Option<String> {
+        (0..)
+            .map(|i| format!("{seq}[{i}]"))
+            .take_while(|item| lines.contains_key(item))
+            .find(|item| values.get(&format!("{item}.{key}")).map(String::as_str) == Some(value))
+    };
+    let at = |path: Option<&str>| path.and_then(|p| lines.get(p)).copied().unwrap_or(0);
+    let mut m = model.clone();
+    for e in &mut m.entities {
+        let ep = index_of("entities", "name", &e.name);
+        e.line = at(ep.as_deref());
+        for f in &mut e.fields {
+            let fp = ep
+                .as_deref()
+                .and_then(|ep| index_of(&format!("{ep}.fields"), "name", &f.name));
+            f.line = at(fp.as_deref());
+        }
+        for (i, r) in e.relations.iter_mut().enumerate() {
+            r.line = at(ep
+                .as_ref()
+                .map(|ep| format!("{ep}.relations[{i}]"))
+                .as_deref());
+        }
+        if let Some(sm) = &mut e.state_machine {
+            let sp = ep.as_ref().map(|ep| format!("{ep}.state_machine"));
+            sm.line = at(sp.as_deref());
+            for (i, t) in sm.transitions.iter_mut().enumerate() {
+                t.line = at(sp
+                    .as_ref()
+                    .map(|sp| format!("{sp}.transitions[{i}]"))
+                    .as_deref());
+            }
+        }
+    }
+    for c in &mut m.contexts {
+        c.line = at(index_of("contexts", "name", &c.name).as_deref());
+    }
+    for a in &mut m.actors {
+        a.line = at(index_of("actors", "name", &a.name).as_deref());
+    }
+    for u in &mut m.use_cases {
+        u.line = at(index_of("use_cases", "id", &u.id).as_deref());
+    }
+    for (i, r) in m.rules.iter_mut().enumerate() {
+        r.line = at(Some(&format!("rules[{i}]")));
+    }
+    m
+}
+
+/// [`validate`] for a model read from a model file (or about to replace it): each problem
+/// located in `text` at the first key of the item it is about ([`locate_in_file`]).
+pub fn validate_in_file(model: &Model, text: &str) -> Vec<Diagnostic> {
+    let mut diags = validate(&locate_in_file(model, text));
+    let lines: Vec<&str> = text.lines().collect();
+    for d in &mut diags {
+        if let Some(l) = d.line.checked_sub(1).and_then(|i| lines.get(i as usize)) {
+            let key = l.trim_start_matches([' ', '-']);
+            d.col = (l.chars().count() - key.chars().count()) as u32 + 1;
+        }
+    }
+    diags
+}
+
 /// Explains what the tool looks for when it found no entity.
 pub fn no_entities() -> Diagnostic {
     Diagnostic::error(
@@ -635,6 +836,87 @@ fn check_state_machine(e: &Entity, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Items are found in the tool's own layout and in a hand-written one (sequences indented
+    /// under their key, flow-style items, comments).
+    #[test]
+    fn items_of_a_model_file_are_located() {
+        let text = "# yaml-language-server: $schema=x\n\
+version: 1
+entities:
+  - name: Order
+    fields:
+      - name: total
+        type: int
+      - {name: note, type: text}
+    state_machine:
+      field: status
+      transitions:
+        - from: a
+          to: b
+  - name: Item
+    description: |
+      - not: an item
+    fields:
+    - name: sku
+actors:
+- name: admin
+use_cases:
+- id: UC-1
+";
+        let (lines, values) = yaml_items(text);
+        assert_eq!(lines.get("entities[0]"), Some(&4));
+        assert_eq!(
+            values.get("entities[0].name").map(String::as_str),
+            Some("Order")
+        );
+        assert_eq!(lines.get("entities[0].fields[0]"), Some(&6));
+        assert_eq!(lines.get("entities[0].fields[1]"), Some(&8));
+        assert_eq!(lines.get("entities[0].state_machine"), Some(&9));
+        assert_eq!(
+            lines.get("entities[0].state_machine.transitions[0]"),
+            Some(&12)
+        );
+        assert_eq!(lines.get("entities[1]"), Some(&14));
+        assert_eq!(lines.get("entities[1].fields[0]"), Some(&18));
+        assert_eq!(
+            values.get("entities[1].fields[0].name").map(String::as_str),
+            Some("sku")
+        );
+        assert_eq!(lines.get("actors[0]"), Some(&20));
+        assert_eq!(lines.get("use_cases[0]"), Some(&22));
+        assert!(!lines.contains_key("entities[2]"));
+    }
+
+    /// Validation of a model read from a file points into that file.
+    #[test]
+    fn validation_errors_are_located_in_the_model_file() {
+        let mut model = Model::empty("shop", crate::model::Lang::En);
+        let text = "version: 1\nentities:\n- name: order\n  fields:\n  - name: total\n";
+        let mut e = crate::model::Entity {
+            name: "order".into(),
+            label: "Order".into(),
+            description: String::new(),
+            table: "orders".into(),
+            resource: "orders".into(),
+            fields: vec![crate::model::Field::new("total", FieldType::Int)],
+            relations: vec![],
+            indexes: vec![],
+            state_machine: None,
+            line: 40,
+        };
+        e.fields[0].line = 41;
+        model.entities.push(e);
+        let located = locate_in_file(&model, text);
+        assert_eq!(located.entities[0].line, 3);
+        assert_eq!(located.entities[0].fields[0].line, 5);
+        let diags = validate_in_file(&model, text);
+        let e114 = diags.iter().find(|d| d.code == "E114").expect("E114");
+        assert_eq!((e114.line, e114.col), (3, 3));
+        // An entity the file does not have (added by a command): not located.
+        model.entities[0].name = "Other".into();
+        assert_eq!(locate_in_file(&model, text).entities[0].line, 0);
+    }
 
     /// A hand-edited model with one problem of each model-level kind.
     const BROKEN: &str = r#"

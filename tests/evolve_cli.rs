@@ -458,3 +458,152 @@ fn plan_and_check_speak_json() {
         serde_json::from_str(&ok(&run(&dir, &["plan", "--format", "json"]))).unwrap();
     assert_eq!(plan["files"][0]["action"], "conflict", "{plan}");
 }
+
+/// Issue 13, item 2: `add entity NAME` without `--field` takes the entity from the PRD the
+/// project was generated from (recorded relative to the project at `new`, updated by
+/// `sync --prd`), and says so; when that PRD does not define it (or is gone), the entity gets
+/// no fields of its own as before.
+#[test]
+fn add_entity_takes_its_definition_from_the_recorded_prd() {
+    let tmp = tempfile::tempdir().unwrap();
+    let prd = tmp.path().join("PRD.md");
+    let coupon = "### Coupon\n\n\
+         | Field | Type | Required | Description |\n|---|---|---|---|\n\
+         | code | varchar(20) | yes | Printed on the voucher |\n\
+         | percent_off | int | yes | Discount in percent |\n";
+    let book = "# Shop\n\n## Entities\n\n### Book\n\n\
+         | Field | Type | Required | Description |\n|---|---|---|---|\n\
+         | title | varchar(100) | yes | Title |\n\n";
+    std::fs::write(&prd, book).unwrap();
+    let dir = tmp.path().join("svc");
+    let o = Command::new(env!("CARGO_BIN_EXE_backend-pro"))
+        .args(["new", "--prd", "PRD.md", "--out", "svc"])
+        .current_dir(tmp.path())
+        .env("LANG", "C")
+        .output()
+        .unwrap();
+    ok(&o);
+    let ledger = std::fs::read_to_string(dir.join(".backend-pro/ledger.yaml")).unwrap();
+    assert!(ledger.contains("prd: ../PRD.md"), "{ledger}");
+
+    // The PRD grows an entity; `add entity Coupon` takes it from there.
+    std::fs::write(&prd, format!("{book}{coupon}")).unwrap();
+    let o = run(&dir, &["add", "entity", "Coupon"]);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    ok(&o);
+    assert!(
+        stderr.contains("Coupon: taking its definition from ../PRD.md"),
+        "{stderr}"
+    );
+    let domain = std::fs::read_to_string(dir.join("internal/domain/coupon/coupon.gen.go")).unwrap();
+    assert!(domain.contains("PercentOff"), "the PRD's fields are used");
+    ok(&run(&dir, &["check"]));
+
+    // One the PRD does not define: no fields of its own, and the hint.
+    let o = run(&dir, &["add", "entity", "Tag"]);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    ok(&o);
+    assert!(stderr.contains("../PRD.md does not define Tag"), "{stderr}");
+    assert!(stderr.contains("add field Tag"), "{stderr}");
+
+    // `sync --prd` records the PRD it read.
+    let other = tmp.path().join("v2.md");
+    std::fs::write(&other, format!("{book}{coupon}")).unwrap();
+    ok(&run(
+        &dir,
+        &["sync", "--prd", other.to_str().unwrap(), "--dry-run"],
+    ));
+    let ledger = std::fs::read_to_string(dir.join(".backend-pro/ledger.yaml")).unwrap();
+    assert!(
+        ledger.contains("prd: ../PRD.md"),
+        "a dry run records nothing"
+    );
+    let o = run(&dir, &["sync", "--prd", other.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let ledger = std::fs::read_to_string(dir.join(".backend-pro/ledger.yaml")).unwrap();
+    assert!(ledger.contains("prd: ../v2.md"), "{ledger}");
+
+    // Gone: said, and the entity is added without fields.
+    std::fs::remove_file(&other).unwrap();
+    let o = run(&dir, &["add", "entity", "Label"]);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    ok(&o);
+    assert!(stderr.contains("../v2.md"), "{stderr}");
+    assert!(stderr.contains("add field Label"), "{stderr}");
+}
+
+/// Issue 13, item 2: on a terminal, `add entity NAME` without `--field` asks for fields, one
+/// `name:type[:flags]` per line, refusing a bad one as it is typed, until an empty line. Driven
+/// through a pseudo-terminal (util-linux `script`); skipped where `script` is missing.
+#[test]
+fn add_entity_asks_for_fields_on_a_terminal() {
+    use std::io::{Read, Write};
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: no `script` to make a pseudo-terminal");
+        return;
+    }
+    let (_tmp, dir) = new_project();
+    let cmd = format!(
+        "{} add entity Note --project {}",
+        env!("CARGO_BIN_EXE_backend-pro"),
+        dir.display()
+    );
+    let mut child = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .env("LANG", "C")
+        .env("TERM", "dumb")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script");
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = String::new();
+    let mut stdin = child.stdin.take().unwrap();
+    // Each answer goes in once the prompt has appeared one more time (a refused answer is
+    // asked again).
+    for (i, answer) in ["title:strng", "title:string:required", "pages:int", ""]
+        .iter()
+        .enumerate()
+    {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while seen.matches("field: ").count() <= i {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(b) => seen.push_str(&String::from_utf8_lossy(&b)),
+                Err(_) => panic!("no prompt #{i} within 30 s:\n{seen}"),
+            }
+        }
+        stdin.write_all(format!("{answer}\r").as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+    let status = child.wait().unwrap();
+    while let Ok(b) = rx.recv_timeout(Duration::from_secs(5)) {
+        seen.push_str(&String::from_utf8_lossy(&b));
+    }
+    assert!(status.success(), "{seen}");
+    assert!(seen.contains("unknown type \"strng\""), "{seen}");
+    let model = std::fs::read_to_string(dir.join("backend-pro.yaml")).unwrap();
+    let note = &model[model.find("- name: Note").expect("Note added")..];
+    let title = note.find("- name: title").expect("title");
+    let pages = note.find("- name: pages").expect("pages");
+    assert!(title < pages, "{note}");
+    assert!(!note[..pages].contains("strng"));
+    ok(&run(&dir, &["check"]));
+}

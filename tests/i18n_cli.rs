@@ -171,3 +171,29 @@ fn refusals_and_lock_waits_are_chinese_under_a_chinese_locale() {
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("正在等待另一个"), "{}", text(&o));
 }
+
+/// `explain CODE` in the UI language: docs/DIAGNOSTICS.md, or docs/DIAGNOSTICS.zh.md under a
+/// Chinese locale or `--lang zh`.
+#[test]
+fn explain_speaks_both_languages() {
+    let en = bp(C, &["explain", "E101"]);
+    assert!(en.status.success(), "{}", text(&en));
+    insta::assert_snapshot!("explain_E101_en", text(&en));
+    let zh = bp(ZH, &["explain", "e101"]);
+    assert!(zh.status.success(), "{}", text(&zh));
+    insta::assert_snapshot!("explain_E101_zh", text(&zh));
+    assert_eq!(
+        text(&bp(C, &["--lang", "zh", "explain", "E101"])),
+        text(&zh)
+    );
+    // A pipe written `\|` in the table comes out as a pipe.
+    let w250 = text(&bp(ZH, &["explain", "W250"]));
+    assert!(w250.contains("`| 表名 | 用途 | 主要字段 |`"), "{w250}");
+    let unknown = bp(ZH, &["explain", "E999"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        text(&unknown).contains("未知的诊断代码"),
+        "{}",
+        text(&unknown)
+    );
+}

@@ -60,10 +60,14 @@ pub fn report(
     bytes: &[u8],
     lang: Lang,
 ) -> String {
-    use std::io::IsTerminal;
     let text = prd::normalize(&prd::decode(bytes).0).into_owned();
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    diag::render_all_in(diags, &file.display().to_string(), Some(&text), lang, color)
+    diag::render_all_in(
+        diags,
+        &file.display().to_string(),
+        Some(&text),
+        lang,
+        super::color(),
+    )
 }
 
 /// A note on stderr for each capability the PRD suggests but the model does not enable.

@@ -8,7 +8,7 @@ use backend_pro::evolve::diff::{diff, ModelDiff};
 use backend_pro::evolve::ledger::BASE_DIR;
 use backend_pro::evolve::regenerate::{regenerate, Inputs, Outcome};
 use backend_pro::evolve::{edit, migrate, Action, Snapshot};
-use backend_pro::model::{Lang, Model};
+use backend_pro::model::{Entity, Lang, Model};
 use backend_pro::project::{self, MODEL_PATH};
 use backend_pro::render::Options;
 use backend_pro::{diag, generate, i18n, msg, validate};
@@ -38,13 +38,13 @@ pub enum AddCommand {
         /// Entity name (ASCII, e.g. Review).
         name: String,
         /// `name:type[:required|:unique|:default=V|:ref=Entity|:max=N|:label=L]`, repeatable.
-        #[arg(long = "field")]
+        #[arg(long = "field", value_name = "SPEC")]
         fields: Vec<String>,
-        /// Take the entity's definition from this PRD instead of --field.
-        #[arg(long, conflicts_with = "fields")]
+        /// Take the entity's definition from this PRD. Without --field or --from-prd, the project's PRD (the one new or sync read) is used when it defines the entity.
+        #[arg(long, conflicts_with = "fields", value_name = "PRD")]
         from_prd: Option<PathBuf>,
         /// Display label (e.g. 书评).
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         label: String,
         #[command(flatten)]
         common: Common,
@@ -176,6 +176,8 @@ struct Loaded {
     root: PathBuf,
     /// The model as on disk (possibly hand-edited).
     current: Model,
+    /// The text of backend-pro.yaml, where validation errors are located.
+    text: String,
     /// The model last applied (the merge base of backend-pro.yaml).
     applied: Model,
     snapshot: Snapshot,
@@ -186,6 +188,9 @@ struct Loaded {
     /// Language of generated docs: the project's (its ledger), unless `--lang` says otherwise.
     /// The locale alone never re-renders an English project's README in Chinese.
     doc_lang: Lang,
+    /// The PRD this command read the model from (`sync --prd`), relative to the project, to
+    /// record in the ledger.
+    read_prd: Option<String>,
     /// Held until the command ends.
     _lock: project::ProjectLock,
 }
@@ -193,13 +198,18 @@ struct Loaded {
 /// How long a command waits for another one working on the same project.
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
-fn parse_model(text: &str, what: &Path, lang: Lang) -> Result<Model> {
-    Model::from_yaml(text).with_context(|| msg!(lang, NotAModel, path = what.display()))
+/// The model in `text`, or its located error printed (exit 1). `file` as shown: the project's
+/// own `backend-pro.yaml` by that name, like every diagnostic about it.
+fn parse_model(text: &str, file: &str, lang: Lang) -> Result<Model> {
+    super::read_model(text, file, lang)
 }
 
 /// Takes the project lock, saying so when another command holds it.
 pub(super) fn lock(root: &Path, lang: Lang) -> Result<project::ProjectLock> {
     project::lock_with(root, LOCK_WAIT, &mut || {
+        if super::quiet() {
+            return;
+        }
         eprintln!(
             "{}",
             msg!(
@@ -218,10 +228,10 @@ fn load(root: &Path, lang_flag: Option<Lang>) -> Result<Loaded> {
     let lock = lock(root, ui)?;
     let (text, mut snapshot) =
         project::snapshot(root, [MODEL_PATH]).map_err(|e| anyhow!(e.text(ui)))?;
-    let current = parse_model(&text, &root.join(MODEL_PATH), ui)?;
+    let current = parse_model(&text, MODEL_PATH, ui)?;
     let base_path = root.join(BASE_DIR).join(MODEL_PATH);
     let applied = match std::fs::read_to_string(&base_path) {
-        Ok(t) => parse_model(&t, &base_path, ui)?,
+        Ok(t) => parse_model(&t, &format!("{BASE_DIR}/{MODEL_PATH}"), ui)?,
         Err(_) => bail!(msg!(
             ui,
             NoRecord,
@@ -231,7 +241,7 @@ fn load(root: &Path, lang_flag: Option<Lang>) -> Result<Loaded> {
     };
     snapshot
         .bases
-        .insert(MODEL_PATH.to_string(), applied.to_yaml());
+        .insert(MODEL_PATH.to_string(), project::model_file(&applied));
     let module = if snapshot.ledger.module.is_empty() {
         go_module(root).unwrap_or_else(|| generate::default_module(&current))
     } else {
@@ -250,12 +260,14 @@ fn load(root: &Path, lang_flag: Option<Lang>) -> Result<Loaded> {
     Ok(Loaded {
         root: root.to_path_buf(),
         current,
+        text,
         applied,
         snapshot,
         overrides,
         module,
         lang,
         doc_lang,
+        read_prd: None,
         _lock: lock,
     })
 }
@@ -267,14 +279,15 @@ fn go_module(root: &Path) -> Option<String> {
 }
 
 /// Validation errors in a model make the command stop; warnings are printed.
-fn check_model(model: &Model, lang: Lang) -> Result<bool> {
-    let mut diags = validate::validate(model);
-    // Lines in a model point into the PRD it came from, not into backend-pro.yaml.
-    for d in &mut diags {
-        (d.line, d.col) = (0, 0);
-    }
+/// Errors are located in backend-pro.yaml (`text`), at the item they are about (lines in a
+/// model point into the PRD it came from; [`validate::locate_in_file`] replaces them).
+fn check_model(model: &Model, text: &str, lang: Lang) -> Result<bool> {
+    let mut diags = validate::validate_in_file(model, text);
     diag::sort(&mut diags);
-    eprint!("{}", diag::render_all(&diags, MODEL_PATH, lang));
+    eprint!(
+        "{}",
+        diag::render_all_in(&diags, MODEL_PATH, Some(text), lang, super::color())
+    );
     Ok(!diag::has_errors(&diags))
 }
 
@@ -343,6 +356,7 @@ fn compute(
         module: &p.module,
         lang: p.doc_lang,
         generator: GENERATOR,
+        prd: p.read_prd.as_deref(),
     });
     Ok((d, outcome))
 }
@@ -366,20 +380,58 @@ fn action_label(a: &Action, lang: Lang) -> (String, Option<String>) {
     }
 }
 
-/// Per-file lines for every file that is not unchanged.
-fn print_plan(outcome: &Outcome, lang: Lang, diffs: Option<&Snapshot>) {
-    for c in &outcome.plan.changes {
-        if c.action == Action::Unchanged {
-            continue;
+/// Which files a plan listing shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Rows {
+    /// Only what stops or needs the user (conflicts, merges with conflict markers, files kept
+    /// or that cannot be rebuilt, with the reason): `--quiet` on a command that changes the
+    /// project.
+    Problems,
+    /// Every file that changes (the default).
+    Changes,
+    /// Every file, unchanged ones too, and the bookkeeping written under `.backend-pro/`
+    /// (`--verbose`).
+    All,
+}
+
+impl Rows {
+    /// The rows of a command that changes the project, at this run's verbosity.
+    fn for_change() -> Rows {
+        match super::verbosity() {
+            super::Verbosity::Quiet => Rows::Problems,
+            super::Verbosity::Normal => Rows::Changes,
+            super::Verbosity::Verbose => Rows::All,
         }
-        let (verb, reason) = action_label(&c.action, lang);
+    }
+}
+
+/// Per-file lines: verb, path, the reason when there is one, and the diff when `diffs` holds
+/// the files as they are.
+fn print_plan(outcome: &Outcome, lang: Lang, diffs: Option<&Snapshot>, rows: Rows) {
+    let line = |verb: &str, path: &str| {
         // Pad by characters shown, not bytes: Chinese verbs are two columns wide each.
         let pad = 9usize.saturating_sub(
             verb.chars()
                 .map(|ch| if ch.is_ascii() { 1 } else { 2 })
                 .sum(),
         );
-        println!("  {verb}{:pad$} {}", "", c.path);
+        println!("  {verb}{:pad$} {path}", "");
+    };
+    for c in &outcome.plan.changes {
+        let shown = match rows {
+            Rows::All => true,
+            Rows::Changes => c.action != Action::Unchanged,
+            Rows::Problems => match c.action {
+                Action::Conflict { .. } | Action::Missing { .. } | Action::Keep { .. } => true,
+                Action::Merge { conflicts } => conflicts > 0,
+                _ => false,
+            },
+        };
+        if !shown {
+            continue;
+        }
+        let (verb, reason) = action_label(&c.action, lang);
+        line(&verb, &c.path);
         if let Some(r) = reason {
             println!("            {r}");
         }
@@ -397,6 +449,22 @@ fn print_plan(outcome: &Outcome, lang: Lang, diffs: Option<&Snapshot>) {
             }
         }
     }
+    if rows == Rows::All {
+        let verb = msg!(lang, ActRecord);
+        let planned: std::collections::BTreeSet<&str> = outcome
+            .plan
+            .changes
+            .iter()
+            .map(|c| c.path.as_str())
+            .collect();
+        for path in outcome
+            .writes
+            .keys()
+            .filter(|p| !planned.contains(p.as_str()))
+        {
+            line(&verb, path);
+        }
+    }
 }
 
 /// Applies a new model to the project (the shared tail of every mutating command).
@@ -409,12 +477,14 @@ fn apply_model(
     no_rename: bool,
 ) -> Result<ExitCode> {
     let lang = p.lang;
-    if !check_model(&new, lang)? {
+    if !check_model(&new, &p.text, lang)? {
         eprintln!("{}", msg!(lang, NothingWritten));
         return Ok(ExitCode::from(1));
     }
     let (d, outcome) = compute(p, &new, renames, no_rename)?;
-    if !d.is_empty() {
+    let quiet = super::quiet();
+    let rows = Rows::for_change();
+    if !d.is_empty() && !quiet {
         println!("{}", msg!(lang, ModelChanges));
         for line in d.render().lines() {
             println!("  {line}");
@@ -423,19 +493,25 @@ fn apply_model(
     let conflicts: Vec<_> = outcome.plan.conflicts().collect();
     if outcome.writes.is_empty() {
         // Files that cannot be rebuilt (a migration deleted by hand) are still reported.
-        print_plan(&outcome, lang, None);
-        println!("{}", msg!(lang, NothingToDo));
+        print_plan(&outcome, lang, None, rows);
+        if !quiet {
+            println!("{}", msg!(lang, NothingToDo));
+        }
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{}", msg!(lang, Files));
-    print_plan(&outcome, lang, None);
+    if !quiet {
+        println!("{}", msg!(lang, Files));
+    }
+    print_plan(&outcome, lang, None, rows);
     if !conflicts.is_empty() && !common.force {
         eprintln!("{}", msg!(lang, ConflictsSummary, n = conflicts.len()));
         eprintln!("{}", msg!(lang, ConflictsNothingWritten));
         return Ok(ExitCode::from(1));
     }
     if common.dry_run {
-        println!("{}", msg!(lang, DryRun));
+        if !quiet {
+            println!("{}", msg!(lang, DryRun));
+        }
         return Ok(ExitCode::SUCCESS);
     }
     let entry = project::apply(&p.root, command, &outcome.writes, &outcome.backups)
@@ -452,9 +528,11 @@ fn apply_model(
     if merged_with_conflicts > 0 {
         println!("{}", msg!(lang, MergedWithMarkers));
     }
-    println!("{}", msg!(lang, Done));
-    if outcome.writes.keys().any(|k| k.starts_with("migrations/")) {
-        println!("{}", msg!(lang, NextMigrate));
+    if !quiet {
+        println!("{}", msg!(lang, Done));
+        if outcome.writes.keys().any(|k| k.starts_with("migrations/")) {
+            println!("{}", msg!(lang, NextMigrate));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -469,22 +547,10 @@ pub fn add(cmd: AddCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
             common,
         } => {
             let p = load(&common.project, lang_flag)?;
-            let new = match from_prd {
+            let from_prd = match from_prd {
                 Some(prd) => {
-                    let (bytes, opts) = super::analyze::load(&prd, None, p.lang)?;
-                    let analysis = backend_pro::analyze_bytes(&bytes, &opts);
-                    let Some(e) = analysis
-                        .model
-                        .entities
-                        .iter()
-                        .find(|e| e.name.eq_ignore_ascii_case(&name) || e.label == name)
-                    else {
-                        let known: Vec<&str> = analysis
-                            .model
-                            .entities
-                            .iter()
-                            .map(|e| e.name.as_str())
-                            .collect();
+                    let Some(e) = entity_in_prd(&prd, &name, &p)? else {
+                        let known = entities_in_prd(&prd, &p)?;
                         bail!(msg!(
                             p.lang,
                             NoSuchEntityInPrd,
@@ -493,13 +559,27 @@ pub fn add(cmd: AddCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
                             known = known.join(", ")
                         ));
                     };
-                    let fields = e.fields.clone();
+                    if !super::quiet() {
+                        let path = prd.display();
+                        eprintln!(
+                            "{}",
+                            msg!(p.lang, AddEntityFromPrd, name = e.name, path = path)
+                        );
+                    }
+                    Some(e)
+                }
+                // Without --field: the PRD the project was generated from, when it says.
+                None if fields.is_empty() => recorded_prd_entity(&p, &name)?,
+                None => None,
+            };
+            let new = match from_prd {
+                Some(e) => {
                     let label = if label.is_empty() {
                         e.label.clone()
                     } else {
                         label
                     };
-                    let mut m = edit::add_entity(&p.current, &e.name, &label, fields)
+                    let mut m = edit::add_entity(&p.current, &e.name, &label, e.fields.clone())
                         .map_err(|e| anyhow!(e.text(p.lang)))?;
                     if let (Some(sm), Some(added)) = (&e.state_machine, m.entities.last_mut()) {
                         added.state_machine = Some(sm.clone());
@@ -566,13 +646,74 @@ pub fn add(cmd: AddCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
     }
 }
 
+/// The model a PRD describes (its diagnostics are not shown: only one entity is taken).
+fn prd_model(prd: &Path, p: &Loaded) -> Result<Model> {
+    let (bytes, opts) = super::analyze::load(prd, None, p.lang)?;
+    Ok(backend_pro::analyze_bytes(&bytes, &opts).model)
+}
+
+/// The entity `name` (its identifier in any case, or its label) as the PRD at `prd` defines it.
+fn entity_in_prd(prd: &Path, name: &str, p: &Loaded) -> Result<Option<Entity>> {
+    Ok(prd_model(prd, p)?
+        .entities
+        .into_iter()
+        .find(|e| e.name.eq_ignore_ascii_case(name) || e.label == name))
+}
+
+fn entities_in_prd(prd: &Path, p: &Loaded) -> Result<Vec<String>> {
+    Ok(prd_model(prd, p)?
+        .entities
+        .into_iter()
+        .map(|e| e.name)
+        .collect())
+}
+
+/// `add entity NAME` without `--field`: the entity as the PRD recorded in the ledger (at `new`
+/// or `sync --prd`) defines it, saying so; `None` (and a note why) when there is no such PRD,
+/// it cannot be read, or it does not define the entity.
+fn recorded_prd_entity(p: &Loaded, name: &str) -> Result<Option<Entity>> {
+    let Some(rel) = p.snapshot.ledger.prd.as_deref() else {
+        return Ok(None);
+    };
+    let path = p.root.join(rel);
+    let quiet = super::quiet();
+    if !path.is_file() {
+        if !quiet {
+            eprintln!("{}", msg!(p.lang, RecordedPrdMissing, path = rel));
+        }
+        return Ok(None);
+    }
+    match entity_in_prd(&path, name, p)? {
+        Some(e) => {
+            if !quiet {
+                eprintln!(
+                    "{}",
+                    msg!(p.lang, AddEntityFromRecordedPrd, name = e.name, path = rel)
+                );
+            }
+            Ok(Some(e))
+        }
+        None => {
+            if !quiet {
+                eprintln!(
+                    "{}",
+                    msg!(p.lang, RecordedPrdLacks, name = name, path = rel)
+                );
+            }
+            Ok(None)
+        }
+    }
+}
+
 /// The fields of `add entity NAME` given without `--field`: asked for line by line on a
 /// terminal (validated as typed, an empty line ends), none otherwise (the entity gets its id,
 /// version and timestamps; `add field` adds the rest later, as the hint says).
 fn ask_fields(p: &Loaded, name: &str) -> Result<Vec<backend_pro::model::Field>> {
     use std::io::IsTerminal;
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        eprintln!("{}", msg!(p.lang, AddEntityNoFieldsHint, name = name));
+        if !super::quiet() {
+            eprintln!("{}", msg!(p.lang, AddEntityNoFieldsHint, name = name));
+        }
         return Ok(Vec::new());
     }
     eprintln!("{}", msg!(p.lang, AddEntityAskFields, name = name));
@@ -632,7 +773,11 @@ pub fn remove(cmd: RemoveCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
 }
 
 pub fn sync(args: SyncArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
-    let p = load(&args.common.project, lang_flag)?;
+    let mut p = load(&args.common.project, lang_flag)?;
+    if let Some(prd) = &args.prd {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        p.read_prd = project::relative_path(&cwd, &p.root, prd);
+    }
     let renames = parse_renames(&args.renames, p.lang)?;
     let new = match &args.prd {
         Some(prd) => {
@@ -662,7 +807,7 @@ pub fn sync(args: SyncArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
 
 pub fn plan(args: PlanArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
     let p = load(&args.project, lang_flag)?;
-    if !check_model(&p.current, p.lang)? {
+    if !check_model(&p.current, &p.text, p.lang)? {
         return Ok(ExitCode::from(1));
     }
     let (d, outcome) = compute(&p, &p.current, &BTreeMap::new(), true)?;
@@ -688,14 +833,25 @@ pub fn plan(args: PlanArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&doc)?);
         return Ok(ExitCode::SUCCESS);
     }
-    if !d.is_empty() {
+    let quiet = super::quiet();
+    let rows = if super::verbose() {
+        Rows::All
+    } else {
+        Rows::Changes
+    };
+    if !d.is_empty() && !quiet {
         println!("{}", msg!(p.lang, ModelChangesYaml));
         for line in d.render().lines() {
             println!("  {line}");
         }
     }
     if outcome.writes.is_empty() && outcome.plan.is_noop() {
-        println!("{}", msg!(p.lang, UpToDate));
+        if rows == Rows::All {
+            print_plan(&outcome, p.lang, None, rows);
+        }
+        if !quiet {
+            println!("{}", msg!(p.lang, UpToDate));
+        }
         return Ok(ExitCode::SUCCESS);
     }
     let mut snap = p.snapshot.clone();
@@ -705,8 +861,13 @@ pub fn plan(args: PlanArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
         outcome.plan.changes.iter().map(|c| c.path.as_str()),
     )
     .map_err(|e| anyhow!(e.text(p.lang)))?;
-    print_plan(&outcome, p.lang, (!args.no_diff).then_some(&snap));
-    if !outcome.writes.is_empty() {
+    print_plan(
+        &outcome,
+        p.lang,
+        (!args.no_diff && !quiet).then_some(&snap),
+        rows,
+    );
+    if !outcome.writes.is_empty() && !quiet {
         println!("{}", msg!(p.lang, ApplyWithSync));
     }
     Ok(ExitCode::SUCCESS)
@@ -714,7 +875,7 @@ pub fn plan(args: PlanArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
 
 pub fn check(args: CheckArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
     let p = load(&args.project, lang_flag)?;
-    if !check_model(&p.current, p.lang)? {
+    if !check_model(&p.current, &p.text, p.lang)? {
         return Ok(ExitCode::from(1));
     }
     let (d, outcome) = compute(&p, &p.current, &BTreeMap::new(), true)?;
@@ -753,7 +914,18 @@ pub fn check(args: CheckArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
             Action::Update => msg!(p.lang, DriftOutOfDate),
             Action::Delete => msg!(p.lang, DriftRemoved),
             Action::Merge { .. } => msg!(p.lang, DriftTemplate),
-            Action::Unchanged | Action::Keep { .. } => continue,
+            Action::Unchanged => {
+                if super::verbose() {
+                    println!("{}: {}", c.path, msg!(p.lang, CheckFileOk));
+                }
+                continue;
+            }
+            Action::Keep { reason } => {
+                if super::verbose() {
+                    println!("{}: {}", c.path, reason.text(p.lang));
+                }
+                continue;
+            }
         };
         drift += 1;
         println!("{}: {why}", c.path);
@@ -766,7 +938,9 @@ pub fn check(args: CheckArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
         eprintln!("{}", msg!(p.lang, CheckFailed, n = drift));
         return Ok(ExitCode::from(1));
     }
-    println!("{}", msg!(p.lang, CheckPassed));
+    if !super::quiet() {
+        println!("{}", msg!(p.lang, CheckPassed));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -788,14 +962,16 @@ pub fn undo(args: ProjectArg, lang_flag: Option<Lang>) -> Result<ExitCode> {
             eprintln!("  {path}");
         }
     }
-    println!(
-        "{}",
-        msg!(
-            lang,
-            Reverted,
-            command = entry.command,
-            n = entry.files.len()
-        )
-    );
+    if !super::quiet() {
+        println!(
+            "{}",
+            msg!(
+                lang,
+                Reverted,
+                command = entry.command,
+                n = entry.files.len()
+            )
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

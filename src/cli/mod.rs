@@ -19,11 +19,20 @@ use std::process::ExitCode;
 )]
 pub struct Cli {
     /// Language of messages and generated docs (default: the PRD's, or zh when LANG=zh*).
-    #[arg(long, global = true, value_enum)]
+    #[arg(long, global = true, value_enum, help_heading = GLOBAL)]
     pub lang: Option<LangArg>,
+    /// Print only errors and warnings, and what the command is for (plan's files, check's drift); no progress or summary.
+    #[arg(long, short = 'q', global = true, conflicts_with = "verbose", help_heading = GLOBAL)]
+    pub quiet: bool,
+    /// Also print every file the command looked at, with its action (unchanged files, the bookkeeping in .backend-pro/).
+    #[arg(long, short = 'v', global = true, help_heading = GLOBAL)]
+    pub verbose: bool,
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// The help heading of the flags every command takes (after its own options, like cargo's).
+const GLOBAL: &str = "Global options";
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -58,6 +67,62 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// How much a command prints besides errors and warnings (`--quiet`, `--verbose`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+static VERBOSITY: std::sync::OnceLock<Verbosity> = std::sync::OnceLock::new();
+
+/// The verbosity of this run (set once from the flags, before the command runs).
+pub fn verbosity() -> Verbosity {
+    VERBOSITY.get().copied().unwrap_or(Verbosity::Normal)
+}
+
+/// `--quiet`: no progress, notices or summaries.
+pub fn quiet() -> bool {
+    verbosity() == Verbosity::Quiet
+}
+
+/// `--verbose`: every file, also the unchanged ones and the bookkeeping.
+pub fn verbose() -> bool {
+    verbosity() == Verbosity::Verbose
+}
+
+/// An error whose diagnostics are already on stderr: the command exits 1 (input or model
+/// errors) without another message.
+#[derive(Debug)]
+pub struct Reported;
+
+impl std::fmt::Display for Reported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("errors reported above")
+    }
+}
+
+impl std::error::Error for Reported {}
+
+/// Whether diagnostics on stderr get colours: a terminal, and no `NO_COLOR`.
+pub fn color() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Reads a model file's text, or prints where it is broken (`file:line:col: error[E150]`,
+/// the line, `help:`) and fails with [`Reported`].
+pub fn read_model(text: &str, file: &str, lang: Lang) -> anyhow::Result<backend_pro::model::Model> {
+    backend_pro::validate::parse_model(text).map_err(|d| {
+        eprint!(
+            "{}",
+            backend_pro::diag::render_all_in(&[*d], file, Some(text), lang, color())
+        );
+        anyhow::Error::new(Reported)
+    })
 }
 
 /// Examples shown under each subcommand's help (`Examples:` / `示例：`): commands only, so
@@ -184,13 +249,43 @@ fn localize(mut cmd: clap::Command) -> clap::Command {
             if let Some(h) = a.get_long_help().and_then(zh) {
                 a = a.long_help(h);
             }
-            if a.get_help_heading().is_none() {
+            if a.get_help_heading() == Some(GLOBAL) {
+                a = a.help_heading("全局选项");
+            } else if a.get_help_heading().is_none() {
                 let heading = if a.is_positional() {
                     "参数"
                 } else {
                     "选项"
                 };
                 a = a.help_heading(heading);
+            }
+            // clap's own `[default: …]` and `[possible values: …]`, in Chinese.
+            if a.get_action().takes_values() {
+                let mut extra = String::new();
+                let defaults: Vec<String> = a
+                    .get_default_values()
+                    .iter()
+                    .map(|v| v.to_string_lossy().into_owned())
+                    .collect();
+                if !defaults.is_empty() && !a.is_hide_default_value_set() {
+                    extra.push_str(&format!(" [默认：{}]", defaults.join(", ")));
+                }
+                let possible: Vec<String> = a
+                    .get_possible_values()
+                    .iter()
+                    .filter(|v| !v.is_hide_set())
+                    .map(|v| v.get_name().to_string())
+                    .collect();
+                if !possible.is_empty() && !a.is_hide_possible_values_set() {
+                    extra.push_str(&format!(" [可选：{}]", possible.join(", ")));
+                }
+                if !extra.is_empty() {
+                    let help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
+                    a = a
+                        .help(format!("{help}{extra}"))
+                        .hide_default_value(true)
+                        .hide_possible_values(true);
+                }
             }
             match a.get_id().as_str() {
                 "help" => a.help("打印帮助"),
@@ -219,6 +314,11 @@ pub fn main() -> ExitCode {
     let cli =
         Cli::from_arg_matches(&command(ui).get_matches_from(args)).unwrap_or_else(|e| e.exit());
     let lang = cli.lang.map(Lang::from);
+    let _ = VERBOSITY.set(match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (_, true) => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    });
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(args, lang),
         Command::New(args) => new::run(args, lang),
@@ -231,7 +331,7 @@ pub fn main() -> ExitCode {
         Command::Undo(args) => evolve::undo(args, lang),
         Command::Explain { code } => {
             let ui = i18n::ui(lang);
-            match backend_pro::diag::explain_code(&code) {
+            match backend_pro::diag::explain_code(&code, ui) {
                 Some((meaning, fix)) => {
                     println!("{}: {meaning}", code.trim().to_ascii_uppercase());
                     if let Some(f) = fix {
@@ -254,6 +354,7 @@ pub fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        Err(err) if err.is::<Reported>() => ExitCode::from(1),
         Err(err) => {
             eprintln!(
                 "{}",

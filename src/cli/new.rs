@@ -108,7 +108,7 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
             }
             let mut m = analysis.model;
             m.capabilities = backend_pro::capability::defaults_for_prd(&m);
-            if args.with.is_empty() {
+            if args.with.is_empty() && !super::quiet() {
                 super::analyze::note_capabilities(&bytes, &m, lang);
             }
             m
@@ -116,19 +116,21 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
         (None, Some(path)) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| msg!(ui, CannotRead, path = path.display()))?;
-            let model = Model::from_yaml(&text)
-                .with_context(|| msg!(ui, NotAModel, path = path.display()))?;
+            let model = super::read_model(&text, &path.display().to_string(), ui)?;
             // A hand-edited model gets the same cross-checks as an extracted one.
             let lang = i18n::pick(lang_flag, Some(model.service.lang), env.as_deref());
-            let mut diags = backend_pro::validate::validate(&model);
-            // Lines in a model point into the PRD it came from, not into this file.
-            for d in &mut diags {
-                (d.line, d.col) = (0, 0);
-            }
+            // Located in this file, not at the PRD lines the model keeps.
+            let mut diags = backend_pro::validate::validate_in_file(&model, &text);
             diag::sort(&mut diags);
             eprint!(
                 "{}",
-                diag::render_all(&diags, &path.display().to_string(), lang)
+                diag::render_all_in(
+                    &diags,
+                    &path.display().to_string(),
+                    Some(&text),
+                    lang,
+                    super::color()
+                )
             );
             if diag::has_errors(&diags) {
                 eprintln!("{}", msg!(lang, NothingWritten));
@@ -144,7 +146,9 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
         Some(m) => m.clone(),
         None => {
             let m = generate::default_module(&model);
-            eprintln!("{}", msg!(lang, DefaultModule, module = m));
+            if !super::quiet() {
+                eprintln!("{}", msg!(lang, DefaultModule, module = m));
+            }
             m
         }
     };
@@ -152,7 +156,9 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
         Some(out) => out.clone(),
         None => {
             let out = PathBuf::from(generate::default_dir(&model));
-            eprintln!("{}", msg!(lang, DefaultOut, path = out.display()));
+            if !super::quiet() {
+                eprintln!("{}", msg!(lang, DefaultOut, path = out.display()));
+            }
             out
         }
     };
@@ -175,21 +181,38 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
         for f in &files {
             println!("{}", f.path);
         }
-        eprintln!("{}", msg!(lang, DryRun));
+        if !super::quiet() {
+            eprintln!("{}", msg!(lang, DryRun));
+        }
         return Ok(ExitCode::SUCCESS);
     }
     // Record what we wrote (ledger, merge bases) so later commands never lose user edits.
+    // The PRD, relative to the project, for `add entity NAME` to take definitions from.
+    let prd = args.prd.as_ref().and_then(|prd| {
+        let cwd = std::env::current_dir().ok()?;
+        backend_pro::project::relative_path(&cwd, &out, prd)
+    });
     let files = backend_pro::evolve::regenerate::initial(
         &model,
         files,
         &module,
         lang,
         env!("CARGO_PKG_VERSION"),
+        prd.as_deref(),
     );
     let backup =
         write::write_project(&out, &files, args.force).map_err(|e| anyhow!(e.text(lang)))?;
     if let Some(dir) = backup {
         eprintln!("{}", msg!(lang, ForceBackup, path = dir.display()));
+    }
+    if super::verbose() {
+        let verb = msg!(lang, ActCreate);
+        for f in &files {
+            println!("  {verb} {}", f.path);
+        }
+    }
+    if super::quiet() {
+        return Ok(ExitCode::SUCCESS);
     }
     let shown: Vec<Rendered> = files
         .into_iter()

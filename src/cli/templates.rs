@@ -72,12 +72,17 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
                 }
                 std::fs::write(&dst, text)
                     .with_context(|| msg!(lang, CannotWrite, path = dst.display()))?;
+                if super::verbose() {
+                    println!("  {} {}", msg!(lang, ActCreate), dst.display());
+                }
                 written += 1;
             }
-            println!(
-                "{}",
-                msg!(lang, Ejected, n = written, path = root.display())
-            );
+            if !super::quiet() {
+                println!(
+                    "{}",
+                    msg!(lang, Ejected, n = written, path = root.display())
+                );
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

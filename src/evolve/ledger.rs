@@ -51,6 +51,10 @@ pub struct Ledger {
     /// Number of migrations numbered so far (migration numbers come from here, not the clock).
     #[serde(default)]
     pub migrations: u32,
+    /// The PRD the model was last read from (`new --prd`, `sync --prd`), relative to the
+    /// project and `/`-separated (`../PRD.md`); `add entity NAME` takes definitions from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prd: Option<String>,
     /// Project-relative path (`/`-separated) → entry.
     #[serde(default)]
     pub files: BTreeMap<String, LedgerEntry>,
@@ -73,6 +77,7 @@ impl Ledger {
             module: String::new(),
             lang: None,
             migrations: 0,
+            prd: None,
             files: BTreeMap::new(),
         }
     }

@@ -1,12 +1,13 @@
 //! One regeneration: a fresh render of the new model and the migrations for the model diff,
 //! reconciled with the project on disk, turned into the exact set of file writes (including
-//! the ledger, merge bases and `backend-pro.yaml`). Pure: the CLI applies the writes.
+//! the ledger, merge bases, `backend-pro.yaml` and its schema). Pure: the CLI applies the
+//! writes.
 
 use super::ledger::{Ledger, BASE_DIR, LEDGER_PATH};
 use super::reconcile::{reconcile, Action, Plan, Rendered, Snapshot};
 use super::Ownership;
 use crate::model::{Lang, Model};
-use crate::project::MODEL_PATH;
+use crate::project::{model_file, MODEL_PATH, SCHEMA_PATH};
 use std::collections::BTreeMap;
 
 pub struct Inputs<'a> {
@@ -20,6 +21,9 @@ pub struct Inputs<'a> {
     pub lang: Lang,
     /// backend-pro version, recorded in the ledger.
     pub generator: &'a str,
+    /// The PRD `new` was read from, relative to the project (`../PRD.md`), recorded in the
+    /// ledger; `None` keeps the one recorded before.
+    pub prd: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -48,6 +52,7 @@ pub fn regenerate(inputs: Inputs<'_>) -> Outcome {
         module: inputs.module.to_string(),
         lang: Some(inputs.lang),
         migrations: snap.ledger.migrations + new_migrations,
+        prd: inputs.prd.map(str::to_string).or(snap.ledger.prd.clone()),
         ..snap.ledger.clone()
     };
     let mut backups = Vec::new();
@@ -91,7 +96,7 @@ pub fn regenerate(inputs: Inputs<'_>) -> Outcome {
         }
     }
     // The model itself: the user's file, and its base (the last applied model).
-    let model_yaml = inputs.new.to_yaml();
+    let model_yaml = model_file(inputs.new);
     if snap.files.get(MODEL_PATH).map(Vec::as_slice) != Some(model_yaml.as_bytes()) {
         writes.insert(
             MODEL_PATH.to_string(),
@@ -103,6 +108,11 @@ pub fn regenerate(inputs: Inputs<'_>) -> Outcome {
             format!("{BASE_DIR}/{MODEL_PATH}"),
             Some(model_yaml.into_bytes()),
         );
+    }
+    // Its JSON Schema, for editors (the first line of the model refers to it).
+    let schema = crate::model::json_schema();
+    if snap.files.get(SCHEMA_PATH).map(Vec::as_slice) != Some(schema.as_bytes()) {
+        writes.insert(SCHEMA_PATH.to_string(), Some(schema.into_bytes()));
     }
     if ledger != snap.ledger {
         writes.insert(LEDGER_PATH.to_string(), Some(ledger.to_yaml().into_bytes()));
@@ -122,6 +132,7 @@ pub fn initial(
     module: &str,
     lang: Lang,
     generator: &str,
+    prd: Option<&str>,
 ) -> Vec<Rendered> {
     let (migrations, rest): (Vec<Rendered>, Vec<Rendered>) = rendered
         .into_iter()
@@ -140,6 +151,7 @@ pub fn initial(
         module,
         lang,
         generator,
+        prd,
     });
     outcome
         .writes

@@ -33,7 +33,6 @@ catalogue! {
     CannotWrite: "cannot write {path}", "无法写入 {path}";
     CannotCreate: "cannot create {path}", "无法创建 {path}";
     IoError: "{path}: {error}", "{path}：{error}";
-    NotAModel: "{path}: not a valid backend-pro model", "{path}：不是有效的 backend-pro 模型";
     NotAGlossary: "{path}: expected a YAML map of term: Identifier", "{path}：应为 YAML 映射（术语: 标识符）";
     NotAProject: "{path} is not a backend-pro project (no backend-pro.yaml); run inside one or pass --project DIR",
         "{path} 不是 backend-pro 项目（没有 backend-pro.yaml）；请在项目目录中运行，或使用 --project DIR";
@@ -62,6 +61,7 @@ catalogue! {
     ActUpdate: "update", "更新";
     ActMerge: "merge", "合并";
     ActUnchanged: "unchanged", "未变";
+    ActRecord: "record", "记录";
     ActDelete: "delete", "删除";
     ActKeep: "keep", "保留";
     ActConflict: "CONFLICT", "冲突";
@@ -104,6 +104,7 @@ catalogue! {
     DriftTemplate: "template changed (would be merged)", "模板已变更（将被合并）";
     DriftModelEdited: "edited but not applied (run backend-pro sync)", "已编辑但未应用（运行 backend-pro sync）";
     CheckFailed: "check failed: {n} file(s) drifted from the model", "检查失败：{n} 个文件与模型不一致";
+    CheckFileOk: "up to date", "最新";
     CheckPassed: "check passed: generated files match the model", "检查通过：生成文件与模型一致";
     RenamesNeverGuessed: "these look like renames, which are never guessed:", "以下变更看起来像重命名，而重命名从不猜测：";
     RenamesHelp: "help: pass --rename Entity.old:new for each rename (data is kept), or --no-rename to drop and add (data in the old column is lost)",
@@ -122,6 +123,12 @@ catalogue! {
     EditRefUnknown: "field spec {spec}: no entity named {target}; known entities: {known}", "字段定义 {spec}：没有名为 {target} 的实体；已有实体：{known}";
     EditEntityName: "entity name {name} must be an ASCII identifier (e.g. Review)", "实体名 {name} 须为 ASCII 标识符（如 Review）";
     EditEntityExists: "entity {name} already exists; use `add field {name} …` to extend it", "实体 {name} 已存在；请用 `add field {name} …` 扩展它";
+    AddEntityFromPrd: "{name}: taking its definition from {path}", "{name}：采用 {path} 中的定义";
+    AddEntityFromRecordedPrd: "{name}: taking its definition from {path}, the PRD this project was generated from (pass --field to define it yourself)",
+        "{name}：采用 {path}（生成本项目所用的 PRD）中的定义（如需自行定义，请使用 --field）";
+    RecordedPrdLacks: "{path} does not define {name} (the PRD this project was generated from)", "{path}（生成本项目所用的 PRD）中没有定义 {name}";
+    RecordedPrdMissing: "{path}, the PRD this project was generated from, is gone; pass --from-prd PATH to take an entity from a PRD",
+        "生成本项目所用的 PRD {path} 已不存在；可用 --from-prd PATH 从 PRD 读取实体";
     AddEntityNoFieldsHint: "{name} is added with no fields of its own (id, version, timestamps); add some with `backend-pro add field {name} title:string:required …`",
         "{name} 暂无自有字段（只有 id、version 与时间戳）；可用 `backend-pro add field {name} title:string:required …` 添加";
     AddEntityAskFields: "fields of {name}, one per line as name:type[:required|:unique|:default=V|:ref=Entity|:max=N]; an empty line ends",
@@ -148,8 +155,8 @@ catalogue! {
     Generated: "Generated {service} ({entities} entities, {files} files) in {path}", "已在 {path} 生成 {service}（{entities} 个实体，{files} 个文件）";
     NextSteps: "Next steps:", "下一步：";
     ExplainFix: "fix: {fix}", "修复：{fix}";
-    ExplainMore: "all codes: docs/DIAGNOSTICS.md", "全部代码：docs/DIAGNOSTICS.md（说明为英文）";
-    ExplainUnknown: "unknown diagnostic code {code}; the codes are listed in docs/DIAGNOSTICS.md", "未知的诊断代码 {code}；全部代码见 docs/DIAGNOSTICS.md";
+    ExplainMore: "all codes: docs/DIAGNOSTICS.md", "全部代码：docs/DIAGNOSTICS.zh.md";
+    ExplainUnknown: "unknown diagnostic code {code}; the codes are listed in docs/DIAGNOSTICS.md", "未知的诊断代码 {code}；全部代码见 docs/DIAGNOSTICS.zh.md";
     DefaultOut: "no --out given: writing to {path}/", "未指定 --out：写入 {path}/";
     DefaultModule: "Go module: {module} (pass --module to choose another)", "Go 模块：{module}（可用 --module 指定）";
     NextRunApi: "in-memory storage, http://localhost:8080", "内存存储，http://localhost:8080";
@@ -169,6 +176,10 @@ const HELP_ZH: &[(&str, &str)] = &[
     ("PRD (Markdown, 中文 / English) → production-grade Go backend", "PRD（Markdown，中文 / English）→ 生产级 Go 后端"),
     ("Print this message or the help of the given subcommand(s)", "打印本帮助或指定子命令的帮助"),
     ("Language of messages and generated docs (default: the PRD's, or zh when LANG=zh*)", "消息与生成文档的语言（默认：PRD 的语言；LANG=zh* 时为 zh）"),
+    ("Print only errors and warnings, and what the command is for (plan's files, check's drift); no progress or summary",
+        "只输出错误和警告，以及命令本身的结果（plan 的文件、check 的漂移）；不输出进度和摘要"),
+    ("Also print every file the command looked at, with its action (unchanged files, the bookkeeping in .backend-pro/)",
+        "同时输出命令检查过的每个文件及其动作（包括未变的文件和 .backend-pro/ 中的记录）"),
     // analyze
     ("Extract the domain model from a PRD and print it", "从 PRD 提取领域模型并打印"),
     ("The PRD to read (Markdown)", "要读取的 PRD（Markdown）"),
@@ -211,7 +222,8 @@ const HELP_ZH: &[(&str, &str)] = &[
     ("Entity name (ASCII, e.g. Review)", "实体名（ASCII，如 Review）"),
     ("`name:type[:required|:unique|:default=V|:ref=Entity|:max=N|:label=L]`, repeatable", "`name:type[:required|:unique|:default=V|:ref=Entity|:max=N|:label=L]`，可重复"),
     ("`name:type[:required|:unique|:default=V|:ref=Entity|:max=N|:label=L]`", "`name:type[:required|:unique|:default=V|:ref=Entity|:max=N|:label=L]`（字段名:类型[:选项]）"),
-    ("Take the entity's definition from this PRD instead of --field", "从此 PRD 读取实体定义，代替 --field"),
+    ("Take the entity's definition from this PRD. Without --field or --from-prd, the project's PRD (the one new or sync read) is used when it defines the entity",
+        "从此 PRD 读取实体定义。既没有 --field 也没有 --from-prd 时，若项目的 PRD（new 或 sync 读取的那份）定义了该实体，就采用它"),
     ("Display label (e.g. 书评)", "显示名称（如 书评）"),
     ("Add fields to an entity: `add field Book isbn:string:unique pages:int`", "给实体添加字段：`add field Book isbn:string:unique pages:int`"),
     ("The entity to add fields to (e.g. Book)", "要添加字段的实体（如 Book）"),

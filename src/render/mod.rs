@@ -250,7 +250,7 @@ pub fn render_planned(
     }
     out.push(Rendered {
         path: crate::project::MODEL_PATH.to_string(),
-        contents: model.to_yaml(),
+        contents: crate::project::model_file(model),
         ownership: Ownership::Scaffold,
         template: String::new(),
     });
