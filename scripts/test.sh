@@ -10,16 +10,20 @@
 #      fixed seeds + 1 changing per run (printed; replay with BP_PROPTEST_SEED=N), each a project
 #      that must be gofmt-clean and pass go vet and go build (~2-3 min; BP_SKIP_PROPERTY=1 skips)
 #   5. PostgreSQL + Redis (scripts/services.sh: installed when missing, free loopback ports, temp dirs)
-#   6. for every examples/*/PRD.md, and every model file asked for: scripts/check-generated.sh
+#   5b. a real Kafka broker (scripts/kafka.sh: Kafka 4.1.0 jars from Maven Central, cached; one
+#      KRaft node on free loopback ports), checked with scripts/kafka-smoke (franz-go: topic with 3
+#      partitions, idempotent produce, group consume, per-key order); it serves the Kafka tests
+#      of generated projects with events (BP_SKIP_KAFKA=1 skips)
+#   6. for every examples/*/PRD.md, the events fixture (tests/fixtures/models/shop-events.yaml)
+#      and every model file asked for: scripts/check-generated.sh
 #   6b. the real-PRD corpus (../shared/corpus, when present): scripts/corpus-check.sh — score.py
 #      must reach tests/corpus-ratchet, and every accepted document must generate a project
 #      that passes gofmt, go vet and go build (BP_SKIP_CORPUS=1 skips it)
 #   7. for every example: scripts/evolve-scenario.sh (new → edit → add entity → add field → sync →
 #      remove → undo → conflicts, everything re-checked after each step; tests/evolve/<name>/)
-#   7b. a real Kafka broker (scripts/kafka.sh: Kafka 4.1.0 jars from Maven Central, cached; one
-#      KRaft node on free loopback ports) and scripts/kafka-smoke (franz-go: topic with 3
-#      partitions, idempotent produce, group consume, per-key order); figures printed
-#      (BP_SKIP_KAFKA=1 skips)
+#   7b. events delivery under faults (scripts/events-check.sh, its own PostgreSQL, Redis and
+#      broker): API + 2 workers, each SIGKILLed once, the broker restarted; every committed event
+#      on the broker in order per aggregate, the reaction applied exactly once (BP_SKIP_EVENTS=1)
 #   8. fault scenarios on shop (scripts/fault-check.sh, its own PostgreSQL and Redis): PostgreSQL
 #      stopped under load, Redis stopped, SIGTERM with 8 keep-alive clients, Redis write pause
 #      during a PATCH; one harness line per scenario with its figures (BP_SKIP_FAULTS=1 skips)
@@ -28,7 +32,7 @@
 #
 # Env: BP_EXAMPLES="shop library" (only these), BP_MODELS="a.yaml b.yaml" (add these; globs ok),
 # BP_STRICT_FMT=1, BP_SKIP_CARGO=1, BP_SKIP_SELFTEST=1, BP_SKIP_PROPERTY=1, BP_SKIP_EVOLVE=1 (no
-# evolution scenarios), BP_SKIP_KAFKA=1, BP_SKIP_FAULTS=1,
+# evolution scenarios), BP_SKIP_KAFKA=1, BP_SKIP_EVENTS=1, BP_SKIP_FAULTS=1,
 # CARGO_TARGET_DIR (respected).
 # Ends with "harness: N passed, M failed[, K skipped]" alone on a line; non-zero exit on any failure.
 set -euo pipefail
@@ -77,6 +81,7 @@ cleanup() {
     kill -TERM "$CHILD_PID" 2>/dev/null || true
     wait "$CHILD_PID" 2>/dev/null || true
   fi
+  [ -z "${BP_KAFKA_DIR:-}" ] || kafka_stop
   services_stop
   rm -rf "$WORK"
 }
@@ -172,6 +177,8 @@ if [ "$SKIP_EXAMPLES" = 0 ]; then
   else
     for f in examples/*/PRD.md; do [ -f "$f" ] && INPUTS+=("$f"); done
     [ "${#INPUTS[@]}" -gt 0 ] || log "no examples/*/PRD.md: 0 generated projects from examples"
+    # The events capability (outbox, worker, Kafka consumers) on the shop model.
+    INPUTS+=("tests/fixtures/models/shop-events.yaml")
   fi
 fi
 for m in "${MODELS[@]}"; do INPUTS+=("$m"); done
@@ -198,6 +205,51 @@ if grep -q '^PASS suite build-cli$' "$BP_RESULTS" && [ "${BP_SKIP_CORPUS:-0}" !=
   # The real-PRD corpus beside the repository (CI has it): score ratchet + every accepted
   # document generates a project that passes gofmt, go vet and go build.
   suite_step corpus "$ROOT/scripts/corpus-check.sh" "$BACKEND_PRO"
+fi
+
+# --- 5b ---------------------------------------------------------------------------------------
+# The Kafka broker the events capability tests against (generated projects with events run their
+# Kafka tests on it), checked with a franz-go round trip. Started in a subshell (kafka.sh dies on
+# errors; its EXIT trap stops a broker that failed), in the background + wait so that an INT/TERM
+# reaches our trap at once; on success the broker keeps running until cleanup or the end of 7.
+secs_since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
+kafka_up() {
+  (
+    trap kafka_stop EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    local t cached=downloaded install build start smoke
+    [ ! -f "$(_bp_kafka_cache)/complete" ] || cached=cached
+    t=$EPOCHREALTIME
+    kafka_install
+    install=$(secs_since "$t")
+    t=$EPOCHREALTIME
+    (cd "$ROOT/scripts/kafka-smoke" && GOTOOLCHAIN=local timeout 300 go build -o "$WORK/kafka-smoke" .) || exit 1
+    build=$(secs_since "$t")
+    t=$EPOCHREALTIME
+    kafka_start
+    start=$(secs_since "$t")
+    timeout 90 "$WORK/kafka-smoke" -timeout 60s | tee "$WORK/kafka-smoke.log" || exit 1
+    smoke=$(sed -n 's/.*create-topic \(.*\)$/create-topic \1/p' "$WORK/kafka-smoke.log")
+    printf 'BP_KAFKA_DIR=%q\nBP_KAFKA_PID=%q\nKAFKA_BROKERS=%q\n' "$BP_KAFKA_DIR" "$BP_KAFKA_PID" "$KAFKA_BROKERS" >"$WORK/kafka.env"
+    trap - EXIT
+    log "kafka figures: jars ${install}s ($cached), smoke build ${build}s, broker start ${start}s, ${smoke:-no smoke figures}"
+  ) &
+  CHILD_PID=$!
+  local rc=0
+  wait "$CHILD_PID" || rc=$?
+  CHILD_PID=
+  return "$rc"
+}
+if [ "${BP_SKIP_KAFKA:-0}" = 1 ]; then
+  log "kafka skipped (BP_SKIP_KAFKA=1): generated projects with events fail their Kafka tests"
+else
+  suite_step kafka kafka_up
+  if [ -f "$WORK/kafka.env" ]; then
+    # shellcheck disable=SC1091
+    source "$WORK/kafka.env"
+    export BP_KAFKA_DIR BP_KAFKA_PID KAFKA_BROKERS
+  fi
 fi
 
 if [ "${#INPUTS[@]}" -gt 0 ]; then
@@ -244,43 +296,20 @@ if [ "${#INPUTS[@]}" -gt 0 ]; then
 fi
 
 # --- 7b ---------------------------------------------------------------------------------------
-# The Kafka broker the events capability tests against, and a franz-go round trip through it.
-# In a subshell (kafka.sh dies on errors; its EXIT trap stops the broker), in the background +
-# wait so that an INT/TERM reaches our trap at once and cleanup's TERM reaches the subshell.
-secs_since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
-kafka_check() {
-  (
-    trap kafka_stop EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
-    local t cached=downloaded install build start smoke stop
-    [ ! -f "$(_bp_kafka_cache)/complete" ] || cached=cached
-    t=$EPOCHREALTIME
-    kafka_install
-    install=$(secs_since "$t")
-    t=$EPOCHREALTIME
-    (cd "$ROOT/scripts/kafka-smoke" && GOTOOLCHAIN=local timeout 300 go build -o "$WORK/kafka-smoke" .) || exit 1
-    build=$(secs_since "$t")
-    t=$EPOCHREALTIME
-    kafka_start
-    start=$(secs_since "$t")
-    timeout 90 "$WORK/kafka-smoke" -timeout 60s | tee "$WORK/kafka-smoke.log" || exit 1
-    smoke=$(sed -n 's/.*create-topic \(.*\)$/create-topic \1/p' "$WORK/kafka-smoke.log")
-    t=$EPOCHREALTIME
-    kafka_stop
-    stop=$(secs_since "$t")
-    log "kafka figures: jars ${install}s ($cached), smoke build ${build}s, broker start ${start}s, ${smoke:-no smoke figures}, stop ${stop}s"
-  ) &
+# Delivery of events under faults (scripts/events-check.sh: its own PostgreSQL, Redis and broker,
+# since it restarts the broker): two workers SIGKILLed, the broker restarted, every committed
+# event on the broker in order, the reaction applied once (BP_SKIP_EVENTS=1 skips).
+if [ -n "${BP_KAFKA_DIR:-}" ]; then
+  kafka_stop
+fi
+if [ "${BP_SKIP_EVENTS:-0}" != 1 ] && [ "${BP_SKIP_KAFKA:-0}" != 1 ] && grep -q '^PASS suite build-cli$' "$BP_RESULTS"; then
+  log "events delivery: API + 2 workers, SIGKILL each once, broker restarted"
+  rc=0
+  BACKEND_PRO=$BACKEND_PRO "$ROOT/scripts/events-check.sh" &
   CHILD_PID=$!
-  local rc=0
   wait "$CHILD_PID" || rc=$?
   CHILD_PID=
-  return "$rc"
-}
-if [ "${BP_SKIP_KAFKA:-0}" = 1 ]; then
-  log "kafka skipped (BP_SKIP_KAFKA=1)"
-else
-  suite_step kafka kafka_check
+  log "events delivery: exit $rc"
 fi
 
 # --- 8 ----------------------------------------------------------------------------------------

@@ -211,31 +211,69 @@ fn new_with_and_without_override_the_model() {
 }
 
 #[test]
-fn analyze_notes_a_prd_that_mentions_events_but_keeps_them_off() {
+fn a_prd_that_names_a_broker_gets_events_and_one_that_only_says_events_gets_a_note() {
     let tmp = tempfile::tempdir().unwrap();
-    let prd = tmp.path().join("PRD.md");
+    let entities = "## Entities\n\n### Order\n\n| Field | Type | Required |\n|---|---|---|\n| total | decimal | yes |\n";
+    let kafka = tmp.path().join("kafka.md");
     std::fs::write(
-        &prd,
-        "# Shop (shop)\n\n## Entities\n\n### Order\n\n| Field | Type | Required |\n|---|---|---|\n| total | decimal | yes |\n\n## Integration\n\nEvery paid order is published to Kafka for the warehouse.\n",
+        &kafka,
+        format!("# Shop (shop)\n\n{entities}\n## Integration\n\nEvery paid order is published to Kafka for the warehouse.\n"),
     )
     .unwrap();
-    let o = bin().args(["analyze", "--prd"]).arg(&prd).output().unwrap();
+    let o = bin()
+        .args(["analyze", "--prd"])
+        .arg(&kafka)
+        .output()
+        .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("note: the PRD mentions Kafka"), "{err}");
-    assert!(err.contains("--with events"), "{err}");
-    let model = String::from_utf8_lossy(&o.stdout);
-    assert!(!model.contains("capabilities:"), "off by default:\n{model}");
+    assert!(
+        err.contains("note: capability events is on, since the PRD mentions Kafka"),
+        "{err}"
+    );
 
-    // `new --with events` turns it on, and then there is nothing to suggest.
+    // `new` turns it on and says why; `--without events` keeps it off.
     let out = tmp.path().join("svc");
     let o = bin()
-        .args(["new", "--with", "events", "--prd"])
-        .arg(&prd)
+        .args(["new", "--prd"])
+        .arg(&kafka)
         .arg("--out")
         .arg(&out)
         .output()
         .unwrap();
     ok(&o);
-    assert!(!String::from_utf8_lossy(&o.stderr).contains("note: the PRD mentions"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("`--without events` turns it off"));
     assert!(out.join("api/asyncapi.yaml").is_file());
+    assert!(out.join("cmd/worker/main.go").is_file());
+    let off = tmp.path().join("off");
+    let o = bin()
+        .args(["new", "--without", "events", "--prd"])
+        .arg(&kafka)
+        .arg("--out")
+        .arg(&off)
+        .output()
+        .unwrap();
+    ok(&o);
+    assert!(!off.join("api/asyncapi.yaml").exists());
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("capability events is on"));
+
+    // The word "events" alone (club events) is only a hint.
+    let club = tmp.path().join("club.md");
+    std::fs::write(
+        &club,
+        format!("# Club (club)\n\nMembers book seats for club events.\n\n{entities}"),
+    )
+    .unwrap();
+    let plain = tmp.path().join("plain");
+    let o = bin()
+        .args(["new", "--prd"])
+        .arg(&club)
+        .arg("--out")
+        .arg(&plain)
+        .output()
+        .unwrap();
+    ok(&o);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("note: the PRD mentions events"), "{err}");
+    assert!(err.contains("--with events"), "{err}");
+    assert!(!plain.join("api/asyncapi.yaml").exists());
 }

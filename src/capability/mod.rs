@@ -201,24 +201,25 @@ pub fn entity_ext(
         .collect()
 }
 
-/// The capabilities a model extracted from a PRD starts with: none for now. `events` stays
-/// off for every PRD until its relay worker exists (the PRD's mentions of events only get a
-/// note, [`suggestions`]).
-pub fn defaults_for_prd(_model: &Model) -> Vec<String> {
-    Vec::new()
-}
+/// Words that ask for the events capability: a broker, a message queue, an outbox, a saga,
+/// event-driven design. A PRD that says one of them gets the capability at `new`.
+static ASKS_FOR_EVENTS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)\b(?:domain events?|event[- ]driven|event bus|kafka|rabbitmq|nats|pulsar|message (?:queues?|brokers?|bus)|sagas?|outbox)\b|消息队列|消息中间件|领域事件|事件驱动|异步消息|事件总线",
+    )
+    .expect("events regex")
+});
 
-/// Capabilities a PRD's text suggests but does not turn on (each is off by default): the
-/// capability and the words that suggest it, for a note in `analyze` and `new`.
-pub fn suggestions(prd_text: &str) -> Vec<(&'static str, String)> {
-    static EVENTS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(
-            r"(?i)\b(?:domain events?|events?|event[- ]driven|kafka|rabbitmq|nats|pulsar|message (?:queue|broker|bus)|sagas?|outbox)\b|消息队列|消息中间件|领域事件|事件|异步消息",
-        )
-        .expect("events regex")
-    });
+/// Words that only hint at events (`events`, `事件` are also calendar events and incidents):
+/// a note, not the capability.
+static HINTS_AT_EVENTS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\bevents?\b|事件").expect("events hint regex")
+});
+
+/// Up to three distinct matches of `re` in `text`, comma-separated ("" when none).
+fn words(re: &regex::Regex, text: &str) -> String {
     let mut found: Vec<String> = Vec::new();
-    for m in EVENTS.find_iter(prd_text) {
+    for m in re.find_iter(text) {
         let w = m.as_str().to_string();
         if !found.iter().any(|f| f.eq_ignore_ascii_case(&w)) {
             found.push(w);
@@ -227,10 +228,33 @@ pub fn suggestions(prd_text: &str) -> Vec<(&'static str, String)> {
             break;
         }
     }
-    if found.is_empty() {
+    found.join(", ")
+}
+
+/// The capabilities a PRD asks for, each with the words that ask for it (for the note `new`
+/// prints): `events` when the PRD names a broker, a message queue, an outbox, a saga or an
+/// event-driven design.
+pub fn defaults_for_prd(prd_text: &str) -> Vec<(&'static str, String)> {
+    let w = words(&ASKS_FOR_EVENTS, prd_text);
+    if w.is_empty() {
+        Vec::new()
+    } else {
+        vec![("events", w)]
+    }
+}
+
+/// Capabilities a PRD's text hints at without asking for them (each stays off): the
+/// capability and the words, for a note in `analyze` and `new`.
+pub fn suggestions(prd_text: &str) -> Vec<(&'static str, String)> {
+    if !defaults_for_prd(prd_text).is_empty() {
         return Vec::new();
     }
-    vec![("events", found.join(", "))]
+    let w = words(&HINTS_AT_EVENTS, prd_text);
+    if w.is_empty() {
+        Vec::new()
+    } else {
+        vec![("events", w)]
+    }
 }
 
 #[cfg(test)]
@@ -238,12 +262,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn events_are_suggested_not_enabled() {
+    fn a_broker_or_a_saga_asks_for_events() {
         assert_eq!(
-            suggestions("Orders are published to Kafka; a saga refunds.")[0],
-            ("events", "Kafka, saga".to_string())
+            defaults_for_prd("Orders are published to Kafka; a saga refunds."),
+            [("events", "Kafka, saga".to_string())]
         );
-        assert_eq!(suggestions("支付成功后发送事件到消息队列")[0].0, "events");
+        assert_eq!(
+            defaults_for_prd("支付成功后发送事件到消息队列")[0].0,
+            "events"
+        );
+        assert!(suggestions("支付成功后发送事件到消息队列").is_empty());
+        assert!(defaults_for_prd("A plain CRUD service for books.").is_empty());
+    }
+
+    #[test]
+    fn the_word_events_only_hints() {
+        let text = "Members book seats for club events.";
+        assert!(defaults_for_prd(text).is_empty());
+        assert_eq!(suggestions(text), [("events", "events".to_string())]);
         assert!(suggestions("A plain CRUD service for books.").is_empty());
     }
 

@@ -90,7 +90,13 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
     );
     let file = args.prd.display().to_string();
     eprint!("{}", report(&analysis.diagnostics, &args.prd, &bytes, lang));
-    note_capabilities(&bytes, &analysis.model, lang);
+    if !super::quiet() {
+        let text = prd::decode(&bytes).0;
+        for (cap, what) in backend_pro::capability::defaults_for_prd(&text) {
+            eprintln!("{}", msg!(lang, CapabilityFromPrd, name = cap, what = what));
+        }
+        note_capabilities(&bytes, &analysis.model, lang);
+    }
     if args.explain {
         print!(
             "{}",

@@ -107,9 +107,18 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
                 return Ok(ExitCode::from(1));
             }
             let mut m = analysis.model;
-            m.capabilities = backend_pro::capability::defaults_for_prd(&m);
-            if args.with.is_empty() && !super::quiet() {
-                super::analyze::note_capabilities(&bytes, &m, lang);
+            let text = backend_pro::prd::decode(&bytes).0;
+            let asked = backend_pro::capability::defaults_for_prd(&text);
+            m.capabilities = asked.iter().map(|(c, _)| c.to_string()).collect();
+            if !super::quiet() {
+                for (cap, what) in &asked {
+                    if !args.without.iter().any(|w| w == cap) {
+                        eprintln!("{}", msg!(lang, CapabilityFromPrd, name = cap, what = what));
+                    }
+                }
+                if args.with.is_empty() {
+                    super::analyze::note_capabilities(&bytes, &m, lang);
+                }
             }
             m
         }
@@ -258,11 +267,22 @@ fn summary(out: &Path, files: &[Rendered], model: &Model, lang: Lang) -> String 
         "  go run ./cmd/api                 # {}\n",
         msg!(lang, NextRunApi)
     ));
+    let events = model.has_capability("events");
     s.push_str(&format!(
-        "  docker compose -f deployments/docker-compose.yml up -d   # {}\n",
-        msg!(lang, NextCompose)
+        "  make up                          # {}\n",
+        if events {
+            msg!(lang, NextComposeKafka)
+        } else {
+            msg!(lang, NextCompose)
+        }
     ));
     s.push_str("  make migrate && make run\n");
+    if events {
+        s.push_str(&format!(
+            "  KAFKA_BROKERS=localhost:9092 make run-worker   # {}\n",
+            msg!(lang, NextRunWorker)
+        ));
+    }
     s.push_str("  make test\n");
     let rules: Vec<(String, &str)> = model
         .entities

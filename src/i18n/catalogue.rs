@@ -143,8 +143,10 @@ catalogue! {
     EditCapabilityOn: "capability {name} is already on", "能力 {name} 已启用";
     EditCapabilityOff: "capability {name} is not on", "能力 {name} 未启用";
     // Capabilities in `analyze` and `new`.
-    SuggestEvents: "note: the PRD mentions {what}; the events capability (domain events, outbox, AsyncAPI) is off by default until its relay worker exists: pass `--with events` to `new`, or run `backend-pro add capability events` later",
-        "提示：PRD 提到了 {what}；事件能力（领域事件、outbox、AsyncAPI）在其投递进程完成前默认关闭：`new` 时加 `--with events`，或稍后运行 `backend-pro add capability events`";
+    SuggestEvents: "note: the PRD mentions {what}; the events capability (outbox, a Kafka relay worker, consumers) is off: pass `--with events` to `new`, or run `backend-pro add capability events` later",
+        "提示：PRD 提到了 {what}；事件能力（outbox、Kafka 投递进程、消费者）未启用：`new` 时加 `--with events`，或稍后运行 `backend-pro add capability events`";
+    CapabilityFromPrd: "note: capability {name} is on, since the PRD mentions {what}; `--without {name}` turns it off",
+        "提示：PRD 提到了 {what}，已启用能力 {name}；`--without {name}` 可关闭";
     // Migrations.
     MigrateModel: "cannot make migrations from this model:\n{details}", "无法根据此模型生成迁移：\n{details}";
     MigrateRefused: "no safe migration for these changes:", "以下变更没有安全的迁移方式：";
@@ -160,7 +162,9 @@ catalogue! {
     DefaultOut: "no --out given: writing to {path}/", "未指定 --out：写入 {path}/";
     DefaultModule: "Go module: {module} (pass --module to choose another)", "Go 模块：{module}（可用 --module 指定）";
     NextRunApi: "in-memory storage, http://localhost:8080", "内存存储，http://localhost:8080";
-    NextCompose: "PostgreSQL + Redis", "启动 PostgreSQL + Redis";
+    NextCompose: "PostgreSQL + Redis (docker compose)", "启动 PostgreSQL + Redis（docker compose）";
+    NextComposeKafka: "PostgreSQL + Redis + Kafka (docker compose)", "启动 PostgreSQL + Redis + Kafka（docker compose）";
+    NextRunWorker: "the outbox relay and the consumers", "outbox 投递进程与消费者";
     RulesToWrite: "Rules to write (their endpoints answer 501 until then; see README.md):", "待实现的业务规则（实现前接口返回 501，见 README.md）：";
     NoTemplateMatches: "no template matches {prefix} (see `backend-pro templates list`)", "没有匹配 {prefix} 的模板（见 `backend-pro templates list`）";
     KeptExists: "kept (exists): {path}", "已存在，保留：{path}";
