@@ -7,7 +7,10 @@
 #   broker restarted → every committed event on the broker, in order per aggregate, the
 #   reaction applied exactly once per event, relay lag back to 0.
 #
-#   scripts/events-check.sh [--orders N] [--rate R]
+#   scripts/events-check.sh [--orders N] [--rate R] [-- EVENTS_CHECK_ARGS...]
+#
+# Arguments after `--` go to scripts/events_check.py: `--faults none --workers 1` is a latency run,
+# `--throughput N --workers W` measures the relay alone on N rows put in the outbox.
 #
 # Knobs: BACKEND_PRO=path (skip the cargo build), BP_RESULTS=file (one harness line),
 # BP_EVENTS_ORDERS (default 350: 1,050 events plus a customer's), BP_EVENTS_RATE (requests/s,
@@ -23,12 +26,14 @@ source "$ROOT/scripts/services.sh"
 source "$ROOT/scripts/kafka.sh"
 export GOTOOLCHAIN=local
 
+EXTRA=()
 ORDERS=${BP_EVENTS_ORDERS:-350}
 RATE=${BP_EVENTS_RATE:-100}
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --orders) ORDERS=$2; shift 2 ;;
     --rate) RATE=$2; shift 2 ;;
+    --) shift; EXTRA=("$@"); break ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument: $1" ;;
   esac
@@ -96,6 +101,7 @@ rc=0
 python3 "$ROOT/scripts/events_check.py" --api "$WORK/api" --worker "$WORK/worker" \
   --verify "$WORK/events-verify" --kafka-dir "$BP_KAFKA_DIR" --psql "psql $DATABASE_URL" \
   --consumer shop-events.order_item.on-order --orders "$ORDERS" --rate "$RATE" \
+  --topic shop-events.order "${EXTRA[@]}" \
   | tee "$WORK/events.out" || rc=$?
 # The broker may have been restarted under a new pid: kafka_stop must stop that one.
 BP_KAFKA_PID=$(cat "$BP_KAFKA_DIR/kafka.pid" 2>/dev/null || echo "")

@@ -16,7 +16,7 @@ Prints `events: delivery: PASS|FAIL (figures)`; exit 0 on PASS. Standard library
 broker restart reuses the broker's own command line (scripts/kafka.sh started it).
 
   events_check.py --api BIN --worker BIN --verify BIN --kafka-dir DIR --psql "psql URL" \\
-      [--orders 350] [--threads 4] [--rate 100] [--consumer NAME]
+      [--orders 350] [--threads 4] [--rate 100] [--consumer NAME] [--faults all|none] [--workers 2]
 """
 
 from __future__ import annotations
@@ -198,6 +198,47 @@ class Load:
                     break
 
 
+def lag_figures(psql_cmd: str) -> dict[str, float]:
+    """Commit-to-acknowledgement delay of every published event (occurred_at → published_at)."""
+    row = psql(psql_cmd, "SELECT round(1000 * extract(epoch FROM percentile_cont(0.5) WITHIN GROUP (ORDER BY published_at - occurred_at))), "
+                         "round(1000 * extract(epoch FROM percentile_cont(0.99) WITHIN GROUP (ORDER BY published_at - occurred_at))), "
+                         "round(1000 * extract(epoch FROM max(published_at - occurred_at))) FROM outbox WHERE published_at IS NOT NULL")
+    p50, p99, top = (float(x or 0) for x in row.split("|"))
+    return {"lag_p50_ms": p50, "lag_p99_ms": p99, "lag_max_ms": top}
+
+
+def throughput(args: argparse.Namespace) -> int:
+    """Relay throughput: N rows already in the outbox (1,000 aggregates), W workers start, the
+    time from the first to the last acknowledgement."""
+    n = args.throughput
+    psql(args.psql, f"""INSERT INTO outbox (id, lane, topic, event_type, schema_version, aggregate_type, aggregate_id,
+        aggregate_version, occurred_at, payload)
+      SELECT gen_random_uuid(), get_byte(uuid_send(a), 15) % 16, '{args.topic}', 'order.updated', 1, 'order', a, v, now(),
+        jsonb_build_object('id', gen_random_uuid(), 'type', 'order.updated', 'schema_version', 1,
+          'aggregate_type', 'order', 'aggregate_id', a, 'aggregate_version', v, 'occurred_at', now(),
+          'data', jsonb_build_object('note', repeat('x', 200), 'total', v))
+      FROM generate_series(1, {n}) AS i, LATERAL (SELECT md5((i % 1000)::text)::uuid AS a, i / 1000 + 1 AS v) AS x""")
+    workers = [Worker(args.worker, f"relay-{i}") for i in range(args.workers)]
+    t0 = time.monotonic()
+    try:
+        for w in workers:
+            w.start()
+        while time.monotonic() - t0 < 300:
+            if int(psql(args.psql, "SELECT count(*) FROM outbox WHERE published_at IS NULL")) == 0:
+                break
+            time.sleep(0.2)
+        else:
+            print(f"events: throughput: FAIL (not drained in 300 s)", flush=True)
+            return 1
+    finally:
+        for w in workers:
+            w.stop()
+    secs = float(psql(args.psql, "SELECT extract(epoch FROM max(published_at) - min(published_at)) FROM outbox"))
+    rate = n / secs if secs > 0 else 0
+    print(f"events: throughput: PASS (events {n}, workers {args.workers}, seconds {secs:.2f}, per_second {rate:.0f})", flush=True)
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--api", required=True)
@@ -208,11 +249,18 @@ def main() -> int:
     ap.add_argument("--orders", type=int, default=350)
     ap.add_argument("--threads", type=int, default=4)
     ap.add_argument("--rate", type=float, default=100.0, help="requests (so events) a second")
+    ap.add_argument("--faults", choices=["all", "none"], default="all",
+                    help="none: no kill and no broker restart (a latency benchmark)")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--throughput", type=int, default=0, help="N: measure the relay on N rows put in the outbox")
+    ap.add_argument("--topic", default="", help="with --throughput: a topic of the service")
     ap.add_argument("--consumer", default="", help="consumer whose effects are counted (its processed_events name)")
     args = ap.parse_args()
+    if args.throughput:
+        return throughput(args)
 
     api = Instance([args.api], {}, "api")
-    workers = [Worker(args.worker, "worker-a"), Worker(args.worker, "worker-b")]
+    workers = [Worker(args.worker, f"worker-{chr(ord('a') + i)}") for i in range(args.workers)]
     broker = Broker(args.kafka_dir)
     figures: dict[str, object] = {}
     problems: list[str] = []
@@ -229,7 +277,7 @@ def main() -> int:
         t0 = time.monotonic()
         threads = load.run()
         # The faults, at fixed points of the load.
-        plan = [(0.2, "kill worker-a"), (0.45, "kill worker-b"), (0.65, "restart broker")]
+        plan = [(0.2, "kill worker-a"), (0.45, "kill worker-b"), (0.65, "restart broker")] if args.faults == "all" else []
         for at, what in plan:
             while load.progress() < at and any(t.is_alive() for t in threads):
                 time.sleep(0.05)
@@ -263,6 +311,7 @@ def main() -> int:
                 break
             time.sleep(0.5)
         figures["drain_s"] = round(time.monotonic() - t1, 1)
+        figures.update(lag_figures(args.psql))
         figures["committed"] = committed
         if unpublished:
             problems.append(f"{unpublished} events still unpublished after 180 s")

@@ -76,6 +76,11 @@ const EVENTS_FILES: &[&str] = &[
     "internal/infrastructure/postgres/events_outbox.gen.go",
     "internal/infrastructure/memory/events_outbox.gen.go",
     "internal/interfaces/httpapi/events_outbox.gen_test.go",
+    "cmd/worker/main.go",
+    "internal/infrastructure/outbox/relay.gen.go",
+    "internal/infrastructure/kafka/kafka.gen.go",
+    "internal/interfaces/consumers/consumers.gen.go",
+    "internal/saga/saga.gen.go",
 ];
 
 #[test]
@@ -97,6 +102,10 @@ fn add_then_remove_capability_events_round_trips_through_the_ledger() {
     assert!(out.contains("migrations/00005_create_outbox.sql"), "{out}");
     assert!(
         out.contains("migrations/00006_create_processed_events.sql"),
+        "{out}"
+    );
+    assert!(
+        out.contains("migrations/00007_create_saga_instances.sql"),
         "{out}"
     );
     let on = tree(&p);
@@ -126,10 +135,14 @@ fn add_then_remove_capability_events_round_trips_through_the_ledger() {
     let out = ok(&run(&p, &["remove", "capability", "events"]));
     assert!(out.contains("- capability events"), "{out}");
     assert!(
-        out.contains("migrations/00007_drop_processed_events.sql"),
+        out.contains("migrations/00008_drop_saga_instances.sql"),
         "{out}"
     );
-    assert!(out.contains("migrations/00008_drop_outbox.sql"), "{out}");
+    assert!(
+        out.contains("migrations/00009_drop_processed_events.sql"),
+        "{out}"
+    );
+    assert!(out.contains("migrations/00010_drop_outbox.sql"), "{out}");
     let off = tree(&p);
     // Everything is back as before, except the migrations, which only ever grow.
     let strip = |t: &BTreeMap<String, Vec<u8>>| -> BTreeMap<String, Vec<u8>> {
@@ -143,7 +156,7 @@ fn add_then_remove_capability_events_round_trips_through_the_ledger() {
         .keys()
         .filter(|k| k.starts_with("migrations/0"))
         .collect();
-    assert_eq!(migrations.len(), 8, "{migrations:?}");
+    assert_eq!(migrations.len(), 10, "{migrations:?}");
 
     // Undo of the removal brings the capability back exactly.
     ok(&run(&p, &["undo"]));

@@ -1,21 +1,27 @@
 //! The `events` capability: domain events as facts in the past tense (`order.created`,
 //! `order.paid`), a versioned JSON envelope, a transactional outbox written in the same
-//! transaction as the change, a `processed_events` table for idempotent consumers, and
-//! `api/asyncapi.yaml` (AsyncAPI 3.0) with one channel per aggregate type.
+//! transaction as the change, `cmd/worker` relaying it to Kafka (at least once, in order per
+//! aggregate, any number of workers), consumers whose effects apply once (`processed_events`),
+//! a durable saga orchestrator (`saga_instances`), and `api/asyncapi.yaml` (AsyncAPI 3.0) with
+//! one channel per aggregate type.
 //!
-//! Foundation only: nothing publishes the outbox yet (the relay worker and the consumers come
-//! next), so the capability is off unless asked for (`new --with events`,
-//! `add capability events`).
+//! On at `new` when the PRD asks for it (`capability::defaults_for_prd`), and with `new --with
+//! events` / `add capability events`.
 //!
 //! What it owns:
-//! - files: `internal/events/events.gen.go` (the envelope), per entity
+//! - files: `internal/events/events.gen.go` (the envelope, lanes, topics), per entity
 //!   `internal/domain/{pkg}/{pkg}_events.gen.go` (event names, payload types, recording),
 //!   `internal/infrastructure/{postgres,memory}/events_outbox.gen.go`,
+//!   `internal/infrastructure/postgres/processed.gen.go`, `internal/infrastructure/outbox/`
+//!   (the relay), `internal/infrastructure/kafka/` (franz-go), `internal/saga/`,
+//!   `internal/application/sagas/sagas.go` (scaffold), `internal/interfaces/consumers/`
+//!   (generated list, scaffold reactions), `cmd/worker`, its config and wiring,
 //!   `internal/interfaces/httpapi/events_outbox.gen_test.go`, `api/asyncapi.yaml`;
-//! - tables: `outbox`, `processed_events` (their create migrations, or drop migrations when
-//!   the capability is removed);
+//! - tables: `outbox`, `processed_events`, `saga_instances` (their create migrations, or drop
+//!   migrations when the capability is removed);
 //! - fragments in core's extension points (`templates/ext/` in this folder): the aggregate's
-//!   event list, the recording calls, the outbox writes of the adapters.
+//!   event list, the recording calls, the outbox writes of the adapters, go.mod/go.sum with
+//!   franz-go, Makefile, .env.example, compose, Dockerfile and README additions.
 //!
 //! Names are decided here and in `names` (`names::event_name`), never in templates.
 
@@ -37,7 +43,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 pub const EVENTS: Capability = Capability {
     name: "events",
-    summary: "domain events, transactional outbox, processed_events, AsyncAPI (no relay yet)",
+    summary: "domain events: transactional outbox, a Kafka relay worker, idempotent consumers, sagas, AsyncAPI",
     rules: RULES,
     templates: Some(&TEMPLATES),
     fills: FILLS,
@@ -51,6 +57,11 @@ pub const EVENTS: Capability = Capability {
             table: "processed_events",
             create: "events/migrations/create_processed_events.sql.tera",
             drop: "events/migrations/drop_processed_events.sql.tera",
+        },
+        Table {
+            table: "saga_instances",
+            create: "events/migrations/create_saga_instances.sql.tera",
+            drop: "events/migrations/drop_saga_instances.sql.tera",
         },
     ],
     project_ext: Some(project_ext),
@@ -127,6 +138,22 @@ const RULES: &[Rule] = &[
         "events/postgres/processed.gen.go.tera",
         "internal/infrastructure/postgres/processed.gen.go",
         G,
+    ),
+    // Sagas: the durable orchestrator, and the user's list of sagas (none from the PRD yet).
+    once(
+        "events/saga/saga.gen.go.tera",
+        "internal/saga/saga.gen.go",
+        G,
+    ),
+    once(
+        "events/saga/saga.gen_test.go.tera",
+        "internal/saga/saga.gen_test.go",
+        G,
+    ),
+    once(
+        "events/sagas/sagas.go.tera",
+        "internal/application/sagas/sagas.go",
+        S,
     ),
     // Consumers: one per reference between contexts; the reactions are the user's.
     once(
@@ -420,19 +447,38 @@ pub fn entity_events(model: &Model, e: &Entity, ctx: &EntityCtx) -> EntityEvents
             summary,
         });
     };
-    push("create", "created", format!("A {} was created", e.label));
+    // Summaries in the PRD's language; English ones name the entity by its Go name, so that
+    // no Chinese label lands in an English sentence.
+    let zh = model.service.lang == crate::model::Lang::Zh;
+    let go = names::pascal(&e.name);
+    let say = |en: String, zh_text: String| if zh { zh_text } else { en };
+    push(
+        "create",
+        "created",
+        say(format!("A {go} was created"), format!("创建了{}", e.label)),
+    );
     push(
         "update",
         "changed",
-        format!("Fields of a {} were updated", e.label),
+        say(
+            format!("Fields of a {go} were updated"),
+            format!("更新了{}的字段", e.label),
+        ),
     );
-    push("delete", "deleted", format!("A {} was deleted", e.label));
+    push(
+        "delete",
+        "deleted",
+        say(format!("A {go} was deleted"), format!("删除了{}", e.label)),
+    );
     if let Some(st) = &ctx.state {
         for a in &st.actions {
             push(
                 &a.name,
                 "changed",
-                format!("State action {} of a {}", a.name, e.label),
+                say(
+                    format!("State action {} of a {go}", a.name),
+                    format!("{}的状态动作 {}", e.label, a.name),
+                ),
             );
         }
     }
@@ -440,7 +486,10 @@ pub fn entity_events(model: &Model, e: &Entity, ctx: &EntityCtx) -> EntityEvents
         push(
             &a.name,
             "changed",
-            format!("PRD action \"{}\" on a {}", a.title, e.label),
+            say(
+                format!("PRD action {} on a {go}", a.name),
+                format!("{}的业务动作“{}”", e.label, a.title),
+            ),
         );
     }
     let tenant = e
