@@ -75,8 +75,10 @@ python3 - "$WORK/svc/internal/interfaces/consumers/orderitem_reactions.go" <<'PY
 import re, sys
 p = sys.argv[1]
 s = open(p).read()
-fn = "func (r *Reactions) OrderItemOnOrder("
+fn = "func (r *Reactions) OrderItemOnOrder(ctx context.Context, _ pgx.Tx,"
 i = s.index(fn)
+# Name the transaction, as the scaffold's comment says, and write the effect with it.
+s = s[:i] + fn.replace("_ pgx.Tx", "tx pgx.Tx") + s[i + len(fn):]
 j = s.index("\treturn nil\n}", i)
 effect = ("\t_, err := tx.Exec(ctx, `INSERT INTO reaction_effects (event_id, aggregate_id, aggregate_version) VALUES ($1, $2, $3)`,\n"
           "\t\tev.ID, ev.AggregateID, ev.AggregateVersion)\n\treturn err\n}")

@@ -18,7 +18,10 @@
 #   8 conflict     hand edit of a DO NOT EDIT file: add field and check exit non-zero naming it,
 #                  the file stays as the user left it, nothing else is written
 #   9 force        add field --force: overrides, names the backup, the backup holds the edit
-# After phases 1-7 and 9: the user's edits are byte-identical; `check` exits 0; `plan` says up to
+#  10 events-on    add capability events (scenario.conf CAPABILITY_PHASES=1, with KAFKA_BROKERS):
+#                  the outbox, worker, consumers and sagas join; tables and their migrations
+#  11 events-off   remove capability events: drop migrations; the code is phase 9's again
+# After phases 1-7, 9, 10 and 11: the user's edits are byte-identical; `check` exits 0; `plan` says up to
 # date; gofmt -l empty; go vet; go build; go test -race (when the phase changed generated Go code:
 # not after 2, not after 7 whose tree is phase 5's, not after 1 under scripts/test.sh, which has
 # just tested the same output of `new` in check-generated.sh); migrations: numbered 1..N without gaps, none already committed modified, `up`
@@ -198,17 +201,18 @@ db_snapshot() {
   done
 }
 
-# compare_snapshots PREV NEXT DROPPED — every table of PREV but DROPPED is in NEXT with the same row
-# count and the same values in every column it still has (no column may disappear); DROPPED must
-# be gone.
+# compare_snapshots PREV NEXT DROPPED — every table of PREV but those of DROPPED (space-separated)
+# is in NEXT with the same row count and the same values in every column it still has (no column
+# may disappear); the DROPPED tables must be gone.
 compare_snapshots() {
-  awk -F'\t' -v drop="$3" '
+  awk -F'\t' -v droplist="$3" '
+    BEGIN { n = split(droplist, d, " "); for (i = 1; i <= n; i++) dropped[d[i]] = 1 }
     FILENAME == ARGV[1] { prev[$1 "\t" $2] = $3; ptab[$1] = 1; next }
     { cur[$1 "\t" $2] = $3; ctab[$1] = 1 }
     END {
       for (k in prev) {
         split(k, a, "\t"); t = a[1]
-        if (!(t in ctab)) { if (t != drop && !(t in gone)) { print "table " t " is gone"; bad = 1 }; gone[t] = 1; continue }
+        if (!(t in ctab)) { if (!(t in dropped) && !(t in gone)) { print "table " t " is gone"; bad = 1 }; gone[t] = 1; continue }
         if (!(k in cur)) { print "column " t "." a[2] " is gone"; bad = 1; continue }
         if (prev[k] != cur[k]) {
           if (a[2] == "#rows") print "rows of " t ": " prev[k] " before, " cur[k] " after"
@@ -216,7 +220,7 @@ compare_snapshots() {
           bad = 1
         }
       }
-      if (drop != "" && (drop in ctab)) { print "table " drop " should have been dropped"; bad = 1 }
+      for (t in dropped) if (t in ctab) { print "table " t " should have been dropped"; bad = 1 }
       for (t in ctab) if (!(t in ptab)) print "new table " t
       exit bad
     }' "$1" "$2"
@@ -417,6 +421,18 @@ phase_remove() {
   verify 6-remove test "$ADD_ENTITY_TABLE"
 }
 
+phase_events_on() {
+  chk add-capability 120 bp add capability events || { fail "add capability events"; return; }
+  grep -q "migrations/[0-9]*_create_outbox.sql" "$PHASE_LOG/add-capability.log" || fail "add capability events: no outbox migration"
+  verify 10-events-on test
+}
+
+# The tree is phase 9's again (migrations aside), whose code was tested: no go test.
+phase_events_off() {
+  chk remove-capability 120 bp remove capability events || { fail "remove capability events"; return; }
+  verify 11-events-off no-test "saga_instances processed_events outbox"
+}
+
 phase_undo() {
   # undo reverts files only. The drop migration of phase 6 is applied: roll back every migration
   # that phase added (newest first) while its file still exists, then undo.
@@ -558,6 +574,16 @@ run_phase 6-remove phase_remove
 run_phase 7-undo phase_undo
 run_phase 8-conflict phase_conflict
 run_phase 9-force phase_force
+if [ "${CAPABILITY_PHASES:-0}" = 1 ]; then
+  if [ -n "${KAFKA_BROKERS:-}" ]; then
+    run_phase 10-events-on phase_events_on
+    run_phase 11-events-off phase_events_off
+  else
+    log "$LABEL: phases 10-11 (add/remove capability events) skipped: KAFKA_BROKERS is not set"
+    record SKIP "evolve:10-events-on"
+    record SKIP "evolve:11-events-off"
+  fi
+fi
 
 echo "$LABEL evolution scenario: $(since "$T0")s" >&2
 for t in "${TIMINGS[@]}"; do
