@@ -40,6 +40,17 @@ def log(msg: str) -> None:
     print(f"events-check: {msg}", file=sys.stderr, flush=True)
 
 
+def terminate(proc: subprocess.Popen | None, timeout: float = 30) -> None:
+    """SIGTERM, then SIGKILL after timeout seconds."""
+    if proc and proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 class Worker:
     """A worker process with its own metrics port."""
 
@@ -61,13 +72,7 @@ class Worker:
         self.kills += 1
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        terminate(self.proc)
 
     def metric(self, name: str) -> float | None:
         try:
@@ -121,13 +126,7 @@ class Broker:
         raise RuntimeError("the broker did not come back within 90 s")
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        terminate(self.proc)
 
 
 def psql(cmd: str, sql: str) -> str:

@@ -326,8 +326,9 @@ pub fn reactions(model: &Model, e: &Entity) -> Vec<ReactionCtx> {
     out
 }
 
-/// The names of an entity's events, in the order of `entity_events`, from the model alone.
-fn event_names(model: &Model, e: &Entity) -> Vec<String> {
+/// The commands that record an event: CRUD, then state-machine actions, then PRD actions
+/// (repeats included; callers dedupe by the name they derive).
+fn actions(model: &Model, e: &Entity) -> Vec<String> {
     let mut actions: Vec<String> = ["create", "update", "delete"]
         .iter()
         .map(|s| s.to_string())
@@ -336,6 +337,12 @@ fn event_names(model: &Model, e: &Entity) -> Vec<String> {
         actions.extend(sm.transitions.iter().map(|t| t.action.clone()));
     }
     actions.extend(model.record_actions(e).iter().map(|a| a.name.to_string()));
+    actions
+}
+
+/// The names of an entity's events, in the order of `entity_events`, from the model alone.
+fn event_names(model: &Model, e: &Entity) -> Vec<String> {
+    let actions = actions(model, e);
     let mut out: Vec<String> = Vec::new();
     for a in actions {
         let n = names::event_name(&e.name, &a);
@@ -371,14 +378,7 @@ pub struct TenantCtx {
 /// The names `<pkg>_events.gen.go` declares: the event type alias, payload types, constants
 /// and the aggregate's methods.
 fn domain_names(model: &Model, e: &Entity, event_type: &str) -> super::DomainNames {
-    let mut actions: Vec<String> = ["create", "update", "delete"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    if let Some(sm) = &e.state_machine {
-        actions.extend(sm.transitions.iter().map(|t| t.action.clone()));
-    }
-    actions.extend(model.record_actions(e).iter().map(|a| a.name.to_string()));
+    let actions = actions(model, e);
     let mut consts: Vec<String> = actions
         .iter()
         .map(|a| format!("Event{}", names::pascal(&names::past_tense(a))))
