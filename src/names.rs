@@ -328,9 +328,9 @@ pub fn is_go_reserved(s: &str) -> bool {
 /// Locals and parameters the templates declare in files that import entity packages
 /// (`func(a, b x.Snapshot)`, `snap`, `row`, `want`…): a package of that name would be shadowed.
 const TEMPLATE_LOCALS: &[&str] = &[
-    "agg", "api", "app", "args", "body", "cfg", "ctx", "err", "full", "got", "id", "ok", "out",
-    "page", "pool", "q", "query", "refs", "repo", "repos", "req", "resp", "row", "rows", "snap",
-    "sql", "srv", "store", "tick", "token", "tx", "want",
+    "agg", "api", "app", "args", "body", "cfg", "ctx", "err", "full", "got", "id", "ok", "old",
+    "out", "page", "pool", "q", "query", "refs", "repo", "repos", "req", "resp", "row", "rows",
+    "snap", "sql", "srv", "store", "tick", "token", "tx", "want",
 ];
 
 /// Names Go does not allow for an imported package (`main` is a program, `init` must be a
