@@ -829,6 +829,18 @@ fn oa_schema(f: &Field, enum_vals: &[EnumValueCtx], ref_resource: &str) -> Strin
     }
 }
 
+/// Go names of an entity's domain package that an enum type named like a field must not take
+/// (see `check_go_names`).
+const DOMAIN_NAMESPACES: &[&str] = &[
+    "Snapshot",
+    "Fields",
+    "Patch",
+    "Filter",
+    "ListQuery",
+    "SortField",
+    "Repository",
+];
+
 fn field_ctx(model: &Model, e: &Entity, f: &Field) -> Result<FieldCtx, String> {
     let go_name = names::go_field(&f.name);
     let is_enum = f.ty == FieldType::Enum;
@@ -837,8 +849,17 @@ fn field_ctx(model: &Model, e: &Entity, f: &Field) -> Result<FieldCtx, String> {
     } else {
         String::new()
     };
-    if is_enum && enum_type == names::pascal(&e.name) {
+    // The entity's own type, and the domain package's types, take a suffix; `Sort…` is the
+    // namespace of the sort fields (`SortValue`, `ParseSort`): `sort` → `Sorting`.
+    if is_enum
+        && (enum_type == names::pascal(&e.name) || DOMAIN_NAMESPACES.contains(&enum_type.as_str()))
+    {
         enum_type.push_str("Value");
+    }
+    if let Some(rest) = enum_type.strip_prefix("Sort") {
+        if rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_uppercase()) {
+            enum_type = format!("Sorting{rest}");
+        }
     }
     let enum_vals = if is_enum {
         enum_values(f, &enum_type)
