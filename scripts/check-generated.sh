@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Generate a Go service from one PRD (or model file) and prove it works:
 #   gofmt · go vet · golangci-lint (staticcheck, errcheck, gosec, revive…) · go build · go test -race (real PostgreSQL + Redis) ·
-#   migrations up · cmd/api serving /healthz /readyz /openapi.yaml · the generated e2e suite over
-#   HTTP · schemathesis against the running api (0 failures) · graceful shutdown (SIGTERM with requests in flight → all complete, exit 0).
+#   migrations up · docs/db/schema.sql applies and matches them · cmd/api serving /healthz
+#   /readyz /openapi.yaml · the generated e2e suite over HTTP · schemathesis against the running api (0 failures) · graceful shutdown (SIGTERM with requests in flight → all complete, exit 0)
+#   · with tenancy, the isolation test against a build without the application's tenant filter
+#   (row-level security alone), and a control run that must catch the leaks.
 #
 #   scripts/check-generated.sh examples/shop/PRD.md [WORKDIR]
 #   scripts/check-generated.sh tests/fixtures/models/library.yaml [WORKDIR]
@@ -11,7 +13,10 @@
 # projects); otherwise starts its own PostgreSQL and Redis via scripts/services.sh.
 # Knobs: BACKEND_PRO=path (skip the cargo build), KEEP_WORKDIR=1, BP_RESULTS=file (append one
 # "PASS|FAIL|SKIP project step" line per step; scripts/test.sh reads it), GOLANGCI_LINT_VERSION,
-# SCHEMATHESIS_VERSION, SCHEMATHESIS_VENV (where the pinned schemathesis is installed and reused).
+# SCHEMATHESIS_VERSION, SCHEMATHESIS_VENV (where the pinned schemathesis is installed and reused),
+# BP_AS_TYPED=ENTITY (a PRD only: generate with the commands as a user types them, in an empty
+# directory — `backend-pro new --prd PRD.md` with no --out or --module, then `backend-pro add
+# entity ENTITY` with no --field and no terminal — and check that project).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -184,7 +189,24 @@ fi
 
 export PSQL BASE_DB_URL TEST_DB API_DB
 export -f db_setup
-step generate 120 - "$BACKEND_PRO" new "$SRC_FLAG" "$INPUT" --out "$OUT" --module "example.com/$NAME"
+# As typed: `new` picks ./<service-name>/ and the default module; `add entity` without fields and
+# without a terminal adds an entity with only its id, version and timestamps.
+generate_as_typed() {
+  mkdir -p "$WORK/typed" && cd "$WORK/typed" &&
+    "$BACKEND_PRO" new --prd "$INPUT" </dev/null &&
+    cd "$(find . -mindepth 1 -maxdepth 1 -type d)" &&
+    "$BACKEND_PRO" add entity "$BP_AS_TYPED" </dev/null
+}
+if [ -n "${BP_AS_TYPED:-}" ]; then
+  [ "$SRC_FLAG" = --prd ] || die "BP_AS_TYPED needs a PRD, not a model file"
+  export BACKEND_PRO INPUT WORK BP_AS_TYPED
+  export -f generate_as_typed
+  step generate 120 - generate_as_typed
+  OUT=$(find "$WORK/typed" -mindepth 1 -maxdepth 1 -type d | head -n 1)
+  [ -n "$OUT" ] || OUT=$WORK/typed/none
+else
+  step generate 120 - "$BACKEND_PRO" new "$SRC_FLAG" "$INPUT" --out "$OUT" --module "example.com/$NAME"
+fi
 step databases 60 - db_setup
 
 if [ "${STATUS[generate]}" = PASS ]; then
@@ -202,7 +224,15 @@ go_test() {
     go test -race -count=1 ./...
 }
 build_bins() {
-  go build -o "$BIN/api" ./cmd/api && go build -o "$BIN/migration" ./cmd/migration
+  go build -o "$BIN/api" ./cmd/api && go build -o "$BIN/migration" ./cmd/migration &&
+    if [ -d cmd/devtoken ]; then go build -o "$BIN/devtoken" ./cmd/devtoken; fi
+}
+# A project with the auth capability verifies tokens signed with JWT_SECRET (exported for every
+# api this script starts); the checks that call it send a development token of the role that may
+# do everything (cmd/devtoken's default). Empty without cmd/devtoken.
+JWT_SECRET=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
+auth_header() {
+  if [ -x "$BIN/devtoken" ]; then echo "Bearer $("$BIN/devtoken" -sub check-generated)"; fi
 }
 migrate() {
   DATABASE_URL=$API_DB_URL "$BIN/migration" up &&
@@ -210,8 +240,8 @@ migrate() {
     DATABASE_URL=$API_DB_URL "$BIN/migration" status
 }
 
-export ROOT BIN LOGS PSQL BASE_DB_URL TEST_DB API_DB TEST_DB_URL API_DB_URL TEST_REDIS_URL API_REDIS_URL
-export -f log warn die free_port db_setup gofmt_clean go_test build_bins migrate
+export ROOT BIN LOGS PSQL BASE_DB_URL TEST_DB API_DB TEST_DB_URL API_DB_URL TEST_REDIS_URL API_REDIS_URL JWT_SECRET
+export -f log warn die free_port db_setup gofmt_clean go_test build_bins migrate auth_header
 
 step gofmt 120 generate gofmt_clean
 # vet and golangci-lint also see the e2e suite (build tag e2e), which `go build ./...` never compiles.
@@ -223,6 +253,21 @@ step build 600 generate go build ./...
 step go-test 1800 build,databases go_test
 step binaries 600 build build_bins
 step migrate 120 binaries,databases migrate
+# docs/db/schema.sql must be the schema the migrations make: it applies to an empty schema of
+# the test database, and lists the same tables and columns as the migrated api database.
+schema_sql() {
+  local cols="SELECT table_name || '.' || column_name || ' ' || data_type FROM information_schema.columns
+    WHERE table_schema = current_schema() AND table_name NOT IN ('goose_db_version', 'outbox', 'processed_events', 'saga_instances')
+    ORDER BY 1"
+  "$PSQL" "$TEST_DB_URL" -v ON_ERROR_STOP=1 -q -c "CREATE SCHEMA schema_sql" &&
+    PGOPTIONS=--search_path=schema_sql "$PSQL" "$TEST_DB_URL" -v ON_ERROR_STOP=1 -q -f docs/db/schema.sql &&
+    PGOPTIONS=--search_path=schema_sql "$PSQL" "$TEST_DB_URL" -Atc "$cols" >"$LOGS/schema-sql.cols" &&
+    "$PSQL" "$API_DB_URL" -Atc "$cols" >"$LOGS/migrated.cols" &&
+    PGOPTIONS=--client_min_messages=warning "$PSQL" "$TEST_DB_URL" -v ON_ERROR_STOP=1 -q -c "DROP SCHEMA schema_sql CASCADE" &&
+    diff "$LOGS/migrated.cols" "$LOGS/schema-sql.cols" && echo "schema.sql: $(wc -l <"$LOGS/schema-sql.cols") columns, as migrated"
+}
+export -f schema_sql
+step schema-sql 60 migrate schema_sql
 
 API_PORT=
 api_start() {
@@ -245,7 +290,7 @@ openapi() { # the served document must be the OpenAPI 3.1 contract with the API'
     python3 "$ROOT/scripts/openapi_check.py" "$LOGS/openapi.yaml"
 }
 e2e() {
-  E2E_BASE_URL=http://127.0.0.1:$API_PORT REDIS_URL=$API_REDIS_URL DATABASE_URL=$API_DB_URL \
+  E2E_AUTHORIZATION=$(auth_header) E2E_BASE_URL=http://127.0.0.1:$API_PORT REDIS_URL=$API_REDIS_URL DATABASE_URL=$API_DB_URL \
     go test -tags e2e -count=1 -v ./tests/e2e/
 }
 # The contract check: schemathesis (PyPI, pinned) against the running cmd/api, every check on, all
@@ -283,12 +328,14 @@ schemathesis_install() {
 }
 contract() {
   schemathesis_install || return 1
-  local base=http://127.0.0.1:$API_PORT rc=0 start
+  local base=http://127.0.0.1:$API_PORT rc=0 start auth headers=()
   start=$(date +%s)
+  auth=$(auth_header)
+  [ -z "$auth" ] || headers=(--header "Authorization: $auth")
   # From the logs dir: nothing is written into the generated project.
   (cd "$LOGS" && "$SCHEMATHESIS_VENV/bin/schemathesis" --config-file "$ROOT/scripts/schemathesis.toml" --no-color \
     run "$base/openapi.yaml" --url "$base" --checks all --max-examples 50 --seed 42 --workers 1 \
-    --generation-database none --request-timeout 10) >"$LOGS/schemathesis.out" 2>&1 || rc=$?
+    --generation-database none --request-timeout 10 "${headers[@]}") >"$LOGS/schemathesis.out" 2>&1 || rc=$?
   cat "$LOGS/schemathesis.out"
   local tested failures cases
   tested=$(sed -n 's/^ *Tested: *\([0-9]*\).*/\1/p' "$LOGS/schemathesis.out" | tail -n1)
@@ -328,7 +375,7 @@ sigterm() {
   local res
   res=$(sed -n 's/^ *resource: *\([a-z0-9_-]*\).*/\1/p' backend-pro.yaml 2>/dev/null | head -n1 || true)
   [ -z "$res" ] || fallback=(--fallback-post-path "/api/v1/$res")
-  DATABASE_URL=$API_DB_URL REDIS_URL=$API_REDIS_URL HTTP_ADDR=127.0.0.1:$port SHUTDOWN_DRAIN_DELAY=500ms \
+  BP_AUTHORIZATION=$(auth_header) DATABASE_URL=$API_DB_URL REDIS_URL=$API_REDIS_URL HTTP_ADDR=127.0.0.1:$port SHUTDOWN_DRAIN_DELAY=500ms \
     python3 "$ROOT/scripts/sigterm_check.py" --addr "127.0.0.1:$port" --drain-delay 0.5 \
     --log "$LOGS/api-sigterm.out" "${fallback[@]}" -- "$BIN/api"
 }
@@ -366,6 +413,43 @@ if [ -n "$API_PID" ]; then
   fi
 fi
 step sigterm 120 api-start sigterm
+
+# With the tenancy capability: PostgreSQL's row-level security alone keeps tenants apart. The api
+# is rebuilt with -tags notenantfilter (no application wall) and served without Redis (the cache
+# sits behind the application's wall); the e2e isolation test must pass against it. Control: the
+# same build acting as the login role (DB_ROLE=none: the owner, which RLS does not bind in tests,
+# a superuser) must leak, and the test must say so — a green run then means something.
+rls_only() {
+  go build -tags notenantfilter -o "$BIN/api-rls" ./cmd/api || return 1
+  local port pid rc=0 role
+  for role in default none; do
+    port=$(free_port)
+    if [ "$role" = none ]; then export DB_ROLE=none; else unset DB_ROLE; fi
+    DATABASE_URL=$API_DB_URL HTTP_ADDR=127.0.0.1:$port "$BIN/api-rls" </dev/null >"$LOGS/api-rls-$role.out" 2>&1 &
+    pid=$!
+    if ! wait_http "http://127.0.0.1:$port/healthz" 30; then
+      echo "api (notenantfilter, DB_ROLE=$role) not healthy"; tail -n 20 "$LOGS/api-rls-$role.out"
+      kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; unset DB_ROLE; return 1
+    fi
+    local out=$LOGS/rls-e2e-$role.log st=0
+    E2E_AUTHORIZATION=$(auth_header) E2E_BASE_URL=http://127.0.0.1:$port \
+      go test -tags e2e -count=1 -v -run 'TestTenantIsolation$' ./tests/e2e/ >"$out" 2>&1 || st=$?
+    kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+    unset DB_ROLE
+    if [ "$role" = default ]; then
+      if [ "$st" -ne 0 ]; then echo "row-level security alone let a tenant through:"; tail -n 40 "$out"; rc=1; fi
+      echo "notenantfilter build, role $(sed -n 's/.*DefaultRole = "\(.*\)"/\1/p' internal/infrastructure/postgres/tenancy.gen.go): isolation holds ($(grep -c '^--- PASS' "$out") test passed)"
+    else
+      if [ "$st" -eq 0 ] || ! grep -q 'FAIL: TestTenantIsolation' "$out"; then echo "control: acting as the owner (RLS bypassed) the isolation test still passed: it proves nothing"; tail -n 20 "$out"; rc=1; fi
+      echo "control (DB_ROLE=none, the owner): the test caught $(grep -cE '(want 404|want 422|must be missing|want none|want only)' "$out") leaks, as it must"
+    fi
+  done
+  return "$rc"
+}
+if [ -d internal/tenancy ]; then
+  export -f rls_only wait_http
+  step rls-only 300 migrate rls_only
+fi
 
 echo "$LABEL: $PASSED passed, $FAILED failed, $SKIPPED skipped${FAILED_STEPS[*]:+ (failed: ${FAILED_STEPS[*]})}" >&2
 [ "$FAILED" -eq 0 ] && [ "$SKIPPED" -eq 0 ]

@@ -5,9 +5,10 @@
 # generated project. This script upgrades it to the latest versions (or the versions given
 # as module@version arguments), tidies it with the local Go (no toolchain download), checks
 # that every dependency's `go` line is satisfied by it, and copies the requirements and the
-# complete go.sum into the go_mod / go_sum fragments: templates/ext/ for core and, for the
-# events capability (the same set plus franz-go, scripts/gopins-events/),
-# src/capability/events/templates/ext/.
+# complete go.sum into templates/pins/core/. Each set of capabilities with Go dependencies
+# has its own reference module, the core set plus theirs at the core set's versions
+# (scripts/gopins-events: franz-go; gopins-auth: golang-jwt and keyfunc; gopins-auth+events:
+# both), copied into templates/pins/<set>/ (src/capability/mod.rs, `pin_set`).
 #
 #   scripts/refresh-go-pins.sh                         # latest of everything
 #   scripts/refresh-go-pins.sh github.com/gin-gonic/gin@v1.12.0
@@ -19,6 +20,7 @@ CORE_MODULES="github.com/gin-gonic/gin github.com/google/uuid github.com/jackc/p
   github.com/pressly/goose/v3 github.com/prometheus/client_golang github.com/redis/go-redis/v9
   golang.org/x/sync github.com/getkin/kin-openapi"
 EVENTS_MODULES="github.com/twmb/franz-go github.com/twmb/franz-go/pkg/kadm"
+AUTH_MODULES="github.com/golang-jwt/jwt/v5 github.com/MicahParks/keyfunc/v3"
 
 # refresh DIR MODULES... — upgrade a reference module, tidy it, check its Go versions.
 refresh() {
@@ -42,11 +44,30 @@ refresh() {
   done
 }
 
-# write DIR FRAGMENT_DIR — the pins of a reference module as the go_mod / go_sum fragments.
+# write SET — the pins of scripts/gopins[-SET] as templates/pins/SET/go_mod.tera, go_sum.tera.
 write() {
-  sed -n '/^go /,$p' "$1/go.mod" >"$2/go_mod.tera"
-  cp "$1/go.sum" "$2/go_sum.tera"
-  echo "pins $2: $(grep -c ' v' "$1/go.mod") requirements, $(wc -l <"$1/go.sum") go.sum lines" >&2
+  local dir=$ROOT/scripts/gopins-$1 out=$ROOT/templates/pins/$1
+  [ "$1" = core ] && dir=$ROOT/scripts/gopins
+  mkdir -p "$out"
+  sed -n '/^go /,$p' "$dir/go.mod" >"$out/go_mod.tera"
+  cp "$dir/go.sum" "$out/go_sum.tera"
+  echo "pins $1: $(grep -c ' v' "$dir/go.mod") requirements, $(wc -l <"$dir/go.sum") go.sum lines" >&2
+}
+
+# derive SET MODULES... — the core set plus MODULES, at the core set's versions.
+derive() {
+  local set=$1 dir=$ROOT/scripts/gopins-$1
+  shift
+  cp "$ROOT/scripts/gopins/go.mod" "$dir/go.mod"
+  sed -i "s#^module .*#module backend-pro/scripts/gopins-$set#" "$dir/go.mod"
+  cp "$ROOT/scripts/gopins/go.sum" "$dir/go.sum"
+  local args=()
+  for m in "$@"; do args+=("$m@latest"); done
+  refresh "$dir" "${args[@]}"
+  if ! diff <(sed -n '/^require/,$p' "$dir/go.mod" | grep -v -F -f <(printf '%s\n' "$@" klauspost/compress pierrec/lz4 MicahParks/jwkset golang.org/x/time)) \
+    <(sed -n '/^require/,$p' "$ROOT/scripts/gopins/go.mod") >/dev/null; then
+    echo "warning: the $set set moved a shared dependency; review scripts/gopins-$set/go.mod" >&2
+  fi
 }
 
 if [ "$#" -gt 0 ]; then
@@ -56,17 +77,10 @@ else
   for m in $CORE_MODULES; do core_args+=("$m@latest"); done
 fi
 refresh "$ROOT/scripts/gopins" "${core_args[@]}"
-# The events set is the core set plus franz-go, at the core set's versions.
-cp "$ROOT/scripts/gopins/go.mod" "$ROOT/scripts/gopins-events/go.mod"
-sed -i 's#^module .*#module backend-pro/scripts/gopins-events#' "$ROOT/scripts/gopins-events/go.mod"
-cp "$ROOT/scripts/gopins/go.sum" "$ROOT/scripts/gopins-events/go.sum"
-events_args=()
-for m in $EVENTS_MODULES; do events_args+=("$m@latest"); done
-refresh "$ROOT/scripts/gopins-events" "${events_args[@]}"
-if ! diff <(grep -v franz-go "$ROOT/scripts/gopins-events/go.mod" | grep -v -e klauspost/compress -e pierrec/lz4 | sed 1d) \
-  <(sed 1d "$ROOT/scripts/gopins/go.mod") >/dev/null; then
-  echo "warning: franz-go moved a shared dependency; review scripts/gopins-events/go.mod" >&2
-fi
-
-write "$ROOT/scripts/gopins" "$ROOT/templates/ext"
-write "$ROOT/scripts/gopins-events" "$ROOT/src/capability/events/templates/ext"
+# shellcheck disable=SC2086
+derive events $EVENTS_MODULES
+# shellcheck disable=SC2086
+derive auth $AUTH_MODULES
+# shellcheck disable=SC2086
+derive auth+events $AUTH_MODULES $EVENTS_MODULES
+for set in core events auth auth+events; do write "$set"; done

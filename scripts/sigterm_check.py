@@ -34,6 +34,8 @@ import threading
 import time
 
 CRLF = b"\r\n"
+# BP_AUTHORIZATION: the Authorization header of a service that requires one (the POSTs carry it).
+AUTH = f"Authorization: {os.environ['BP_AUTHORIZATION']}\r\n" if os.environ.get("BP_AUTHORIZATION") else ""
 
 
 def log(msg: str) -> None:
@@ -198,7 +200,7 @@ def main() -> int:
             s = socket.create_connection((host, port), timeout=5)
             s.sendall(
                 (
-                    f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
+                    f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n{AUTH}"
                     f"Accept: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
                 ).encode()
                 + body[:half]

@@ -14,7 +14,10 @@
 #      KRaft node on free loopback ports), checked with scripts/kafka-smoke (franz-go: topic with 3
 #      partitions, idempotent produce, group consume, per-key order); it serves the Kafka tests
 #      of generated projects with events (BP_SKIP_KAFKA=1 skips)
-#   6. for every examples/*/PRD.md, the events fixture (tests/fixtures/models/shop-events.yaml)
+#   6. for every examples/*/PRD.md (the library as typed: `new --prd` with no --out, then `add
+#      entity User` with no fields), the events fixture (tests/fixtures/models/shop-events.yaml)
+#      the auth fixture (tests/fixtures/models/library-auth.yaml) and the tenancy fixture
+#      (tests/fixtures/models/clinic-tenancy.yaml)
 #      and every model file asked for: scripts/check-generated.sh
 #   6b. the real-PRD corpus (../shared/corpus, when present): scripts/corpus-check.sh — score.py
 #      must reach tests/corpus-ratchet, and every accepted document must generate a project
@@ -177,8 +180,11 @@ if [ "$SKIP_EXAMPLES" = 0 ]; then
   else
     for f in examples/*/PRD.md; do [ -f "$f" ] && INPUTS+=("$f"); done
     [ "${#INPUTS[@]}" -gt 0 ] || log "no examples/*/PRD.md: 0 generated projects from examples"
-    # The events capability (outbox, worker, Kafka consumers) on the shop model.
-    INPUTS+=("tests/fixtures/models/shop-events.yaml")
+    # The events capability (outbox, worker, Kafka consumers) on the shop model, the auth
+    # capability (JWT, the policy of the actors) on the library's, and tenancy (isolation in the
+    # application and in row-level security) on the clinic's.
+    INPUTS+=("tests/fixtures/models/shop-events.yaml" "tests/fixtures/models/library-auth.yaml"
+      "tests/fixtures/models/clinic-tenancy.yaml")
   fi
 fi
 for m in "${MODELS[@]}"; do INPUTS+=("$m"); done
@@ -268,7 +274,11 @@ if [ "${#INPUTS[@]}" -gt 0 ]; then
         continue
       fi
       # In the background + wait, so that an INT/TERM reaches our trap at once.
-      BP_LABEL=$label "$ROOT/scripts/check-generated.sh" "$f" &
+      # The library is generated as a user types the commands (`new --prd PRD.md` with no --out,
+      # then `add entity User` with no fields); the other inputs with explicit flags.
+      as_typed=
+      [ "$f" != examples/library/PRD.md ] || as_typed=User
+      BP_AS_TYPED=$as_typed BP_LABEL=$label "$ROOT/scripts/check-generated.sh" "$f" &
       CHILD_PID=$!
       wait "$CHILD_PID" || true
       CHILD_PID=

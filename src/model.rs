@@ -31,6 +31,10 @@ pub struct Model {
     /// lists them as rules to write.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<Rule>,
+    /// Multi-step processes across aggregates (`下单 → 锁库存 → 支付 → 确认`): with the
+    /// `events` capability, each becomes a saga with compensations (docs/GENERATED.md, "Sagas").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub processes: Vec<Process>,
     /// Capability modules enabled on top of the core CRUD service (`events`), sorted; core is
     /// always on and never listed. See `src/capability/` and docs/MODEL.md.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -49,6 +53,36 @@ pub struct Rule {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub others: Vec<String>,
     /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub line: u32,
+}
+
+/// A process the PRD describes as steps on several entities, in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Process {
+    /// snake_case ASCII identifier (`borrowing`, `create_order`).
+    pub name: String,
+    /// As the PRD titles it (`下单流程`, `Borrowing workflow`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub label: String,
+    pub steps: Vec<ProcessStep>,
+    /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub line: u32,
+}
+
+/// One step of a process: a command on an entity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProcessStep {
+    /// The step as written (`锁定库存`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub label: String,
+    /// The entity it changes.
+    pub entity: String,
+    /// `create`, `delete`, or one of the entity's state-machine actions.
+    pub action: String,
     #[serde(default, skip_serializing_if = "is_zero")]
     pub line: u32,
 }
@@ -574,6 +608,7 @@ impl Model {
             use_cases: vec![],
             nfr: Nfr::default(),
             rules: vec![],
+            processes: vec![],
             capabilities: vec![],
         }
     }

@@ -242,6 +242,136 @@ pub fn no_entities() -> Diagnostic {
     ))
 }
 
+/// `processes:`: snake_case names used once, and steps that are commands a saga can run: an
+/// entity of the model and `create`, `delete` or one of its state-machine actions.
+fn process_problems(model: &Model, out: &mut Vec<Diagnostic>) {
+    // Go names of the sagas: `XSaga`, `XSagaData`, `StartXSaga`; two processes must not
+    // meet there (`a1_b` and `a1b` are both `A1B`, `start_x` is `x`'s `StartXSaga`).
+    let go: Vec<String> = model
+        .processes
+        .iter()
+        .map(|p| crate::names::pascal(&p.name))
+        .collect();
+    for (i, p) in model.processes.iter().enumerate() {
+        let ok_name = p.name.starts_with(|c: char| c.is_ascii_lowercase())
+            && p.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        let clash = go[..i].contains(&go[i])
+            || go
+                .iter()
+                .enumerate()
+                .any(|(j, g)| j != i && go[i] == format!("Start{g}"));
+        if !ok_name || clash {
+            out.push(
+                Diagnostic::error(
+                    "E160",
+                    p.line,
+                    1,
+                    Text::new(
+                        format!(
+                            "process name `{}` is not a unique snake_case identifier",
+                            p.name
+                        ),
+                        format!("流程名 `{}` 不是唯一的 snake_case 标识符", p.name),
+                    ),
+                )
+                .with_help(Text::new(
+                    "rename it in `processes:` (`place_order`); `start_x` is taken by the saga `x` (`StartXSaga`)",
+                    "在 `processes:` 中改名（如 `place_order`）；`start_x` 与流程 `x` 的 `StartXSaga` 同名",
+                )),
+            );
+        }
+        for s in &p.steps {
+            let entity = model.entities.iter().find(|e| e.name == s.entity);
+            let actions: Vec<&str> = entity
+                .and_then(|e| e.state_machine.as_ref())
+                .map(|sm| sm.transitions.iter().map(|t| t.action.as_str()).collect())
+                .unwrap_or_default();
+            let ok = entity.is_some()
+                && (s.action == "create"
+                    || s.action == "delete"
+                    || actions.contains(&s.action.as_str()));
+            if !ok {
+                let line = if s.line > 0 { s.line } else { p.line };
+                out.push(
+                    Diagnostic::error(
+                        "E161",
+                        line,
+                        1,
+                        Text::new(
+                            format!(
+                                "step `{}.{}` of process `{}` is no command a saga can run",
+                                s.entity, s.action, p.name
+                            ),
+                            format!(
+                                "流程 `{}` 的步骤 `{}.{}` 不是 saga 可执行的操作",
+                                p.name, s.entity, s.action
+                            ),
+                        ),
+                    )
+                    .with_help(Text::new(
+                        "a step names an entity of the model and `create`, `delete` or one of its state-machine actions",
+                        "步骤须指向模型中的实体，动作为 `create`、`delete` 或其状态机动作之一",
+                    )),
+                );
+            }
+        }
+        order_problems(p, out);
+    }
+}
+
+/// E162: a saga keeps one id per entity, so a process runs each command once and creates an
+/// entity before any other step on it.
+fn order_problems(p: &crate::model::Process, out: &mut Vec<Diagnostic>) {
+    for (i, s) in p.steps.iter().enumerate() {
+        let before = &p.steps[..i];
+        let repeated = before
+            .iter()
+            .any(|b| b.entity == s.entity && b.action == s.action);
+        let late_create = s.action == "create" && before.iter().any(|b| b.entity == s.entity);
+        if !(repeated || late_create) {
+            continue;
+        }
+        let line = if s.line > 0 { s.line } else { p.line };
+        out.push(
+            Diagnostic::error(
+                "E162",
+                line,
+                1,
+                Text::new(
+                    format!(
+                        "step `{}.{}` of process `{}` {}",
+                        s.entity,
+                        s.action,
+                        p.name,
+                        if repeated {
+                            "repeats an earlier step"
+                        } else {
+                            "creates a row an earlier step already changed"
+                        }
+                    ),
+                    format!(
+                        "流程 `{}` 的步骤 `{}.{}`{}",
+                        p.name,
+                        s.entity,
+                        s.action,
+                        if repeated {
+                            "重复了前面的步骤"
+                        } else {
+                            "创建的记录在前面的步骤中已被修改"
+                        }
+                    ),
+                ),
+            )
+            .with_help(Text::new(
+                "a saga holds one row per entity: create it first, run each command once, or split the process",
+                "saga 中每个实体只对应一条记录：先创建，每个操作只执行一次，或拆分流程",
+            )),
+        );
+    }
+}
+
 /// The `capabilities:` list: known names, core never listed, no entity table taken by a
 /// capability's table.
 fn capability_problems(model: &Model, out: &mut Vec<Diagnostic>) {
@@ -283,6 +413,45 @@ fn capability_problems(model: &Model, out: &mut Vec<Diagnostic>) {
             );
             continue;
         };
+        if cap.name == "tenancy" {
+            let s = crate::capability::tenancy::Scoping::of(model);
+            if !model.entities.is_empty() && !model.entities.iter().any(|e| s.scoped(&e.name)) {
+                out.push(
+                    Diagnostic::error(
+                        "E143",
+                        0,
+                        1,
+                        Text::new(
+                            "capability `tenancy`: no entity belongs to a tenant",
+                            "能力 `tenancy`：没有属于租户的实体",
+                        ),
+                    )
+                    .with_help(Text::new(
+                        "describe the tenant entity as one (`description: a tenant`), or name it Tenant, Workspace or Organization, and give the others a required reference to it; without a tenant table, give entities a required `tenant_id: uuid`",
+                        "在租户实体的描述中写明它是租户（`description: 租户`），或命名为 Tenant、Workspace、Organization，并让其他实体必填引用它；没有租户表时，给实体加必填的 `tenant_id: uuid`",
+                    )),
+                );
+            }
+        }
+        for req in cap.requires {
+            if !model.has_capability(req) {
+                out.push(
+                    Diagnostic::error(
+                        "E142",
+                        0,
+                        1,
+                        Text::new(
+                            format!("capability `{c}` needs capability `{req}`"),
+                            format!("能力 `{c}` 依赖能力 `{req}`"),
+                        ),
+                    )
+                    .with_help(Text::new(
+                        format!("add `- {req}` to `capabilities:` (`backend-pro add capability {c}` turns both on)"),
+                        format!("在 `capabilities:` 中加入 `- {req}`（`backend-pro add capability {c}` 会同时启用两者）"),
+                    )),
+                );
+            }
+        }
         for t in cap.tables {
             if let Some(e) = model.entities.iter().find(|e| e.table == t.table) {
                 out.push(
@@ -314,6 +483,7 @@ fn capability_problems(model: &Model, out: &mut Vec<Diagnostic>) {
 pub fn validate(model: &Model) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     capability_problems(model, &mut out);
+    process_problems(model, &mut out);
     if model.entities.is_empty() {
         out.push(no_entities());
     }
@@ -987,5 +1157,47 @@ nfr:
         let d = validate(&empty);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].code, "E108");
+    }
+
+    /// E160: process names that meet as Go names; E161: a step no saga can run.
+    #[test]
+    fn processes_are_checked() {
+        let yaml = "version: 1
+service: {name: shop, title: Shop, lang: en}
+entities:
+- name: Order
+  label: Order
+  table: orders
+  resource: orders
+  fields: [{name: total, type: int, required: true}]
+processes:
+- name: ship
+  steps: [{entity: Order, action: create}]
+- name: start_ship
+  steps: [{entity: Order, action: delete}]
+- name: a1_b
+  steps: [{entity: Order, action: pay}]
+- name: a1b
+  steps: [{entity: Invoice, action: create}]
+";
+        let mut v: serde_yaml_ng::Value = serde_yaml_ng::from_str(yaml).expect("yaml");
+        v["nfr"] = serde_yaml_ng::to_value(crate::model::Nfr::default()).expect("nfr");
+        let m: Model = serde_yaml_ng::from_value(v).expect("model");
+        let codes: Vec<(String, String)> = validate(&m)
+            .into_iter()
+            .map(|d| (d.code, d.message.en))
+            .collect();
+        let has =
+            |code: &str, needle: &str| codes.iter().any(|(c, m)| *c == code && m.contains(needle));
+        assert!(has("E160", "`start_ship`"), "{codes:?}");
+        assert!(!has("E160", "`ship`"), "{codes:?}");
+        assert!(has("E161", "`Order.pay`"), "{codes:?}");
+        assert!(has("E161", "`Invoice.create`"), "{codes:?}");
+        let mut twice = m.clone();
+        twice.processes.truncate(1);
+        let again = twice.processes[0].steps[0].clone();
+        twice.processes[0].steps.push(again);
+        let codes: Vec<String> = validate(&twice).into_iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["E162"]);
     }
 }

@@ -163,6 +163,113 @@ fn add_then_remove_capability_events_round_trips_through_the_ledger() {
     assert_eq!(tree(&p), on);
 }
 
+/// `auth` has no tables: on and off again leaves the project exactly as it was, the user's
+/// code in app.go (where the guard is wired) included.
+#[test]
+fn add_then_remove_capability_auth_round_trips() {
+    let (_tmp, p) = new_project(&[]);
+    let app = p.join("internal/app/app.go");
+    let mut user = std::fs::read_to_string(&app).unwrap();
+    user.push_str("\n// Keep me: user logic.\nfunc userHelper() int { return 42 }\n");
+    std::fs::write(&app, &user).unwrap();
+    let before = tree(&p);
+    ok(&run(&p, &["add", "capability", "auth"]));
+    let on = tree(&p);
+    for f in [
+        "internal/auth/auth.gen.go",
+        "internal/auth/policy.gen.go",
+        "internal/auth/policy.go",
+        "internal/interfaces/httpapi/auth.gen.go",
+        "cmd/devtoken/main.go",
+    ] {
+        assert!(on.contains_key(f), "{f} missing");
+    }
+    let app_on = String::from_utf8(on["internal/app/app.go"].clone()).unwrap();
+    assert!(
+        app_on.contains("deps.Guards = append(deps.Guards, guard)"),
+        "{app_on}"
+    );
+    assert!(app_on.contains("func userHelper() int"), "user code kept");
+    let gomod = String::from_utf8(on["go.mod"].clone()).unwrap();
+    assert!(gomod.contains("github.com/golang-jwt/jwt/v5"), "{gomod}");
+    let spec = String::from_utf8(on["api/openapi.yaml"].clone()).unwrap();
+    assert!(spec.contains("bearerAuth"), "{spec}");
+    assert!(ok(&run(&p, &["check"])).contains("check passed"));
+    ok(&run(&p, &["remove", "capability", "auth"]));
+    assert_eq!(tree(&p), before);
+}
+
+#[test]
+fn add_capability_tenancy_turns_auth_on_and_secures_the_existing_tables() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("svc");
+    let o = bin()
+        .args(["new", "--model", &fixture("clinic-tenancy.yaml")])
+        .args(["--without", "tenancy", "--without", "auth", "--out"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    ok(&o);
+    let before = tree(&p);
+    assert!(!before.contains_key("internal/tenancy/tenancy.gen.go"));
+    ok(&run(&p, &["add", "capability", "tenancy"]));
+    let on = tree(&p);
+    let model = String::from_utf8(on["backend-pro.yaml"].clone()).unwrap();
+    assert!(model.contains("- auth\n- tenancy"), "tenancy brings auth");
+    let text = |suffix: &str| {
+        on.iter()
+            .find(|(k, _)| k.starts_with("migrations/") && k.ends_with(suffix))
+            .map(|(_, v)| String::from_utf8(v.clone()).unwrap())
+            .unwrap_or_else(|| panic!("no migration *{suffix}"))
+    };
+    let m = text("_create_tenant_isolation.sql");
+    assert!(m.contains("CREATE ROLE clinic_tenancy_app NOLOGIN"), "{m}");
+    // The tables that existed get their row-level security in this migration.
+    for t in ["clinics", "doctors", "patients", "appointments", "invoices"] {
+        assert!(
+            m.contains(&format!("ALTER TABLE {t} FORCE ROW LEVEL SECURITY")),
+            "{t}: {m}"
+        );
+    }
+    for f in [
+        "internal/tenancy/tenancy.gen.go",
+        "internal/app/tenancy.gen.go",
+        "internal/auth/policy.gen.go",
+        "tests/e2e/tenancy.gen_test.go",
+    ] {
+        assert!(on.contains_key(f), "{f} missing");
+    }
+    let o = run(&p, &["remove", "capability", "auth"]);
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("needed by tenancy"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    ok(&run(&p, &["remove", "capability", "tenancy"]));
+    let off = tree(&p);
+    let drop = off
+        .iter()
+        .find(|(k, _)| k.ends_with("_drop_tenant_isolation.sql"))
+        .map(|(_, v)| String::from_utf8(v.clone()).unwrap())
+        .expect("drop migration");
+    assert!(
+        drop.contains("ALTER TABLE doctors DISABLE ROW LEVEL SECURITY"),
+        "{drop}"
+    );
+    assert!(!off.contains_key("internal/tenancy/tenancy.gen.go"));
+    assert!(ok(&run(&p, &["check"])).contains("check passed"));
+}
+
+#[test]
+fn tenancy_without_a_tenant_is_refused_with_what_to_write() {
+    let (_tmp, p) = new_project(&[]);
+    let o = run(&p, &["add", "capability", "tenancy"]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("E143") && err.contains("tenant_id"), "{err}");
+}
+
 #[test]
 fn unknown_capabilities_are_refused_with_the_known_ones() {
     let (_tmp, p) = new_project(&[]);

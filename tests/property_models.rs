@@ -16,8 +16,8 @@
 //! --nocapture` (only that seed). `BP_PROPTEST_KEEP=1` keeps the generated projects.
 
 use backend_pro::model::{
-    Actor, Entity, EnumValue, Field, FieldType, Lang, Model, Nfr, Relation, RelationKind, Service,
-    StateMachine, Transition, UseCase, UseCaseKind, MODEL_VERSION,
+    Actor, Entity, EnumValue, Field, FieldType, Lang, Model, Nfr, Process, ProcessStep, Relation,
+    RelationKind, Service, StateMachine, Transition, UseCase, UseCaseKind, MODEL_VERSION,
 };
 use backend_pro::{diag, names, validate};
 use std::collections::BTreeSet;
@@ -344,7 +344,7 @@ fn model(seed: u64) -> Model {
             });
         }
     }
-    Model {
+    let mut m = Model {
         version: MODEL_VERSION,
         service: Service {
             name: format!("prop-{seed}"),
@@ -369,7 +369,69 @@ fn model(seed: u64) -> Model {
         } else {
             vec![]
         },
+        processes: vec![],
+    };
+    // Drawn after the rest, for the same reason: with events, a process of one to four steps
+    // (creates, deletes and state actions of random entities) becomes a saga.
+    if !m.capabilities.is_empty() && rng.chance(70) {
+        m.processes = processes(&mut rng, &m.entities);
     }
+    m
+}
+
+/// One or two processes over random entities, named from a list of words that meet names of
+/// the generated sagas package (`handlers`, `generated`, `run`, `saga`…).
+fn processes(rng: &mut Rng, entities: &[Entity]) -> Vec<Process> {
+    const NAMES: &[&str] = &[
+        "handlers",
+        "generated",
+        "run",
+        "saga",
+        "open",
+        "place_order",
+        "step",
+        "data",
+        "start",
+    ];
+    let count = 1 + rng.below(2);
+    let names = unique_pick(rng, NAMES, count);
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(k, name)| {
+            // Steps validate accepts (E162): each command once, a create before any other
+            // step on its entity.
+            let mut steps: Vec<ProcessStep> = Vec::new();
+            for s in 0..1 + rng.below(4) {
+                let e = rng.pick(entities);
+                let mut actions = vec!["create", "delete"];
+                if let Some(sm) = &e.state_machine {
+                    actions.extend(sm.transitions.iter().map(|t| t.action.as_str()));
+                }
+                let action = rng.pick(&actions).to_string();
+                let touched = |a: Option<&str>| {
+                    steps
+                        .iter()
+                        .any(|p| p.entity == e.name && a.is_none_or(|a| p.action == a))
+                };
+                if touched(Some(&action)) || (action == "create" && touched(None)) {
+                    continue;
+                }
+                steps.push(ProcessStep {
+                    label: format!("step {s}"),
+                    entity: e.name.clone(),
+                    action,
+                    line: 900 + (k * 10 + s) as u32,
+                });
+            }
+            Process {
+                name: name.to_string(),
+                label: name.replace('_', " "),
+                steps,
+                line: 900 + (k * 10) as u32,
+            }
+        })
+        .collect()
 }
 
 /// Variants `validate` must refuse, each with a located error: the generator makes them too.

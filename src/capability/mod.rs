@@ -19,8 +19,10 @@
 //! `new` (`--with`/`--without`) and turned on or off with `add capability` / `remove
 //! capability` (docs/ARCHITECTURE.md, "Capabilities").
 
+pub mod auth;
 pub mod core;
 pub mod events;
+pub mod tenancy;
 
 use crate::model::{Entity, Model};
 use crate::plan::Rule;
@@ -50,6 +52,29 @@ pub struct Capability {
     /// The Go names it declares in an entity's domain package (given the entity's event
     /// type name), so that collisions are reported at the entity instead of failing in Go.
     pub domain_names: Option<fn(&Model, &Entity, &str) -> DomainNames>,
+    /// It imports Go modules core does not: go.mod and go.sum come from the pins of the
+    /// enabled set of such capabilities ([`pin_set`]).
+    pub go_deps: bool,
+    /// Capabilities it needs on (turned on with it; they cannot go while it is on).
+    pub requires: &'static [&'static str],
+}
+
+/// The name of the pinned Go module set a model needs: the enabled capabilities with Go
+/// dependencies joined by `+` in name order (`auth+events`), or `core`. go.mod and go.sum are
+/// `pins/<set>/go_mod.tera` and `go_sum.tera`, each a `go mod tidy` of a reference module
+/// importing that set (scripts/refresh-go-pins.sh).
+pub fn pin_set(model: &Model) -> String {
+    let mut names: Vec<&str> = enabled(model)
+        .into_iter()
+        .filter(|c| c.go_deps)
+        .map(|c| c.name)
+        .collect();
+    names.sort_unstable();
+    if names.is_empty() {
+        "core".to_string()
+    } else {
+        names.join("+")
+    }
 }
 
 /// Go identifiers a capability adds to an entity's domain package.
@@ -93,6 +118,26 @@ pub struct Fill {
     pub replace: bool,
 }
 
+impl Fill {
+    /// A fragment added after what earlier capabilities put in `slot`.
+    pub const fn add(slot: &'static str, template: &'static str) -> Fill {
+        Fill {
+            slot,
+            template,
+            replace: false,
+        }
+    }
+
+    /// A fragment that replaces core's default of `slot`.
+    pub const fn replace(slot: &'static str, template: &'static str) -> Fill {
+        Fill {
+            slot,
+            template,
+            replace: true,
+        }
+    }
+}
+
 /// A table a capability needs, with the templates of its create and drop migrations.
 #[derive(Debug, Clone, Copy)]
 pub struct Table {
@@ -106,7 +151,8 @@ pub struct Table {
 pub const EXT_TEMPLATE: &str = "ext.tera";
 
 /// Every capability, core first. Order is the order of fragments in a slot.
-pub const REGISTRY: &[&Capability] = &[&core::CORE, &events::EVENTS];
+pub const REGISTRY: &[&Capability] =
+    &[&core::CORE, &auth::AUTH, &events::EVENTS, &tenancy::TENANCY];
 
 /// The capability called `name`.
 pub fn get(name: &str) -> Option<&'static Capability> {
@@ -170,6 +216,14 @@ pub fn ext_template(model: &Model, templates: &BTreeMap<String, String>) -> Resu
             body.push_str(text.strip_suffix('\n').unwrap_or(text));
         }
     }
+    let set = pin_set(model);
+    for (slot, file) in [("go_mod", "go_mod.tera"), ("go_sum", "go_sum.tera")] {
+        let name = format!("pins/{set}/{file}");
+        let text = templates
+            .get(&name)
+            .ok_or_else(|| format!("no pinned Go modules for {set}: no template {name}"))?;
+        bodies.insert(slot, text.strip_suffix('\n').unwrap_or(text).to_string());
+    }
     let mut out = String::new();
     for s in core::SLOTS {
         let body = bodies.get(s.name).map(String::as_str).unwrap_or("");
@@ -179,6 +233,17 @@ pub fn ext_template(model: &Model, templates: &BTreeMap<String, String>) -> Resu
         ));
     }
     Ok(out)
+}
+
+/// `templates` with the model's `ext.tera` added (every render that reaches a core template
+/// needs it): the error names the fragment or pin that is missing.
+pub fn with_ext_template(
+    model: &Model,
+    mut templates: BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>, String> {
+    let ext = ext_template(model, &templates)?;
+    templates.insert(EXT_TEMPLATE.to_string(), ext);
+    Ok(templates)
 }
 
 /// `p.ext`: each enabled capability's project context, by name.

@@ -78,6 +78,22 @@ pub fn note_capabilities(bytes: &[u8], model: &backend_pro::model::Model, lang: 
             eprintln!("{}", msg!(lang, SuggestEvents, what = what));
         }
     }
+    if model.nfr.multi_tenancy.value && !model.has_capability("tenancy") {
+        let line = model.nfr.multi_tenancy.line.unwrap_or(0);
+        eprintln!("{}", msg!(lang, SuggestTenancy, line = line));
+    }
+    if !model.processes.is_empty() && !model.has_capability("events") {
+        let names: Vec<&str> = model.processes.iter().map(|p| p.name.as_str()).collect();
+        eprintln!(
+            "{}",
+            msg!(
+                lang,
+                SuggestSagas,
+                count = names.len(),
+                names = names.join(", ")
+            )
+        );
+    }
 }
 
 pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {

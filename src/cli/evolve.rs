@@ -599,6 +599,7 @@ pub fn add(cmd: AddCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
                         .map_err(|e| anyhow!(e.text(p.lang)))?
                 }
             };
+            shared_entity_note(&p, &new, &name);
             apply_model(
                 &p,
                 new,
@@ -703,6 +704,37 @@ fn recorded_prd_entity(p: &Loaded, name: &str) -> Result<Option<Entity>> {
             Ok(None)
         }
     }
+}
+
+/// With tenancy, a new entity that belongs to no tenant is shared by every tenant: say so, and
+/// how to scope it (a required reference to the tenant entity, or a `tenant_id`).
+fn shared_entity_note(p: &Loaded, new: &backend_pro::model::Model, name: &str) {
+    use backend_pro::capability::tenancy::Scoping;
+    if !new.has_capability("tenancy") || super::quiet() {
+        return;
+    }
+    let s = Scoping::of(new);
+    let Some(e) = new
+        .entities
+        .iter()
+        .find(|e| e.name == name || e.name.eq_ignore_ascii_case(name))
+    else {
+        return;
+    };
+    if s.scoped(&e.name) {
+        return;
+    }
+    let field = match &s.root {
+        Some(root) => format!(
+            "{}:ref:ref={root}:required",
+            backend_pro::names::snake(&format!("{root}_id"))
+        ),
+        None => "tenant_id:uuid:required".to_string(),
+    };
+    eprintln!(
+        "{}",
+        msg!(p.lang, AddEntityShared, name = e.name, field = field)
+    );
 }
 
 /// The fields of `add entity NAME` given without `--field`: asked for line by line on a

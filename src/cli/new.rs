@@ -32,7 +32,7 @@ pub struct Args {
     /// Render everything and print the file list, but write nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Enable a capability besides core (repeatable): events.
+    /// Enable a capability besides core (repeatable): auth, events, tenancy (turns auth on too).
     #[arg(long = "with", value_name = "CAPABILITY")]
     pub with: Vec<String>,
     /// Disable a capability the PRD or model would enable (repeatable).

@@ -68,6 +68,11 @@ pub enum EditError {
     CapabilityOff {
         name: String,
     },
+    /// `name` cannot go while `by` (on) needs it.
+    CapabilityNeeded {
+        name: String,
+        by: String,
+    },
 }
 
 impl EditError {
@@ -121,6 +126,9 @@ impl EditError {
             }
             EditError::CapabilityOn { name } => msg!(lang, EditCapabilityOn, name = name),
             EditError::CapabilityOff { name } => msg!(lang, EditCapabilityOff, name = name),
+            EditError::CapabilityNeeded { name, by } => {
+                msg!(lang, EditCapabilityNeeded, name = name, by = by)
+            }
         }
     }
 }
@@ -393,7 +401,8 @@ fn capability_name(name: &str) -> Result<&'static str, EditError> {
         })
 }
 
-/// Turns a capability on: listed in `capabilities:` (kept sorted).
+/// Turns a capability on: listed in `capabilities:` (kept sorted), with the capabilities it
+/// requires (tenancy takes its tenant from auth's tokens).
 pub fn add_capability(model: &Model, name: &str) -> Result<Model, EditError> {
     let name = capability_name(name)?;
     if model.capabilities.iter().any(|c| c == name) {
@@ -401,6 +410,11 @@ pub fn add_capability(model: &Model, name: &str) -> Result<Model, EditError> {
     }
     let mut m = model.clone();
     m.capabilities.push(name.to_string());
+    for req in crate::capability::get(name).map_or(&[][..], |c| c.requires) {
+        if !m.capabilities.iter().any(|c| c == req) {
+            m.capabilities.push(req.to_string());
+        }
+    }
     m.capabilities.sort();
     Ok(m)
 }
@@ -410,6 +424,15 @@ pub fn remove_capability(model: &Model, name: &str) -> Result<Model, EditError> 
     let name = capability_name(name)?;
     if !model.capabilities.iter().any(|c| c == name) {
         return Err(EditError::CapabilityOff { name: name.into() });
+    }
+    if let Some(by) = crate::capability::enabled(model)
+        .into_iter()
+        .find(|c| c.requires.contains(&name))
+    {
+        return Err(EditError::CapabilityNeeded {
+            name: name.into(),
+            by: by.name.into(),
+        });
     }
     let mut m = model.clone();
     m.capabilities.retain(|c| c != name);

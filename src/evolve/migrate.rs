@@ -123,13 +123,22 @@ pub fn migrations_for(
         num += 1;
     }
 
-    // Tables of capabilities turned on: the create migrations a fresh project has.
+    // Tables of capabilities turned on: the create migrations a fresh project has. They see
+    // the new model (`p`) and the entities that existed before this change (`existing`:
+    // their tables are already there, so a capability may have to alter them; entities
+    // created in this change got their share in their own create migrations).
+    let existing: Vec<&str> = old.entities.iter().map(|e| e.name.as_str()).collect();
     for name in &diff.capabilities_added {
         for t in crate::capability::get(name).map_or(&[][..], |c| c.tables) {
+            let mut ctx = tera::Context::new();
+            if let Some(p) = &new_ctx {
+                ctx.insert("p", p);
+            }
+            ctx.insert("existing", &existing);
             jobs.push((
                 t.create.to_string(),
                 format!("migrations/{num:05}_create_{}.sql", t.table),
-                tera::Context::new(),
+                ctx,
             ));
             num += 1;
         }
@@ -199,17 +208,22 @@ pub fn migrations_for(
         num += 1;
     }
 
-    // Tables of capabilities turned off, last created first dropped.
+    // Tables of capabilities turned off, last created first dropped; they see the old model
+    // (`p`), whose entities they may have altered.
     for name in &diff.capabilities_removed {
         for t in crate::capability::get(name)
             .map_or(&[][..], |c| c.tables)
             .iter()
             .rev()
         {
+            let mut ctx = tera::Context::new();
+            if let Some(p) = &old_ctx {
+                ctx.insert("p", p);
+            }
             jobs.push((
                 t.drop.to_string(),
                 format!("migrations/{num:05}_drop_{}.sql", t.table),
-                tera::Context::new(),
+                ctx,
             ));
             num += 1;
         }
@@ -221,7 +235,13 @@ pub fn migrations_for(
     if jobs.is_empty() {
         return Ok(Vec::new());
     }
-    let templates = crate::render::with_overrides(overrides);
+    // The create and alter migrations call the new model's extension points.
+    let templates =
+        crate::capability::with_ext_template(new, crate::render::with_overrides(overrides))
+            .map_err(|message| MigrateError::Template {
+                template: crate::capability::EXT_TEMPLATE.into(),
+                message,
+            })?;
     let tera = crate::render::engine_for(&templates, jobs.iter().map(|(t, _, _)| t.as_str()))
         .map_err(|e| tera_error("(templates)", e))?;
     let mut out = Vec::new();

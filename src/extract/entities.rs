@@ -615,7 +615,10 @@ fn list_entities(
                 continue;
             }
             if let Some(b) = fields::from_item(it, cx) {
-                if b.typed || b.single_word {
+                // In a typed list, `returned_at: when the rider docked it` is a field whose
+                // type is left out: keep it, its type is guessed from the name (W201).
+                let named = b.field.name.as_deref().is_some_and(names::is_ascii_ident);
+                if b.typed || b.single_word || named {
                     e.fields.push(b.field);
                 }
             }

@@ -35,6 +35,7 @@ pub mod nfr;
 pub mod operations;
 pub mod overview;
 pub mod prisma;
+pub mod processes;
 pub mod prose;
 pub mod python;
 pub mod relation_bullets;
@@ -202,6 +203,7 @@ pub fn extract(doc: &Document, glossary: &Glossary, diags: &mut Vec<Diagnostic>)
     let use_cases = usecases::extract(doc, &entities, &actors, diags);
     let nfr = nfr::extract(doc, diags);
     let rules = rules::extract(doc, &entities);
+    let processes = processes::extract(doc, &entities, diags);
     let mut model = Model {
         version: MODEL_VERSION,
         service,
@@ -211,6 +213,7 @@ pub fn extract(doc: &Document, glossary: &Glossary, diags: &mut Vec<Diagnostic>)
         use_cases,
         nfr,
         rules,
+        processes,
         capabilities: Vec::new(),
     };
     repair::repair(&mut model, diags);

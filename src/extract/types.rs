@@ -292,7 +292,7 @@ static ENUM_WORD: LazyLock<Regex> = LazyLock::new(|| {
 });
 static REF_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:references\b|reference\b|ref\b|fk\b|foreign key\b|关联|外键|belongs to\b|→|->)\s*(?:to\b\s*|[:→>-]\s*)*(.+)$",
+        r"(?i)^(?:references\b|reference\b|ref\b|fk\b|foreign key\b|关联|外键|belongs to\b|→|->)\s*(?:to\b\s*|[:→>(<-]\s*)*(.+)$",
     )
     .expect("regex")
 });
@@ -402,7 +402,11 @@ pub fn parse_type(text: &str, lookup: &dyn Lookup) -> Parsed {
         let target = c.get(1).map(|m| m.as_str()).unwrap_or("");
         if let Some(m) = TARGET_TABLE.captures(target.trim()) {
             let name = m.get(1).map(|x| x.as_str()).unwrap_or("");
-            let rest = target.trim()[m.get(0).map(|x| x.end()).unwrap_or(0)..].to_string();
+            // `ref(Book)`, `fk<Reader>`: drop the closing bracket of the call-like form.
+            let rest = target.trim()[m.get(0).map(|x| x.end()).unwrap_or(0)..]
+                .trim_start()
+                .trim_start_matches([')', '>', '）'])
+                .to_string();
             let spec = TypeSpec {
                 ty: Some(FieldType::Ref),
                 ref_target: Some(name.to_string()),
@@ -1458,6 +1462,17 @@ mod tests {
         assert_eq!(r.ref_target.as_deref(), Some("读者"));
         let r = ty("FK → readers(id)");
         assert_eq!(r.ref_target.as_deref(), Some("readers"));
+        // Call-like forms: `ref(Book)`, `references(books)`, `fk<Reader>`.
+        for (text, target) in [
+            ("ref(Book)", "Book"),
+            ("references(books)", "books"),
+            ("fk<Reader>", "Reader"),
+            ("ref (Book)", "Book"),
+        ] {
+            let r = ty(text);
+            assert_eq!(r.ty, Some(FieldType::Ref), "{text}");
+            assert_eq!(r.ref_target.as_deref(), Some(target), "{text}");
+        }
         assert_eq!(
             parse_type("blorb", &NoEntities),
             Parsed::Unknown("blorb".into())

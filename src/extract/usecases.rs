@@ -1836,6 +1836,42 @@ fn assign_ids(ucs: &mut [UseCase]) {
     }
 }
 
+/// Reads the command a short step of a process names (`锁定库存`, `The system reserves the
+/// book`), with the same verbs and entity names as the use cases ([`super::processes`]).
+pub(super) struct StepReader<'a>(Index<'a>);
+
+impl<'a> StepReader<'a> {
+    pub(super) fn new(entities: &'a [Entity]) -> Self {
+        StepReader(Index::new(entities))
+    }
+
+    /// (entity index, action) of a command on an entity; `None` for a query or no entity.
+    pub(super) fn command(&self, text: &str) -> Option<(usize, String)> {
+        // The PRD's own lifecycle first (`reserve the book` is Book.reserve, not a booking;
+        // `hold the stock`, `锁定库存`): an action or event label of a machine of an entity the
+        // step names.
+        let lower = fold(text).to_lowercase();
+        let toks: Vec<String> = tokens(&lower).into_iter().map(|t| t.2).collect();
+        for h in entity_hits(text, &self.0) {
+            let Some(sm) = self.0[h.entity].state_machine.as_ref() else {
+                continue;
+            };
+            let named = sm.transitions.iter().find(|t| {
+                let verb = t.action.replace('_', " ");
+                en_forms(&verb).iter().any(|f| toks.contains(f))
+                    || (!t.label.is_empty() && lower.contains(&t.label.to_lowercase()))
+            });
+            if let Some(t) = named {
+                return Some((h.entity, t.action.clone()));
+            }
+        }
+        match classify(text, &self.0, "user", false) {
+            Some((UseCaseKind::Command, action, Some(e))) => Some((e, action)),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

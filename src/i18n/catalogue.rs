@@ -142,9 +142,14 @@ catalogue! {
     EditNoCapability: "no capability named {name}; known capabilities: {known} (core is always on)", "没有名为 {name} 的能力；可用能力：{known}（core 始终启用）";
     EditCapabilityOn: "capability {name} is already on", "能力 {name} 已启用";
     EditCapabilityOff: "capability {name} is not on", "能力 {name} 未启用";
+    EditCapabilityNeeded: "capability {name} is needed by {by}: remove {by} first", "能力 {by} 依赖 {name}：请先移除 {by}";
     // Capabilities in `analyze` and `new`.
     SuggestEvents: "note: the PRD mentions {what}; the events capability (outbox, a Kafka relay worker, consumers) is off: pass `--with events` to `new`, or run `backend-pro add capability events` later",
         "提示：PRD 提到了 {what}；事件能力（outbox、Kafka 投递进程、消费者）未启用：`new` 时加 `--with events`，或稍后运行 `backend-pro add capability events`";
+    SuggestSagas: "note: the PRD describes {count} multi-step process(es) ({names}); with the events capability each becomes a saga: pass `--with events` to `new`, or run `backend-pro add capability events` later",
+        "提示：PRD 描述了 {count} 个多步骤业务流程（{names}）；启用事件能力后每个流程生成为 saga：`new` 时加 `--with events`，或稍后运行 `backend-pro add capability events`";
+    SuggestTenancy: "note: the PRD says the service is multi-tenant (line {line}); with the tenancy capability each tenant sees only its own rows (application filter and PostgreSQL row-level security): pass `--with tenancy` to `new`, or run `backend-pro add capability tenancy` later", "提示：PRD 说明本服务是多租户的（第 {line} 行）；启用 tenancy 能力后每个租户只能访问自己的数据（应用层过滤 + PostgreSQL 行级安全）：`new` 时加 `--with tenancy`，或之后运行 `backend-pro add capability tenancy`";
+    AddEntityShared: "note: {name} belongs to no tenant, so every tenant shares its rows; to isolate it, create it with the tenant column: `backend-pro undo`, then `backend-pro add entity {name} … --field {field}`", "提示：{name} 不属于任何租户，所有租户共享它的数据；如需隔离，请带上租户字段创建：先 `backend-pro undo`，再 `backend-pro add entity {name} … --field {field}`";
     CapabilityFromPrd: "note: capability {name} is on, since the PRD mentions {what}; `--without {name}` turns it off",
         "提示：PRD 提到了 {what}，已启用能力 {name}；`--without {name}` 可关闭";
     // Migrations.
@@ -220,7 +225,7 @@ const HELP_ZH: &[(&str, &str)] = &[
     ("Turn a capability on: `add capability events` (files, tables and their migrations)", "启用能力：`add capability events`（文件、表及其迁移）"),
     ("Capability name (e.g. events)", "能力名（如 events）"),
     ("Turn a capability off: unmodified files are deleted, modified ones kept; drop migrations are added", "停用能力：未修改的文件被删除，修改过的保留；并添加删除表的迁移"),
-    ("Enable a capability besides core (repeatable): events", "在 core 之外启用能力（可重复）：events"),
+    ("Enable a capability besides core (repeatable): auth, events, tenancy (turns auth on too)", "在 core 之外启用能力（可重复）：auth、events、tenancy（同时启用 auth）"),
     ("Disable a capability the PRD or model would enable (repeatable)", "停用 PRD 或模型会启用的能力（可重复）"),
     ("Add an entity: `add entity Review --field body:text:required --field book_id:ref:ref=Book`", "添加实体：`add entity Review --field body:text:required --field book_id:ref:ref=Book`"),
     ("Entity name (ASCII, e.g. Review)", "实体名（ASCII，如 Review）"),

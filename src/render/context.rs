@@ -381,6 +381,10 @@ pub struct MoveCtx {
 #[derive(Debug, Clone, Serialize)]
 pub struct FieldCtx {
     pub name: String,
+    /// Where the PRD defines it (0: a hand-edited model), for the data dictionary.
+    pub line: u32,
+    /// An enum's values (empty for other types), for the data dictionary.
+    pub enum_values: Vec<EnumValueCtx>,
     pub label: String,
     pub description: String,
     /// JSON property (snake_case).
@@ -958,7 +962,7 @@ fn field_ctx(model: &Model, e: &Entity, f: &Field) -> Result<FieldCtx, String> {
         }
     };
     let scalar = !f.list && f.ty != FieldType::Json;
-    let filterable = scalar && (is_enum || f.unique || is_ref);
+    let filterable = scalar && (is_enum || f.unique || is_ref || f.name == "tenant_id");
     let sortable = scalar
         && matches!(
             f.ty,
@@ -1025,6 +1029,8 @@ fn field_ctx(model: &Model, e: &Entity, f: &Field) -> Result<FieldCtx, String> {
     );
     Ok(FieldCtx {
         name: f.name.clone(),
+        line: f.line,
+        enum_values: enum_vals.clone(),
         label: if f.label.is_empty() {
             f.name.clone()
         } else {

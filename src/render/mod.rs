@@ -165,14 +165,11 @@ pub fn render_planned(
     planned: Vec<PlannedFile>,
 ) -> Result<Vec<Rendered>, RenderError> {
     let project = context::project(model, opts).map_err(RenderError::Model)?;
-    let mut templates = with_overrides(overrides);
-    let ext = crate::capability::ext_template(model, &templates).map_err(|message| {
-        RenderError::Template {
+    let templates = crate::capability::with_ext_template(model, with_overrides(overrides))
+        .map_err(|message| RenderError::Template {
             template: crate::capability::EXT_TEMPLATE.into(),
             message,
-        }
-    })?;
-    templates.insert(crate::capability::EXT_TEMPLATE.to_string(), ext);
+        })?;
     let units = units(&planned);
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -318,10 +315,13 @@ fn entity_keys<'a>(
 ) -> std::collections::BTreeSet<&'a str> {
     let mut keys = std::collections::BTreeSet::new();
     let mut seen = std::collections::BTreeSet::new();
+    // A template's own text and the text of what it includes or imports.
     for f in planned.iter().filter(|f| f.entity.is_some()) {
-        if seen.insert(f.template.as_str()) {
-            if let Some(src) = templates.get(&f.template) {
-                keys.extend(mentioned_keys(src));
+        for t in closure(templates, [f.template.as_str()]) {
+            if seen.insert(t) {
+                if let Some(src) = templates.get(t) {
+                    keys.extend(mentioned_keys(src));
+                }
             }
         }
     }

@@ -29,6 +29,8 @@ pub const CORE: Capability = Capability {
     project_ext: None,
     entity_ext: None,
     domain_names: None,
+    go_deps: false,
+    requires: &[],
 };
 
 /// The extension points of the core templates: each is a macro of the generated
@@ -53,10 +55,11 @@ pub const SLOTS: &[Slot] = &[
     slot("memory_update", "e", "body of Update (default: replace the row under the store lock)"),
     slot("memory_delete", "e", "body of Delete (default: remove the row)"),
     slot("memory_create_many", "e", "end of CreateMany once `ids` and `rows` are built (default: insert them all)"),
-    // go.mod and go.sum (scaffolds): the pinned requirements of the enabled set
-    // (scripts/refresh-go-pins.sh); a capability with Go dependencies replaces both.
-    slot("go_mod", "", "go.mod after the module line (default: core's pins)"),
-    slot("go_sum", "", "go.sum (default: core's pins)"),
+    // go.mod and go.sum (scaffolds): the pinned requirements of the enabled set of
+    // capabilities with Go dependencies, `pins/<set>/go_mod.tera` (scripts/refresh-go-pins.sh);
+    // filled by `ext_template`, not by fragments.
+    slot("go_mod", "", "go.mod after the module line: the pins of the enabled set"),
+    slot("go_sum", "", "go.sum: the pins of the enabled set"),
     // Makefile, .env.example, deployments/ (scaffolds)
     slot("makefile_build", "", "lines of the build target after the migration binary"),
     slot("makefile_targets", "", "targets after the last one (each starts with a blank line)"),
@@ -65,9 +68,25 @@ pub const SLOTS: &[Slot] = &[
     slot("compose_services", "p", "services at the end of docker-compose.yml"),
     slot("dockerfile_build", "", "build commands after the migration binary's (each ` \\\n && …`)"),
     slot("dockerfile_binaries", "", "binaries copied into the image after /out/migration (each with a leading space)"),
+    // api/openapi.yaml
+    slot("openapi_operation", "e, op", "keys of an entity operation after its tags (`op`: create, list, get, update, delete, import, export, or an action's name)"),
+    slot("openapi_responses", "", "responses of an entity operation after its 400, and of /metrics after its 200"),
+    slot("openapi_metrics", "", "keys of the /metrics operation after its summary"),
+    slot("openapi_components", "", "components before `responses` (each key indented two spaces, after a newline)"),
+    // internal/app/app.go (a scaffold)
+    slot("app_deps", "", "statements once `deps` (httpapi.Deps) is built, before the router; `cfg`, `log`, `reg`, `getenv` and `ctx` are in scope, and an error is returned"),
+    slot("app_pool_options", "", "fields of the API's postgres.PoolOptions (each `\\n\\t\\t\\tName: value,`); `cfg` and `getenv` are in scope"),
+    // internal/app/wire.gen.go
+    slot("wire_end", "p", "statements at the end of newHandlers, once every use case is built and decorated, before `return h`"),
+    // migrations/NNNNN_create_<table>.sql and the table DDL (migrations/table.sql.tera)
+    slot("sql_create_up", "e", "statements of an entity's create migration after its table and indexes (each after a blank line)"),
+    slot("sql_column_unique", "e, f", "the UNIQUE of a column definition (default: ` UNIQUE` for a unique field)"),
+    // internal/infrastructure/repotest/repotest.gen.go
+    slot("repotest_duplicate", "e", "statements after the duplicate test copied `first`'s unique value into `f` (the fields of the duplicate)"),
+    slot("sql_table_constraints", "e", "table constraints after the columns and enum checks (each `,\\n    CONSTRAINT …`)"),
     // README.md (a scaffold)
     slot("readme_action_generated", "lang", "words after \"optimistic lock\" in what is generated for a PRD action"),
-    slot("readme_sections", "lang", "sections before \"Tests\" (a capability's own section starts with a blank line)"),
+    slot("readme_sections", "lang, p", "sections before \"Tests\" (a capability's own section starts with a blank line)"),
     // internal/infrastructure/memory/store.go (a scaffold)
     slot("memory_store_fields", "VT", "fields of Store, after its tables"),
     slot("memory_row_fields", "VT", "fields of a stored row"),
@@ -96,51 +115,17 @@ const fn slot(name: &'static str, args: &'static str, doc: &'static str) -> Slot
 /// Default bodies of the slots that have one (`templates/ext/<slot>.tera`); a capability
 /// replaces them with `Fill::replace`.
 const FILLS: &[Fill] = &[
-    Fill {
-        slot: "go_mod",
-        template: "ext/go_mod.tera",
-        replace: false,
-    },
-    Fill {
-        slot: "go_sum",
-        template: "ext/go_sum.tera",
-        replace: false,
-    },
-    Fill {
-        slot: "postgres_create",
-        template: "ext/postgres_create.tera",
-        replace: false,
-    },
-    Fill {
-        slot: "postgres_delete",
-        template: "ext/postgres_delete.tera",
-        replace: false,
-    },
-    Fill {
-        slot: "postgres_create_many_end",
-        template: "ext/postgres_create_many_end.tera",
-        replace: false,
-    },
-    Fill {
-        slot: "memory_create",
-        template: "ext/memory_create.tera",
-        replace: false,
-    },
-    Fill {
-        slot: "memory_update",
-        template: "ext/memory_update.tera",
-        replace: false,
-    },
-    Fill {
-        slot: "memory_delete",
-        template: "ext/memory_delete.tera",
-        replace: false,
-    },
-    Fill {
-        slot: "memory_create_many",
-        template: "ext/memory_create_many.tera",
-        replace: false,
-    },
+    Fill::add("sql_column_unique", "ext/sql_column_unique.tera"),
+    Fill::add("postgres_create", "ext/postgres_create.tera"),
+    Fill::add("postgres_delete", "ext/postgres_delete.tera"),
+    Fill::add(
+        "postgres_create_many_end",
+        "ext/postgres_create_many_end.tera",
+    ),
+    Fill::add("memory_create", "ext/memory_create.tera"),
+    Fill::add("memory_update", "ext/memory_update.tera"),
+    Fill::add("memory_delete", "ext/memory_delete.tera"),
+    Fill::add("memory_create_many", "ext/memory_create_many.tera"),
 ];
 
 use Ownership::{Generated as G, Scaffold as S};
@@ -162,6 +147,10 @@ pub const RULES: &[Rule] = &[
         S,
     ),
     once("api/openapi.yaml.tera", "api/openapi.yaml", G),
+    // The database, documented (what `backend-pro db` would write: kept current by sync).
+    once("docs/db/er.md.tera", "docs/db/er.md", G),
+    once("docs/db/dictionary.md.tera", "docs/db/dictionary.md", G),
+    once("docs/db/schema.sql.tera", "docs/db/schema.sql", G),
     once("api/api.go.tera", "api/api.go", S),
     once("cmd/api/main.go.tera", "cmd/api/main.go", S),
     once("cmd/migration/main.go.tera", "cmd/migration/main.go", S),

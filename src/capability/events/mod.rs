@@ -25,6 +25,8 @@
 //!
 //! Names are decided here and in `names` (`names::event_name`), never in templates.
 
+pub mod sagas;
+
 use super::{Capability, Fill, Table};
 use crate::evolve::Ownership;
 use crate::model::{Entity, FieldType, Model};
@@ -67,6 +69,8 @@ pub const EVENTS: Capability = Capability {
     project_ext: Some(project_ext),
     entity_ext: Some(entity_ext),
     domain_names: Some(domain_names),
+    go_deps: true,
+    requires: &[],
 };
 
 use Ownership::{Generated as G, Scaffold as S};
@@ -139,7 +143,7 @@ const RULES: &[Rule] = &[
         "internal/infrastructure/postgres/processed.gen.go",
         G,
     ),
-    // Sagas: the durable orchestrator, and the user's list of sagas (none from the PRD yet).
+    // Sagas: the durable orchestrator, the user's list of sagas, and those of the PRD.
     once(
         "events/saga/saga.gen.go.tera",
         "internal/saga/saga.gen.go",
@@ -155,6 +159,23 @@ const RULES: &[Rule] = &[
         "internal/application/sagas/sagas.go",
         S,
     ),
+    // The sagas of the PRD's processes (`model.processes`), when it has any.
+    Rule {
+        when: has_processes,
+        ..once(
+            "events/sagas/processes.gen.go.tera",
+            "internal/application/sagas/processes.gen.go",
+            G,
+        )
+    },
+    Rule {
+        when: has_processes,
+        ..once(
+            "events/sagas/processes.gen_test.go.tera",
+            "internal/application/sagas/processes.gen_test.go",
+            G,
+        )
+    },
     // Consumers: one per reference between contexts; the reactions are the user's.
     once(
         "events/consumers/consumers.gen.go.tera",
@@ -179,72 +200,54 @@ fn reacts(model: &Model, e: &Entity) -> bool {
     !reactions(model, e).is_empty()
 }
 
-const fn add(slot: &'static str, template: &'static str) -> Fill {
-    Fill {
-        slot,
-        template,
-        replace: false,
-    }
-}
-
-const fn replace(slot: &'static str, template: &'static str) -> Fill {
-    Fill {
-        slot,
-        template,
-        replace: true,
-    }
-}
-
 const FILLS: &[Fill] = &[
-    replace("go_mod", "events/ext/go_mod.tera"),
-    replace("go_sum", "events/ext/go_sum.tera"),
-    add("domain_state", "events/ext/domain_state.tera"),
-    add(
+    Fill::add("domain_state", "events/ext/domain_state.tera"),
+    Fill::add(
         "domain_before_change",
         "events/ext/domain_before_change.tera",
     ),
-    add("domain_created", "events/ext/domain_created.tera"),
-    add("domain_changed", "events/ext/domain_changed.tera"),
-    add("action_doc_event", "events/ext/action_doc_event.tera"),
-    add("domain_test_created", "events/ext/domain_test_created.tera"),
-    replace("postgres_create", "events/ext/postgres_create.tera"),
-    add("postgres_in_update", "events/ext/postgres_in_update.tera"),
-    replace("postgres_delete", "events/ext/postgres_delete.tera"),
-    replace(
+    Fill::add("domain_created", "events/ext/domain_created.tera"),
+    Fill::add("domain_changed", "events/ext/domain_changed.tera"),
+    Fill::add("action_doc_event", "events/ext/action_doc_event.tera"),
+    Fill::add("domain_test_created", "events/ext/domain_test_created.tera"),
+    Fill::replace("postgres_create", "events/ext/postgres_create.tera"),
+    Fill::add("postgres_in_update", "events/ext/postgres_in_update.tera"),
+    Fill::replace("postgres_delete", "events/ext/postgres_delete.tera"),
+    Fill::replace(
         "postgres_create_many_end",
         "events/ext/postgres_create_many_end.tera",
     ),
-    replace("memory_create", "events/ext/memory_create.tera"),
-    replace("memory_update", "events/ext/memory_update.tera"),
-    replace("memory_delete", "events/ext/memory_delete.tera"),
-    replace("memory_create_many", "events/ext/memory_create_many.tera"),
-    add("memory_store_fields", "events/ext/memory_store_fields.tera"),
-    add("memory_row_fields", "events/ext/memory_row_fields.tera"),
-    add("memory_store_commit", "events/ext/memory_store_commit.tera"),
-    add(
+    Fill::replace("memory_create", "events/ext/memory_create.tera"),
+    Fill::replace("memory_update", "events/ext/memory_update.tera"),
+    Fill::replace("memory_delete", "events/ext/memory_delete.tera"),
+    Fill::replace("memory_create_many", "events/ext/memory_create_many.tera"),
+    Fill::add("memory_store_fields", "events/ext/memory_store_fields.tera"),
+    Fill::add("memory_row_fields", "events/ext/memory_row_fields.tera"),
+    Fill::add("memory_store_commit", "events/ext/memory_store_commit.tera"),
+    Fill::add(
         "memory_store_commit_all",
         "events/ext/memory_store_commit_all.tera",
     ),
-    add(
+    Fill::add(
         "memory_remove_params",
         "events/ext/memory_remove_params.tera",
     ),
-    add(
+    Fill::add(
         "memory_store_removing",
         "events/ext/memory_store_removing.tera",
     ),
-    add(
+    Fill::add(
         "readme_action_generated",
         "events/ext/readme_action_generated.tera",
     ),
-    add("readme_sections", "events/ext/readme_sections.tera"),
-    add("makefile_build", "events/ext/makefile_build.tera"),
-    add("makefile_targets", "events/ext/makefile_targets.tera"),
-    add("compose_up", "events/ext/compose_up.tera"),
-    add("env_example", "events/ext/env_example.tera"),
-    add("compose_services", "events/ext/compose_services.tera"),
-    add("dockerfile_build", "events/ext/dockerfile_build.tera"),
-    add("dockerfile_binaries", "events/ext/dockerfile_binaries.tera"),
+    Fill::add("readme_sections", "events/ext/readme_sections.tera"),
+    Fill::add("makefile_build", "events/ext/makefile_build.tera"),
+    Fill::add("makefile_targets", "events/ext/makefile_targets.tera"),
+    Fill::add("compose_up", "events/ext/compose_up.tera"),
+    Fill::add("env_example", "events/ext/env_example.tera"),
+    Fill::add("compose_services", "events/ext/compose_services.tera"),
+    Fill::add("dockerfile_build", "events/ext/dockerfile_build.tera"),
+    Fill::add("dockerfile_binaries", "events/ext/dockerfile_binaries.tera"),
 ];
 
 /// `p.ext.events`.
@@ -253,6 +256,17 @@ pub struct ProjectEvents {
     pub schema_version: u32,
     /// Every entity's reactions, in entity order: the consumers of the service.
     pub reactions: Vec<ReactionCtx>,
+    /// The sagas of the PRD's processes ([`sagas`]).
+    pub sagas: Vec<sagas::SagaCtx>,
+    /// Indexes into `p.entities` of the entities the sagas touch, sorted.
+    pub saga_entities: Vec<usize>,
+    /// `saga_entities` in import order around `internal/application/sagas`: those whose
+    /// application package sorts before it, then the others.
+    pub saga_apps_before: Vec<usize>,
+    pub saga_apps_after: Vec<usize>,
+    /// What the sagas' generated test uses.
+    pub saga_tests: sagas::SagaTests,
+    pub saga_uses: sagas::SagaUses,
 }
 
 /// `e.ext.events`: one aggregate type's events.
@@ -403,8 +417,31 @@ fn domain_names(model: &Model, e: &Entity, event_type: &str) -> super::DomainNam
     }
 }
 
-fn project_ext(model: &Model, _: &ProjectCtx) -> serde_json::Value {
+fn has_processes(model: &Model) -> bool {
+    !model.processes.is_empty()
+}
+
+fn project_ext(model: &Model, p: &ProjectCtx) -> serde_json::Value {
+    let sagas = sagas::sagas(model, p);
+    let mut saga_entities: Vec<usize> = sagas
+        .iter()
+        .flat_map(|s| s.entities.iter().map(|x| x.index))
+        .collect();
+    saga_entities.sort_unstable();
+    saga_entities.dedup();
+    let (saga_apps_before, saga_apps_after): (Vec<usize>, Vec<usize>) = p
+        .by_pkg
+        .iter()
+        .copied()
+        .filter(|i| saga_entities.contains(i))
+        .partition(|&i| format!("{}/", p.entities[i].pkg).as_str() < "sagas/");
     serde_json::to_value(ProjectEvents {
+        saga_apps_before,
+        saga_apps_after,
+        saga_tests: sagas::SagaTests::of(&sagas),
+        saga_uses: sagas::SagaUses::of(&sagas),
+        sagas,
+        saga_entities,
         schema_version: SCHEMA_VERSION,
         reactions: model
             .entities
@@ -492,18 +529,40 @@ pub fn entity_events(model: &Model, e: &Entity, ctx: &EntityCtx) -> EntityEvents
             ),
         );
     }
-    let tenant = e
-        .fields
-        .iter()
-        .find(|f| {
-            f.name == "tenant_id" && matches!(f.ty, FieldType::Ref | FieldType::Uuid) && !f.list
-        })
-        .and_then(|f| ctx.fields.iter().find(|fc| fc.json == f.name))
-        .map(|fc| TenantCtx {
-            go_name: fc.go_name.clone(),
-            json: fc.json.clone(),
-            nullable: fc.carry == "nullable",
-        });
+    // The tenant of the events: with the tenancy capability, the entity's tenant column (its
+    // own id for the tenant entity); otherwise a `tenant_id` field.
+    let tenancy = model
+        .has_capability("tenancy")
+        .then(|| super::tenancy::Scoping::of(model));
+    let tenant_field: Option<&str> = match tenancy.as_ref().map(|s| s.scope(&e.name)) {
+        Some(super::tenancy::Scope::Root) => Some("id"),
+        Some(super::tenancy::Scope::Column(c)) => Some(c.as_str()),
+        Some(super::tenancy::Scope::Shared) => None,
+        None => e
+            .fields
+            .iter()
+            .find(|f| {
+                f.name == "tenant_id" && matches!(f.ty, FieldType::Ref | FieldType::Uuid) && !f.list
+            })
+            .map(|f| f.name.as_str()),
+    };
+    let tenant = match tenant_field {
+        Some("id") => Some(TenantCtx {
+            go_name: "ID".into(),
+            json: "id".into(),
+            nullable: false,
+        }),
+        Some(name) => ctx
+            .fields
+            .iter()
+            .find(|fc| fc.json == name)
+            .map(|fc| TenantCtx {
+                go_name: fc.go_name.clone(),
+                json: fc.json.clone(),
+                nullable: fc.carry == "nullable",
+            }),
+        None => None,
+    };
     let aggregate_type = names::aggregate_type(&e.name);
     EntityEvents {
         reactions: reactions(model, e),
@@ -589,6 +648,42 @@ mod tests {
             p.entities[0].ext["events"]["consts"]["cancel"],
             "EventCanceled"
         );
+    }
+
+    #[test]
+    fn with_tenancy_the_tenant_column_is_the_events_tenant() {
+        let mut m = Model::empty("c", Lang::En);
+        m = add_entity(
+            &m,
+            "Workspace",
+            "Workspace",
+            vec![Field::new("name", FieldType::String)],
+        )
+        .expect("entity");
+        let mut r = Field::new("workspace_id", FieldType::Ref);
+        r.references = Some("Workspace".into());
+        r.required = true;
+        m = add_entity(&m, "Doc", "Doc", vec![r]).expect("entity");
+        m.capabilities = vec!["auth".into(), "events".into(), "tenancy".into()];
+        let p = crate::render::context::project(
+            &m,
+            &crate::render::Options {
+                module: "example.com/c".into(),
+                lang: Lang::En,
+            },
+        )
+        .expect("context");
+        let tenant = |i: usize| {
+            entity_events(&m, &m.entities[i], &p.entities[i])
+                .tenant
+                .map(|t| t.go_name)
+        };
+        assert_eq!(
+            tenant(0),
+            Some("ID".to_string()),
+            "the tenant entity: its id"
+        );
+        assert_eq!(tenant(1), Some("WorkspaceID".to_string()));
     }
 
     #[test]
