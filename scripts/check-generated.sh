@@ -3,6 +3,8 @@
 #   gofmt · go vet · golangci-lint (staticcheck, errcheck, gosec, revive…) · go build · go test -race (real PostgreSQL + Redis) ·
 #   migrations up · docs/db/schema.sql applies and matches them · cmd/api serving /healthz
 #   /readyz /openapi.yaml · the generated e2e suite over HTTP · schemathesis against the running api (0 failures) · graceful shutdown (SIGTERM with requests in flight → all complete, exit 0)
+#   · with deploy, the Kubernetes manifests decoded strictly into k8s.io/api types
+#   · with monitoring, promtool check/test of the alert rules and every metric they read served
 #   · with tenancy, the isolation test against a build without the application's tenant filter
 #   (row-level security alone), and a control run that must catch the leaks.
 #
@@ -244,6 +246,32 @@ export ROOT BIN LOGS PSQL BASE_DB_URL TEST_DB API_DB TEST_DB_URL API_DB_URL TEST
 export -f log warn die free_port db_setup gofmt_clean go_test build_bins migrate auth_header
 
 step gofmt 120 generate gofmt_clean
+# With the monitoring capability: the alert rules and the Prometheus configuration are valid,
+# the generated promtool unit tests pass (each alert fires on its fault, none on a healthy
+# service) and the Grafana dashboard is JSON.
+alerts() {
+  cd deployments/prometheus &&
+    promtool check rules alerts.yml &&
+    promtool check config --syntax-only prometheus.yml &&
+    promtool test rules alerts_test.yml &&
+    python3 -c 'import json, sys; [json.load(open(f)) for f in sys.argv[1:]]' ../grafana/*.json &&
+    echo "dashboard: valid JSON"
+}
+# With the deploy capability: every Kubernetes object of the kustomize base decodes strictly
+# into the k8s.io/api types (scripts/k8scheck: unknown fields and kinds fail).
+k8s_manifests() {
+  local dir=$PWD/deployments/k8s/base
+  (cd "$ROOT/scripts/k8scheck" && go run . "$dir"/*.yaml)
+}
+if [ -d deployments/k8s/base ]; then
+  export -f k8s_manifests
+  step k8s 300 generate k8s_manifests
+fi
+if [ -f deployments/prometheus/alerts.yml ]; then
+  command -v promtool >/dev/null 2>&1 || apt_install prometheus >"$LOGS/apt-prometheus.log" 2>&1 || true
+  export -f alerts
+  step alerts 120 generate alerts
+fi
 # vet and golangci-lint also see the e2e suite (build tag e2e), which `go build ./...` never compiles.
 vet() { go vet ./... && go vet -tags e2e ./...; }
 export -f vet
@@ -251,6 +279,16 @@ step vet 600 generate vet
 step golangci-lint 900 generate go run "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$GOLANGCI_LINT_VERSION" run ./...
 step build 600 generate go build ./...
 step go-test 1800 build,databases go_test
+# `backend-pro test` as a user runs it in the project (BP_TEST_COMMAND=1; scripts/test.sh sets it
+# for one example): its summary table, exit 0, against the same services.
+test_command() {
+  DATABASE_URL=$TEST_DB_URL REDIS_URL=$TEST_REDIS_URL "$BACKEND_PRO" test
+}
+if [ "${BP_TEST_COMMAND:-0}" = 1 ]; then
+  export BACKEND_PRO
+  export -f test_command
+  step test-command 900 go-test test_command
+fi
 step binaries 600 build build_bins
 step migrate 120 binaries,databases migrate
 # docs/db/schema.sql must be the schema the migrations make: it applies to an empty schema of
@@ -401,6 +439,21 @@ export -f openapi e2e sigterm schemathesis_install contract
 step openapi 30 api-start openapi
 step e2e 900 api-start e2e
 step schemathesis 600 api-start contract
+# With the monitoring capability: every metric the api's alert rules read is served by /metrics
+# (after the e2e suite, so that every route has been called).
+metric_names() {
+  local have n missing=0 auth
+  auth=$(auth_header)
+  have=$(curl -fsS ${auth:+-H "Authorization: $auth"} "http://127.0.0.1:$API_PORT/metrics") || return 1
+  for n in $(grep -oE '\b(http_request[a-z_]*|db_pool_[a-z_]+|process_[a-z_]+|go_[a-z_]+)\b' deployments/prometheus/alerts.yml | sort -u); do
+    if grep -qE "^$n[{ ]" <<<"$have"; then echo "served: $n"; else echo "NOT served: $n"; missing=1; fi
+  done
+  return "$missing"
+}
+if [ -f deployments/prometheus/alerts.yml ]; then
+  export -f metric_names
+  step metric-names 30 e2e metric_names
+fi
 [ ! -f "$LOGS/schemathesis.log" ] || grep '^schemathesis: ' "$LOGS/schemathesis.log" | sed 's/^/               /' >&2 || true
 if [ -n "$API_PID" ]; then
   if api_stop >"$LOGS/api-stop.log" 2>&1; then

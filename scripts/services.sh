@@ -20,11 +20,13 @@ _bp_pg_bindir() {
   [ -n "$d" ] && dirname "$d"
 }
 
-# services_install — PostgreSQL server and Redis server, from Debian packages when missing.
+# services_install — PostgreSQL server and Redis server, from Debian packages when missing; and
+# promtool (package prometheus), which checks and unit-tests the generated alert rules.
 services_install() {
   local pkgs=()
   [ -n "$(_bp_pg_bindir)" ] || pkgs+=(postgresql)
   command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 || pkgs+=(redis-server redis-tools)
+  command -v promtool >/dev/null 2>&1 || pkgs+=(prometheus)
   [ "${#pkgs[@]}" -eq 0 ] && return 0
   apt_install "${pkgs[@]}"
   # apt may have started the packaged services (not in containers with policy-rc.d); we never use
@@ -32,6 +34,7 @@ services_install() {
   if command -v service >/dev/null 2>&1; then
     as_root service redis-server stop >/dev/null 2>&1 || true
     as_root service postgresql stop >/dev/null 2>&1 || true
+    as_root service prometheus stop >/dev/null 2>&1 || true
   fi
   [ -n "$(_bp_pg_bindir)" ] || die "PostgreSQL server binaries not found after installing"
 }

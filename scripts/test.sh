@@ -278,7 +278,10 @@ if [ "${#INPUTS[@]}" -gt 0 ]; then
       # then `add entity User` with no fields); the other inputs with explicit flags.
       as_typed=
       [ "$f" != examples/library/PRD.md ] || as_typed=User
-      BP_AS_TYPED=$as_typed BP_LABEL=$label "$ROOT/scripts/check-generated.sh" "$f" &
+      # The library also runs `backend-pro test` inside the project, as its user would.
+      BP_TEST_COMMAND=0
+      [ "$f" != examples/library/PRD.md ] || BP_TEST_COMMAND=1
+      BP_TEST_COMMAND=$BP_TEST_COMMAND BP_AS_TYPED=$as_typed BP_LABEL=$label "$ROOT/scripts/check-generated.sh" "$f" &
       CHILD_PID=$!
       wait "$CHILD_PID" || true
       CHILD_PID=

@@ -7,6 +7,7 @@
 
 pub mod analyze;
 pub mod capability;
+pub mod checks;
 pub mod diag;
 pub mod evolve;
 pub mod explain;

@@ -23,7 +23,7 @@ pub enum Scope {
 #[derive(Debug, Clone, Copy)]
 pub struct Rule {
     pub template: &'static str,
-    /// Output path; `{pkg}` is the entity's Go package, `{table}` its table, `{num}` the
+    /// Output path; `{service}` is the service name, `{pkg}` the entity's Go package, `{table}` its table, `{num}` the
     /// zero-padded migration number, `{action}` the file stem of a record action.
     pub path: &'static str,
     pub scope: Scope,
@@ -124,7 +124,7 @@ pub fn plan(model: &Model) -> Vec<PlannedFile> {
         match rule.scope {
             Scope::Once => out.push(PlannedFile {
                 template: rule.template.to_string(),
-                path: rule.path.to_string(),
+                path: rule.path.replace("{service}", &model.service.name),
                 ownership: rule.ownership,
                 entity: None,
                 migration: None,

@@ -325,9 +325,9 @@ fn new_with_and_without_override_the_model() {
         .unwrap());
     let t = tree(&out);
     assert!(!t.contains_key("api/asyncapi.yaml"));
-    assert!(!String::from_utf8(t["backend-pro.yaml"].clone())
-        .unwrap()
-        .contains("capabilities:"));
+    let yaml = String::from_utf8(t["backend-pro.yaml"].clone()).unwrap();
+    assert!(!yaml.contains("- events"), "{yaml}");
+    assert!(yaml.contains("- monitoring"), "{yaml}");
 }
 
 #[test]
@@ -396,4 +396,54 @@ fn a_prd_that_names_a_broker_gets_events_and_one_that_only_says_events_gets_a_no
     assert!(err.contains("note: the PRD mentions events"), "{err}");
     assert!(err.contains("--with events"), "{err}");
     assert!(!plain.join("api/asyncapi.yaml").exists());
+}
+
+/// `monitor` turns monitoring on in a project that lacks it and says what it encodes; a second
+/// run writes nothing; the user's own alert group after the owned region survives a revised
+/// NFR, whose new thresholds reach the rules, their tests and the runbook.
+#[test]
+fn monitor_turns_monitoring_on_is_idempotent_and_follows_the_nfrs() {
+    let (_tmp, p) = new_project(&[]);
+    let alerts = p.join("deployments/prometheus/alerts.yml");
+    assert!(!alerts.exists());
+    let out = ok(&run(&p, &["monitor"]));
+    assert!(out.contains("+ capability monitoring"), "{out}");
+    assert!(
+        out.contains("SLO targets: availability 99.9% (default) → error budget 0.001"),
+        "{out}"
+    );
+    assert!(out.contains("ErrorBudgetBurnFast"), "{out}");
+    for f in [
+        "deployments/prometheus/alerts.yml",
+        "deployments/prometheus/alerts_test.yml",
+        "deployments/prometheus/prometheus.yml",
+        "deployments/grafana/shop.json",
+        "deployments/grafana/provisioning/datasources/prometheus.yml",
+        "docs/RUNBOOK.md",
+    ] {
+        assert!(p.join(f).is_file(), "{f} missing");
+    }
+    let rules = std::fs::read_to_string(&alerts).unwrap();
+    assert!(rules.contains("> 0.0144"), "{rules}");
+    assert!(ok(&run(&p, &["plan"])).contains("up to date"));
+    assert!(ok(&run(&p, &["monitor"])).contains("nothing to do"));
+
+    // The user's group after the region, then a stricter availability target.
+    let mine = "  - name: mine\n    rules:\n      - alert: Mine\n        expr: vector(1)\n";
+    std::fs::write(&alerts, format!("{rules}{mine}")).unwrap();
+    let model = p.join("backend-pro.yaml");
+    let yaml = std::fs::read_to_string(&model).unwrap();
+    let stricter = yaml.replace(
+        "  availability_percent:\n    value: 99.9\n    defaulted: true\n",
+        "  availability_percent:\n    value: 99.99\n",
+    );
+    assert_ne!(yaml, stricter);
+    std::fs::write(&model, stricter).unwrap();
+    ok(&run(&p, &["sync"]));
+    let rules = std::fs::read_to_string(&alerts).unwrap();
+    assert!(rules.contains("> 0.00144"), "{rules}");
+    assert!(rules.ends_with(mine), "the user's group is kept:\n{rules}");
+    let tests = std::fs::read_to_string(p.join("deployments/prometheus/alerts_test.yml")).unwrap();
+    assert!(tests.contains("99.99% availability"), "{tests}");
+    assert!(ok(&run(&p, &["check"])).contains("check passed"));
 }

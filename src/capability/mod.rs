@@ -21,7 +21,9 @@
 
 pub mod auth;
 pub mod core;
+pub mod deploy;
 pub mod events;
+pub mod monitoring;
 pub mod tenancy;
 
 use crate::model::{Entity, Model};
@@ -151,8 +153,18 @@ pub struct Table {
 pub const EXT_TEMPLATE: &str = "ext.tera";
 
 /// Every capability, core first. Order is the order of fragments in a slot.
-pub const REGISTRY: &[&Capability] =
-    &[&core::CORE, &auth::AUTH, &events::EVENTS, &tenancy::TENANCY];
+pub const REGISTRY: &[&Capability] = &[
+    &core::CORE,
+    &auth::AUTH,
+    &events::EVENTS,
+    &tenancy::TENANCY,
+    &monitoring::MONITORING,
+    &deploy::DEPLOY,
+];
+
+/// Capabilities `new --prd` turns on whatever the PRD says (`--without` turns them off):
+/// every PRD has NFRs, stated or defaulted, to derive alerts and replicas from.
+pub const ON_BY_DEFAULT: &[&str] = &["deploy", "monitoring"];
 
 /// The capability called `name`.
 pub fn get(name: &str) -> Option<&'static Capability> {

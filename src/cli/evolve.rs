@@ -773,6 +773,176 @@ fn ask_fields(p: &Loaded, name: &str) -> Result<Vec<backend_pro::model::Field>> 
     }
 }
 
+/// `monitor`: the monitoring capability on (alert rules, tests, dashboard, runbook from the
+/// NFRs), its files brought up to date through the ledger, and the SLO it encodes printed.
+fn monitor_or_deploy(
+    common: &Common,
+    lang_flag: Option<Lang>,
+    capability: &str,
+    command: &str,
+) -> Result<(
+    ExitCode,
+    Loaded,
+    Model,
+    backend_pro::render::context::ProjectCtx,
+)> {
+    let p = load(&common.project, lang_flag)?;
+    let new = if p.current.has_capability(capability) {
+        p.current.clone()
+    } else {
+        edit::add_capability(&p.current, capability).map_err(|e| anyhow!(e.text(p.lang)))?
+    };
+    let code = apply_model(&p, new.clone(), command, common, &BTreeMap::new(), false)?;
+    let opts = Options {
+        module: String::new(),
+        lang: p.lang,
+    };
+    let ctx = backend_pro::render::context::project(&new, &opts).map_err(|e| anyhow!("{e:?}"))?;
+    Ok((code, p, new, ctx))
+}
+
+/// `PRD line 12` / `default` in the UI language.
+fn source_of(s: &str, lang: Lang) -> String {
+    match (s, lang) {
+        ("default", Lang::Zh) => "默认值".to_string(),
+        (s, Lang::Zh) => s.replace("PRD line ", "PRD 第 ") + " 行",
+        (s, Lang::En) => s.to_string(),
+    }
+}
+
+pub fn monitor(common: Common, lang_flag: Option<Lang>) -> Result<ExitCode> {
+    let (code, p, new, ctx) = monitor_or_deploy(&common, lang_flag, "monitoring", "monitor")?;
+    if code != ExitCode::SUCCESS || super::quiet() {
+        return Ok(code);
+    }
+    let m = backend_pro::capability::monitoring::context(&new, &ctx);
+    let from = |s: &str| source_of(s, p.lang);
+    println!(
+        "{}",
+        msg!(
+            p.lang,
+            MonitorTargets,
+            availability = m.availability,
+            availability_from = from(&m.availability_from),
+            budget = m.budget,
+            p99 = ctx.runtime.p99_ms,
+            p99_from = from(&ctx.runtime.p99_from),
+            p95 = ctx.runtime.p95_ms,
+            p95_from = from(&ctx.runtime.p95_from)
+        )
+    );
+    println!("{}", msg!(p.lang, MonitorAlerts, n = m.alerts.len()));
+    let width = m.alerts.iter().map(|a| a.name.len()).max().unwrap_or(0);
+    for a in &m.alerts {
+        let summary = a.summary.replace("{{ $labels.", "<").replace(" }}", ">");
+        println!("  {:width$}  {:6}  {summary}", a.name, a.severity);
+    }
+    println!("{}", msg!(p.lang, MonitorNext));
+    Ok(code)
+}
+
+/// `deploy`: the deploy capability on (Kubernetes manifests and the capacity plan sized from
+/// the NFRs), its files brought up to date through the ledger, and the sizing printed.
+pub fn deploy(common: Common, lang_flag: Option<Lang>) -> Result<ExitCode> {
+    let (code, p, new, ctx) = monitor_or_deploy(&common, lang_flag, "deploy", "deploy")?;
+    if code != ExitCode::SUCCESS || super::quiet() {
+        return Ok(code);
+    }
+    let s = backend_pro::capability::deploy::sizing(&new, &ctx);
+    println!(
+        "{}",
+        msg!(
+            p.lang,
+            DeploySizing,
+            qps = s.peak_qps,
+            qps_from = source_of(&s.peak_from, p.lang),
+            availability = s.availability,
+            availability_from = source_of(&s.availability_from, p.lang),
+            per = s.per_instance_rps,
+            min = s.min_replicas,
+            max = s.max_replicas
+        )
+    );
+    for r in &s.capacity {
+        println!(
+            "{}",
+            msg!(
+                p.lang,
+                DeployRow,
+                factor = format!("{:>4}", r.factor),
+                qps = r.qps,
+                replicas = r.replicas,
+                conns = r.db_connections
+            )
+        );
+    }
+    println!("{}", msg!(p.lang, DeployNext, name = s.name));
+    Ok(code)
+}
+
+/// `db`: the database docs (`docs/db/`, core files every plan keeps current) brought up to date
+/// through the ledger, and a summary of the schema they describe.
+pub fn db(common: Common, lang_flag: Option<Lang>) -> Result<ExitCode> {
+    let p = load(&common.project, lang_flag)?;
+    let model = p.current.clone();
+    let code = apply_model(&p, model.clone(), "db", &common, &BTreeMap::new(), false)?;
+    if code != ExitCode::SUCCESS || super::quiet() {
+        return Ok(code);
+    }
+    let by_name: BTreeMap<&str, &str> = model
+        .entities
+        .iter()
+        .map(|e| (e.name.as_str(), e.table.as_str()))
+        .collect();
+    let mut columns_total = 0;
+    let mut refs_total = 0;
+    let mut lines = Vec::new();
+    let width = model
+        .entities
+        .iter()
+        .map(|e| e.table.len())
+        .max()
+        .unwrap_or(0);
+    for e in &model.entities {
+        // id, version, created_at, updated_at besides the entity's own fields.
+        let columns = e.fields.len() + 4;
+        let targets: Vec<&str> = e
+            .fields
+            .iter()
+            .filter_map(|f| f.references.as_deref())
+            .map(|r| by_name.get(r).copied().unwrap_or(r))
+            .collect();
+        columns_total += columns;
+        refs_total += targets.len();
+        let refs = if targets.is_empty() {
+            String::new()
+        } else {
+            msg!(p.lang, DbRefs, targets = targets.join(", "))
+        };
+        lines.push(msg!(
+            p.lang,
+            DbTable,
+            table = format!("{:width$}", e.table),
+            columns = format!("{columns:>3}"),
+            refs = refs
+        ));
+    }
+    println!(
+        "{}",
+        msg!(
+            p.lang,
+            DbSummary,
+            tables = model.entities.len(),
+            columns = columns_total,
+            refs = refs_total
+        )
+    );
+    for l in lines {
+        println!("{l}");
+    }
+    Ok(code)
+}
+
 pub fn remove(cmd: RemoveCommand, lang_flag: Option<Lang>) -> Result<ExitCode> {
     match cmd {
         RemoveCommand::Entity { name, common } => {

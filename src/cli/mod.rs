@@ -5,6 +5,7 @@ mod analyze;
 mod evolve;
 mod new;
 mod templates;
+mod test;
 
 use backend_pro::model::Lang;
 use backend_pro::{i18n, msg};
@@ -56,6 +57,14 @@ pub enum Command {
     Check(evolve::CheckArgs),
     /// Revert the last applied change.
     Undo(evolve::ProjectArg),
+    /// Write alert rules, their promtool tests, a Grafana dashboard and a runbook from the PRD's NFRs.
+    Monitor(evolve::Common),
+    /// Write the database docs: ER diagram, data dictionary and the full schema (docs/db/).
+    Db(evolve::Common),
+    /// Write Kubernetes manifests (kustomize base) and a capacity plan sized from the PRD's NFRs.
+    Deploy(evolve::Common),
+    /// Run the generated project's checks (gofmt, vet, golangci-lint, build, go test -race, alert rules, e2e) and print one summary.
+    Test(test::Args),
     /// Explain a diagnostic code (`E101`, `W401`): what it means and the usual fix.
     Explain {
         /// The code, as printed in brackets (`error[E101]`).
@@ -153,6 +162,19 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("plan", "  backend-pro plan\n  backend-pro plan --no-diff\n  backend-pro plan --format json"),
     ("check", "  backend-pro check\n  backend-pro check --project shop --format json"),
     ("undo", "  backend-pro undo\n  backend-pro undo --project shop"),
+    (
+        "test",
+        "  backend-pro test\n  DATABASE_URL=postgres://localhost/shop REDIS_URL=redis://localhost:6379/0 backend-pro test --project shop\n  E2E_BASE_URL=http://localhost:8080 backend-pro test",
+    ),
+    (
+        "deploy",
+        "  backend-pro deploy\n  backend-pro deploy --dry-run\n  backend-pro deploy --project shop && kubectl apply -k shop/deployments/k8s/base",
+    ),
+    ("db", "  backend-pro db\n  backend-pro db --dry-run\n  backend-pro db --project shop"),
+    (
+        "monitor",
+        "  backend-pro monitor\n  backend-pro monitor --dry-run\n  backend-pro monitor --project shop && (cd shop/deployments/prometheus && promtool test rules alerts_test.yml)",
+    ),
     (
         "completions",
         "  backend-pro completions bash > ~/.local/share/bash-completion/completions/backend-pro\n  backend-pro completions zsh > \"${fpath[1]}/_backend-pro\"\n  backend-pro completions fish > ~/.config/fish/completions/backend-pro.fish",
@@ -329,6 +351,10 @@ pub fn main() -> ExitCode {
         Command::Plan(args) => evolve::plan(args, lang),
         Command::Check(args) => evolve::check(args, lang),
         Command::Undo(args) => evolve::undo(args, lang),
+        Command::Monitor(common) => evolve::monitor(common, lang),
+        Command::Db(common) => evolve::db(common, lang),
+        Command::Deploy(common) => evolve::deploy(common, lang),
+        Command::Test(args) => test::run_all(args, lang),
         Command::Explain { code } => {
             let ui = i18n::ui(lang);
             match backend_pro::diag::explain_code(&code, ui) {

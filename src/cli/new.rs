@@ -32,7 +32,7 @@ pub struct Args {
     /// Render everything and print the file list, but write nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Enable a capability besides core (repeatable): auth, events, tenancy (turns auth on too).
+    /// Enable a capability besides core (repeatable): auth, events, tenancy (turns auth on too); monitoring is on by default.
     #[arg(long = "with", value_name = "CAPABILITY")]
     pub with: Vec<String>,
     /// Disable a capability the PRD or model would enable (repeatable).
@@ -110,6 +110,13 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
             let text = backend_pro::prd::decode(&bytes).0;
             let asked = backend_pro::capability::defaults_for_prd(&text);
             m.capabilities = asked.iter().map(|(c, _)| c.to_string()).collect();
+            m.capabilities.extend(
+                backend_pro::capability::ON_BY_DEFAULT
+                    .iter()
+                    .map(|c| c.to_string()),
+            );
+            m.capabilities.sort();
+            m.capabilities.dedup();
             if !super::quiet() {
                 for (cap, what) in &asked {
                     if !args.without.iter().any(|w| w == cap) {

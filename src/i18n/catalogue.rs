@@ -152,6 +152,27 @@ catalogue! {
     AddEntityShared: "note: {name} belongs to no tenant, so every tenant shares its rows; to isolate it, create it with the tenant column: `backend-pro undo`, then `backend-pro add entity {name} … --field {field}`", "提示：{name} 不属于任何租户，所有租户共享它的数据；如需隔离，请带上租户字段创建：先 `backend-pro undo`，再 `backend-pro add entity {name} … --field {field}`";
     CapabilityFromPrd: "note: capability {name} is on, since the PRD mentions {what}; `--without {name}` turns it off",
         "提示：PRD 提到了 {what}，已启用能力 {name}；`--without {name}` 可关闭";
+    // test.
+    TestNotAProject: "{path} is not a generated project (no go.mod): pass --project DIR", "{path} 不是生成的项目（没有 go.mod）：请用 --project DIR 指定";
+    TestNoServices: "note: DATABASE_URL and REDIS_URL are not both set: the tests that need PostgreSQL or Redis skip; set both to run them", "提示：未同时设置 DATABASE_URL 与 REDIS_URL：需要 PostgreSQL 或 Redis 的测试将跳过；设置两者即可运行";
+    TestSkipLint: "golangci-lint is not on PATH (`make lint` runs the pinned version)", "PATH 中没有 golangci-lint（`make lint` 会运行固定版本）";
+    TestSkipPromtool: "promtool is not on PATH (Debian: apt install prometheus)", "PATH 中没有 promtool（Debian：apt install prometheus）";
+    TestSkipE2e: "set E2E_BASE_URL to a running service (e.g. http://localhost:8080) to run it", "设置 E2E_BASE_URL 指向运行中的服务（如 http://localhost:8080）即可运行";
+    TestFailedOutput: "{step} failed:", "{step} 失败：";
+    TestSummary: "{passed} passed, {failed} failed, {skipped} skipped", "{passed} 项通过，{failed} 项失败，{skipped} 项跳过";
+    // deploy.
+    DeploySizing: "sizing: peak {qps} QPS ({qps_from}), availability {availability}% ({availability_from}), {per} req/s per instance → HPA {min} to {max} replicas (docs/CAPACITY.md)", "容量：峰值 {qps} QPS（{qps_from}），可用性 {availability}%（{availability_from}），单实例 {per} req/s → HPA {min} 到 {max} 个副本（docs/CAPACITY.md）";
+    DeployRow: "  {factor} peak: {qps} QPS → {replicas} replicas, {conns} database connections", "  {factor} 峰值：{qps} QPS → {replicas} 个副本，{conns} 个数据库连接";
+    DeployNext: "next: kubectl create secret generic {name}-secrets --from-literal=DATABASE_URL=… --from-literal=REDIS_URL=…, then kubectl apply -k deployments/k8s/base", "下一步：kubectl create secret generic {name}-secrets --from-literal=DATABASE_URL=… --from-literal=REDIS_URL=…，然后 kubectl apply -k deployments/k8s/base";
+    // db.
+    DbSummary: "docs/db/: {tables} tables, {columns} columns, {refs} references — er.md (mermaid), dictionary.md, schema.sql", "docs/db/：{tables} 张表、{columns} 列、{refs} 个引用 —— er.md（mermaid）、dictionary.md、schema.sql";
+    DbTable: "  {table} {columns} columns{refs}", "  {table} {columns} 列{refs}";
+    DbRefs: ", refers to {targets}", "，引用 {targets}";
+    // monitor.
+    MonitorTargets: "SLO targets: availability {availability}% ({availability_from}) → error budget {budget}; P99 {p99} ms ({p99_from}); P95 {p95} ms ({p95_from})",
+        "SLO 目标：可用性 {availability}%（{availability_from}）→ 错误预算 {budget}；P99 {p99} 毫秒（{p99_from}）；P95 {p95} 毫秒（{p95_from}）";
+    MonitorAlerts: "alerts ({n}), each with a promtool test and a runbook section (docs/RUNBOOK.md):", "告警（{n} 条），每条都有 promtool 测试和运维手册章节（docs/RUNBOOK.md）：";
+    MonitorNext: "next: cd deployments/prometheus && promtool check rules alerts.yml && promtool test rules alerts_test.yml", "下一步：cd deployments/prometheus && promtool check rules alerts.yml && promtool test rules alerts_test.yml";
     // Migrations.
     MigrateModel: "cannot make migrations from this model:\n{details}", "无法根据此模型生成迁移：\n{details}";
     MigrateRefused: "no safe migration for these changes:", "以下变更没有安全的迁移方式：";
@@ -225,7 +246,7 @@ const HELP_ZH: &[(&str, &str)] = &[
     ("Turn a capability on: `add capability events` (files, tables and their migrations)", "启用能力：`add capability events`（文件、表及其迁移）"),
     ("Capability name (e.g. events)", "能力名（如 events）"),
     ("Turn a capability off: unmodified files are deleted, modified ones kept; drop migrations are added", "停用能力：未修改的文件被删除，修改过的保留；并添加删除表的迁移"),
-    ("Enable a capability besides core (repeatable): auth, events, tenancy (turns auth on too)", "在 core 之外启用能力（可重复）：auth、events、tenancy（同时启用 auth）"),
+    ("Enable a capability besides core (repeatable): auth, events, tenancy (turns auth on too); monitoring is on by default", "在 core 之外启用能力（可重复）：auth、events、tenancy（同时启用 auth）；monitoring 默认启用"),
     ("Disable a capability the PRD or model would enable (repeatable)", "停用 PRD 或模型会启用的能力（可重复）"),
     ("Add an entity: `add entity Review --field body:text:required --field book_id:ref:ref=Book`", "添加实体：`add entity Review --field body:text:required --field book_id:ref:ref=Book`"),
     ("Entity name (ASCII, e.g. Review)", "实体名（ASCII，如 Review）"),
@@ -251,6 +272,22 @@ const HELP_ZH: &[(&str, &str)] = &[
     ("Only the per-file summary, without diffs", "只显示逐文件摘要，不显示差异"),
     ("Fail when generated files drifted from the model (for CI)", "生成文件与模型不一致时失败（用于 CI）"),
     ("Revert the last applied change", "撤销最近一次应用的变更"),
+    (
+        "Run the generated project's checks (gofmt, vet, golangci-lint, build, go test -race, alert rules, e2e) and print one summary",
+        "运行生成项目的检查（gofmt、vet、golangci-lint、构建、go test -race、告警规则、e2e）并打印汇总",
+    ),
+    (
+        "Write Kubernetes manifests (kustomize base) and a capacity plan sized from the PRD's NFRs",
+        "根据 PRD 的非功能需求生成 Kubernetes 清单（kustomize base）与容量规划",
+    ),
+    (
+        "Write the database docs: ER diagram, data dictionary and the full schema (docs/db/)",
+        "生成数据库文档：ER 图、数据字典与完整表结构（docs/db/）",
+    ),
+    (
+        "Write alert rules, their promtool tests, a Grafana dashboard and a runbook from the PRD's NFRs",
+        "根据 PRD 的非功能需求生成告警规则及其 promtool 测试、Grafana 看板和运维手册",
+    ),
 ];
 
 /// The Chinese form of an English help text, if the catalogue has it.

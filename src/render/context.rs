@@ -71,6 +71,9 @@ pub struct RuntimeCtx {
     pub db_max_conns: u32,
     pub p99_ms: u32,
     pub p95_ms: u32,
+    /// Buckets of the request duration histograms in seconds, as a Go list: Prometheus'
+    /// defaults plus the P95 and P99 targets, so that "slower than the target" is exact.
+    pub latency_buckets: String,
     pub peak_qps: u32,
     /// Where the NFR values come from: `PRD line N` or `default` each.
     pub p99_from: String,
@@ -105,12 +108,26 @@ impl RuntimeCtx {
             db_max_conns: in_flight.clamp(10, 32) as u32,
             p99_ms: p99,
             p95_ms: p95,
+            latency_buckets: latency_buckets(p95, p99),
             peak_qps: qps,
             p99_from: from(n.latency_p99_ms.line),
             p95_from: from(n.latency_p95_ms.line),
             qps_from: from(n.peak_qps.line),
         }
     }
+}
+
+/// Prometheus' default buckets (5 ms to 10 s) with `p95_ms` and `p99_ms` added, in seconds.
+fn latency_buckets(p95_ms: u32, p99_ms: u32) -> String {
+    let mut ms = vec![
+        5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, p95_ms, p99_ms,
+    ];
+    ms.sort_unstable();
+    ms.dedup();
+    ms.iter()
+        .map(|&v| crate::capability::monitoring::seconds(v))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The limits of the generated API. The Go constants (application package) and the

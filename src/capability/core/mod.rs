@@ -184,6 +184,16 @@ pub const RULES: &[Rule] = &[
         S,
     ),
     once(
+        "internal/infrastructure/postgres/metrics.gen.go.tera",
+        "internal/infrastructure/postgres/metrics.gen.go",
+        G,
+    ),
+    once(
+        "internal/infrastructure/postgres/metrics.gen_test.go.tera",
+        "internal/infrastructure/postgres/metrics.gen_test.go",
+        G,
+    ),
+    once(
         "internal/infrastructure/cache/cache.go.tera",
         "internal/infrastructure/cache/cache.go",
         S,
