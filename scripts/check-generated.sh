@@ -170,6 +170,7 @@ if [ -z "${BACKEND_PRO:-}" ]; then
   BACKEND_PRO=${CARGO_TARGET_DIR:-$ROOT/target}/debug/backend-pro
   [[ "$BACKEND_PRO" = /* ]] || BACKEND_PRO=$ROOT/$BACKEND_PRO
 fi
+[[ "$BACKEND_PRO" = /* ]] || BACKEND_PRO=$PWD/$BACKEND_PRO
 [ -x "$BACKEND_PRO" ] || die "backend-pro binary not found: $BACKEND_PRO"
 
 # Fresh databases: one for `go test`, one for the running api (so neither sees the other's rows).
