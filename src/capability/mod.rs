@@ -334,6 +334,31 @@ pub fn suggestions(prd_text: &str) -> Vec<(&'static str, String)> {
     }
 }
 
+/// Shared by the capability unit tests: a one-entity model and its render context.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::model::{Field, FieldType, Lang, Model};
+    use crate::render::context::ProjectCtx;
+
+    pub fn one_entity_model(service: &str) -> Model {
+        crate::evolve::edit::add_entity(
+            &Model::empty(service, Lang::En),
+            "Product",
+            "Product",
+            vec![Field::new("name", FieldType::String)],
+        )
+        .expect("entity")
+    }
+
+    pub fn project(m: &Model) -> ProjectCtx {
+        let opts = crate::render::Options {
+            module: "example.com/shop".into(),
+            lang: Lang::En,
+        };
+        crate::render::context::project(m, &opts).expect("context")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -203,26 +203,13 @@ fn project_ext(model: &Model, p: &ProjectCtx) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Lang, NfrValue};
+    use crate::model::NfrValue;
 
     fn sized(qps: u32, availability: f64) -> Sizing {
-        let mut m = crate::evolve::edit::add_entity(
-            &Model::empty("shop", Lang::En),
-            "Product",
-            "Product",
-            vec![crate::model::Field::new(
-                "name",
-                crate::model::FieldType::String,
-            )],
-        )
-        .expect("entity");
+        let mut m = crate::capability::testing::one_entity_model("shop");
         m.nfr.peak_qps = NfrValue::at(qps, 3);
         m.nfr.availability_percent = NfrValue::at(availability, 4);
-        let opts = crate::render::Options {
-            module: "example.com/shop".into(),
-            lang: Lang::En,
-        };
-        let p = crate::render::context::project(&m, &opts).expect("context");
+        let p = crate::capability::testing::project(&m);
         sizing(&m, &p)
     }
 

@@ -469,27 +469,13 @@ fn alerts(zh: bool, c: &MonitoringCtx, p95_ms: u32, p99_ms: u32) -> Vec<AlertCtx
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Lang;
     use crate::model::NfrValue;
 
     fn ctx(availability: f64, p99: u32) -> MonitoringCtx {
-        let mut m = crate::evolve::edit::add_entity(
-            &Model::empty("shop-api", Lang::En),
-            "Product",
-            "Product",
-            vec![crate::model::Field::new(
-                "name",
-                crate::model::FieldType::String,
-            )],
-        )
-        .expect("entity");
+        let mut m = crate::capability::testing::one_entity_model("shop-api");
         m.nfr.availability_percent = NfrValue::at(availability, 7);
         m.nfr.latency_p99_ms = NfrValue::at(p99, 8);
-        let opts = crate::render::Options {
-            module: "example.com/shop".into(),
-            lang: Lang::En,
-        };
-        let p = crate::render::context::project(&m, &opts).expect("context");
+        let p = crate::capability::testing::project(&m);
         context(&m, &p)
     }
 
