@@ -64,6 +64,7 @@ BIN=$WORK/bin
 mkdir -p "$LOGS" "$BIN"
 
 API_PID=
+RECEIVER_PID=
 OWN_SERVICES=0
 PASSED=0
 FAILED=0
@@ -79,6 +80,10 @@ cleanup() {
   if [ -n "$API_PID" ]; then
     kill -9 "$API_PID" 2>/dev/null || true
     wait "$API_PID" 2>/dev/null || true
+  fi
+  if [ -n "$RECEIVER_PID" ]; then
+    kill "$RECEIVER_PID" 2>/dev/null || true
+    wait "$RECEIVER_PID" 2>/dev/null || true
   fi
   if [ "$OWN_SERVICES" = 1 ]; then services_stop; fi
   if [ "${KEEP_WORKDIR:-0}" != 1 ] && [ "$FAILED" -eq 0 ]; then
@@ -228,7 +233,8 @@ go_test() {
 }
 build_bins() {
   go build -o "$BIN/api" ./cmd/api && go build -o "$BIN/migration" ./cmd/migration &&
-    if [ -d cmd/devtoken ]; then go build -o "$BIN/devtoken" ./cmd/devtoken; fi
+    if [ -d cmd/devtoken ]; then go build -o "$BIN/devtoken" ./cmd/devtoken; fi &&
+    if [ -d internal/infrastructure/telemetry ]; then go build -C "$ROOT/scripts/otlp-receiver" -o "$BIN/otlp-receiver" .; fi
 }
 # A project with the auth capability verifies tokens signed with JWT_SECRET (exported for every
 # api this script starts); the checks that call it send a development token of the role that may
@@ -309,8 +315,23 @@ export -f schema_sql
 step schema-sql 60 migrate schema_sql
 
 API_PORT=
+# With the observability capability the api exports its spans to the suite's OTLP receiver
+# (scripts/otlp-receiver, built by the binaries step), one JSON line per span in spans.jsonl.
+receiver_start() {
+  local port
+  port=$(free_port)
+  "$BIN/otlp-receiver" -addr "127.0.0.1:$port" -out "$LOGS/spans.jsonl" >"$LOGS/receiver.out" 2>&1 &
+  RECEIVER_PID=$!
+  for _ in $(seq 50); do
+    [ "$(http_status "http://127.0.0.1:$port/v1/traces")" = 000 ] || break
+    sleep 0.2
+  done
+  export OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$port OTEL_BSP_SCHEDULE_DELAY=100
+  echo "otlp-receiver pid $RECEIVER_PID on 127.0.0.1:$port"
+}
 api_start() {
   API_PORT=$(free_port)
+  if [ -x "$BIN/otlp-receiver" ]; then receiver_start || return 1; fi
   DATABASE_URL=$API_DB_URL REDIS_URL=$API_REDIS_URL HTTP_ADDR=127.0.0.1:$API_PORT \
     SHUTDOWN_DRAIN_DELAY=500ms "$BIN/api" </dev/null >"$LOGS/api.out" 2>&1 &
   API_PID=$!
@@ -451,6 +472,40 @@ metric_names() {
   done
   return "$missing"
 }
+# With the observability capability: one request (a GET by id of a missing row: cache, then
+# database) is one trace holding the HTTP server span named after its route, SQL and Redis
+# spans; its problem+json and its log line carry that trace id.
+tracing() {
+  local auth body trace path
+  auth=$(auth_header)
+  path=$(grep -oE '^  /[a-z0-9_/-]+/\{id\}:' api/openapi.yaml | head -n 1 | tr -d ' :')
+  [ -n "$path" ] || { echo "no /…/{id} path in api/openapi.yaml"; return 1; }
+  path=${path//\{id\}/00000000-0000-4000-8000-000000000001}
+  body=$(curl -sS ${auth:+-H "Authorization: $auth"} "http://127.0.0.1:$API_PORT$path") || return 1
+  echo "GET $path -> $body"
+  trace=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1]).get("trace_id", ""))' "$body")
+  [ -n "$trace" ] || { echo "no trace_id in the problem details"; return 1; }
+  grep -q "\"trace_id\":\"$trace\"" "$LOGS/api.out" || { echo "no log line with trace_id $trace"; return 1; }
+  sleep 1 # the batch processor exports every 100 ms
+  python3 - "$LOGS/spans.jsonl" "$trace" <<'PY'
+import json, sys
+spans = [json.loads(l) for l in open(sys.argv[1])]
+mine = [s for s in spans if s["trace_id"] == sys.argv[2]]
+for s in mine:
+    print(f'  {s["scope"].split("/")[-1]:10} {s["kind"]:18} {s["name"]}')
+server = [s for s in mine if s["kind"] == "SPAN_KIND_SERVER" and s["attrs"].get("http.route", "").endswith(":id")]
+sql = [s for s in mine if s["scope"].endswith("otelpgx")]
+redis = [s for s in mine if s["scope"].endswith("redisotel")]
+print(f"{len(spans)} spans received; trace {sys.argv[2]}: {len(server)} server, {len(sql)} SQL, {len(redis)} Redis")
+ok = server and sql and redis and all(s.get("parent") for s in sql + redis)
+ok = ok and server[0]["name"] == "GET " + server[0]["attrs"]["http.route"]
+sys.exit(0 if ok else 1)
+PY
+}
+if [ -d internal/infrastructure/telemetry ]; then
+  export -f tracing
+  step tracing 30 e2e tracing
+fi
 if [ -f deployments/prometheus/alerts.yml ]; then
   export -f metric_names
   step metric-names 30 e2e metric_names

@@ -7,8 +7,8 @@
 # that every dependency's `go` line is satisfied by it, and copies the requirements and the
 # complete go.sum into templates/pins/core/. Each set of capabilities with Go dependencies
 # has its own reference module, the core set plus theirs at the core set's versions
-# (scripts/gopins-events: franz-go; gopins-auth: golang-jwt and keyfunc; gopins-auth+events:
-# both), copied into templates/pins/<set>/ (src/capability/mod.rs, `pin_set`).
+# (scripts/gopins-events: franz-go; gopins-auth: golang-jwt and keyfunc; gopins-observability:
+# OpenTelemetry, otelhttp, otelpgx, redisotel; and each combination), copied into templates/pins/<set>/ (src/capability/mod.rs, `pin_set`).
 #
 #   scripts/refresh-go-pins.sh                         # latest of everything
 #   scripts/refresh-go-pins.sh github.com/gin-gonic/gin@v1.12.0
@@ -21,6 +21,12 @@ CORE_MODULES="github.com/gin-gonic/gin github.com/google/uuid github.com/jackc/p
   golang.org/x/sync github.com/getkin/kin-openapi"
 EVENTS_MODULES="github.com/twmb/franz-go github.com/twmb/franz-go/pkg/kadm"
 AUTH_MODULES="github.com/golang-jwt/jwt/v5 github.com/MicahParks/keyfunc/v3"
+# OpenTelemetry is released in lockstep (otel, sdk, exporters at one version; contrib at its
+# matching one) and redisotel with go-redis: named at their versions, not @latest.
+OBSERVABILITY_MODULES="go.opentelemetry.io/otel@v1.47.0 go.opentelemetry.io/otel/sdk@v1.47.0
+  go.opentelemetry.io/otel/trace@v1.47.0 go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp@v1.47.0
+  go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp@v0.72.0 github.com/exaring/otelpgx@v0.13.0
+  github.com/redis/go-redis/extra/redisotel/v9@v9.23.0"
 
 # refresh DIR MODULES... — upgrade a reference module, tidy it, check its Go versions.
 refresh() {
@@ -62,9 +68,11 @@ derive() {
   sed -i "s#^module .*#module backend-pro/scripts/gopins-$set#" "$dir/go.mod"
   cp "$ROOT/scripts/gopins/go.sum" "$dir/go.sum"
   local args=()
-  for m in "$@"; do args+=("$m@latest"); done
+  for m in "$@"; do
+    case $m in *@*) args+=("$m") ;; *) args+=("$m@latest") ;; esac
+  done
   refresh "$dir" "${args[@]}"
-  if ! diff <(sed -n '/^require/,$p' "$dir/go.mod" | grep -v -F -f <(printf '%s\n' "$@" klauspost/compress pierrec/lz4 MicahParks/jwkset golang.org/x/time)) \
+  if ! diff <(sed -n '/^require/,$p' "$dir/go.mod" | grep -v -F -f <(printf '%s\n' "${@%%@*}" klauspost/compress pierrec/lz4 MicahParks/jwkset golang.org/x/time)) \
     <(sed -n '/^require/,$p' "$ROOT/scripts/gopins/go.mod") >/dev/null; then
     echo "warning: the $set set moved a shared dependency; review scripts/gopins-$set/go.mod" >&2
   fi
@@ -83,4 +91,13 @@ derive events $EVENTS_MODULES
 derive auth $AUTH_MODULES
 # shellcheck disable=SC2086
 derive auth+events $AUTH_MODULES $EVENTS_MODULES
-for set in core events auth auth+events; do write "$set"; done
+# shellcheck disable=SC2086
+derive observability $OBSERVABILITY_MODULES
+# shellcheck disable=SC2086
+derive auth+observability $AUTH_MODULES $OBSERVABILITY_MODULES
+# shellcheck disable=SC2086
+derive events+observability $EVENTS_MODULES $OBSERVABILITY_MODULES
+# shellcheck disable=SC2086
+derive auth+events+observability $AUTH_MODULES $EVENTS_MODULES $OBSERVABILITY_MODULES
+for set in core events auth auth+events observability auth+observability events+observability \
+  auth+events+observability; do write "$set"; done

@@ -215,7 +215,10 @@ fn add_capability_tenancy_turns_auth_on_and_secures_the_existing_tables() {
     ok(&run(&p, &["add", "capability", "tenancy"]));
     let on = tree(&p);
     let model = String::from_utf8(on["backend-pro.yaml"].clone()).unwrap();
-    assert!(model.contains("- auth\n- tenancy"), "tenancy brings auth");
+    assert!(
+        model.contains("\n- auth\n") && model.contains("\n- tenancy\n"),
+        "tenancy brings auth: {model}"
+    );
     let text = |suffix: &str| {
         on.iter()
             .find(|(k, _)| k.starts_with("migrations/") && k.ends_with(suffix))

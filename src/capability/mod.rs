@@ -24,6 +24,7 @@ pub mod core;
 pub mod deploy;
 pub mod events;
 pub mod monitoring;
+pub mod observability;
 pub mod tenancy;
 
 use crate::model::{Entity, Model};
@@ -159,12 +160,14 @@ pub const REGISTRY: &[&Capability] = &[
     &events::EVENTS,
     &tenancy::TENANCY,
     &monitoring::MONITORING,
+    &observability::OBSERVABILITY,
     &deploy::DEPLOY,
 ];
 
 /// Capabilities `new --prd` turns on whatever the PRD says (`--without` turns them off):
-/// every PRD has NFRs, stated or defaulted, to derive alerts and replicas from.
-pub const ON_BY_DEFAULT: &[&str] = &["deploy", "monitoring"];
+/// every PRD has NFRs, stated or defaulted, to derive alerts and replicas from, and tracing
+/// costs nothing until an OTLP endpoint is set.
+pub const ON_BY_DEFAULT: &[&str] = &["deploy", "monitoring", "observability"];
 
 /// The capability called `name`.
 pub fn get(name: &str) -> Option<&'static Capability> {
@@ -383,6 +386,36 @@ mod tests {
         assert!(defaults_for_prd(text).is_empty());
         assert_eq!(suggestions(text), [("events", "events".to_string())]);
         assert!(suggestions("A plain CRUD service for books.").is_empty());
+    }
+
+    /// Every combination of the capabilities with Go dependencies has its pinned go.mod and
+    /// go.sum (scripts/refresh-go-pins.sh writes them).
+    #[test]
+    fn every_pin_set_exists() {
+        let all = crate::render::default_templates();
+        let with_deps: Vec<&str> = REGISTRY
+            .iter()
+            .filter(|c| c.go_deps)
+            .map(|c| c.name)
+            .collect();
+        for mask in 0..(1u32 << with_deps.len()) {
+            let mut names: Vec<&str> = (0..with_deps.len())
+                .filter(|i| mask & (1 << i) != 0)
+                .map(|i| with_deps[i])
+                .collect();
+            names.sort_unstable();
+            let set = if names.is_empty() {
+                "core".to_string()
+            } else {
+                names.join("+")
+            };
+            for f in ["go_mod.tera", "go_sum.tera"] {
+                assert!(
+                    all.contains_key(&format!("pins/{set}/{f}")),
+                    "no pins/{set}/{f}"
+                );
+            }
+        }
     }
 
     #[test]

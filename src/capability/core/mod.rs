@@ -65,6 +65,7 @@ pub const SLOTS: &[Slot] = &[
     slot("makefile_targets", "", "targets after the last one (each starts with a blank line)"),
     slot("compose_up", "", "compose services `make up` starts after postgres and redis (each with a leading space)"),
     slot("env_example", "", "lines at the end of .env.example"),
+    slot("compose_api_env", "", "variables of the api service in docker-compose.yml (each `\\n      NAME: value`)"),
     slot("compose_services", "p", "services at the end of docker-compose.yml"),
     slot("dockerfile_build", "", "build commands after the migration binary's (each ` \\\n && …`)"),
     slot("dockerfile_binaries", "", "binaries copied into the image after /out/migration (each with a leading space)"),
@@ -74,6 +75,9 @@ pub const SLOTS: &[Slot] = &[
     slot("openapi_metrics", "", "keys of the /metrics operation after its summary"),
     slot("openapi_components", "", "components before `responses` (each key indented two spaces, after a newline)"),
     // internal/app/app.go (a scaffold)
+    slot("app_start", "", "statements once the logger `log` is the default, before any adapter; `cfg`, `getenv` and `ctx` are in scope, and an error is returned"),
+    slot("app_redis", "", "statements once the Redis client `rdb` is connected, before the cache wraps it; an error is returned"),
+    slot("app_server", "", "statements once the HTTP server `srv` is built, before it listens; `log` is in scope"),
     slot("app_deps", "", "statements once `deps` (httpapi.Deps) is built, before the router; `cfg`, `log`, `reg`, `getenv` and `ctx` are in scope, and an error is returned"),
     slot("app_pool_options", "", "fields of the API's postgres.PoolOptions (each `\\n\\t\\t\\tName: value,`); `cfg` and `getenv` are in scope"),
     // internal/app/wire.gen.go
