@@ -12,6 +12,9 @@
 #            full speed, then paced to ~70 % of that, with P99; idle RSS; stripped binary size.
 # Every load run is bounded (--duration seconds); every process is stopped on exit.
 set -euo pipefail
+# Load and checks come from one client address: the per-caller rate limit (on by default in
+# generated services) would turn them into 429s. check-generated.sh tests the limit on its own.
+export RATE_LIMIT_RPS=0
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"

@@ -20,6 +20,9 @@
 # directory — `backend-pro new --prd PRD.md` with no --out or --module, then `backend-pro add
 # entity ENTITY` with no --field and no terminal — and check that project).
 set -euo pipefail
+# Load and checks come from one client address: the per-caller rate limit (on by default in
+# generated services) would turn them into 429s. check-generated.sh tests the limit on its own.
+export RATE_LIMIT_RPS=0
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=scripts/lib.sh
@@ -522,6 +525,52 @@ if [ -n "$API_PID" ]; then
   fi
 fi
 step sigterm 120 api-start sigterm
+
+# The per-caller rate limit (core, on by default): an instance limited to 5 requests/s with
+# bursts of 5 answers a burst of 30 GETs with 200s then 429s, each 429 with Retry-After and the
+# RateLimit-* headers; then the same with Redis unreachable (a closed port): the limiter fails
+# open to the per-instance bucket — the first requests pass, none is a 5xx, the limit still holds.
+ratelimit() {
+  local redis port pid rc=0 auth list
+  auth=$(auth_header)
+  list=$(grep -oE '^  /api/v1/[a-z0-9_-]+:' api/openapi.yaml | head -n 1 | tr -d ' :')
+  for redis in "$API_REDIS_URL" "redis://127.0.0.1:$(free_port)/0"; do
+    port=$(free_port)
+    DATABASE_URL=$API_DB_URL REDIS_URL=$redis HTTP_ADDR=127.0.0.1:$port RATE_LIMIT_RPS=5 RATE_LIMIT_BURST=5 \
+      SHUTDOWN_DRAIN_DELAY=0s "$BIN/api" </dev/null >>"$LOGS/ratelimit-api.out" 2>&1 &
+    pid=$!
+    if ! wait_http "http://127.0.0.1:$port/healthz" 30; then
+      kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; echo "api did not start"; return 1
+    fi
+    echo "REDIS_URL=$redis:"
+    python3 - "$port" "$list" "$auth" <<'PY' || rc=1
+import http.client, sys
+port, path, auth = sys.argv[1], sys.argv[2], sys.argv[3]
+conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=5)
+codes, bad = [], []
+for i in range(30):
+    conn.request("GET", path, headers={"Authorization": auth} if auth else {})
+    r = conn.getresponse()
+    r.read()
+    codes.append(r.status)
+    if r.status == 429:
+        ra = r.getheader("Retry-After") or ""
+        if not ra.isdigit() or int(ra) < 1 or r.getheader("RateLimit-Limit") != "5" \
+                or r.getheader("Content-Type") != "application/problem+json":
+            bad.append(dict(r.getheaders()))
+ok, limited = codes.count(200), codes.count(429)
+print(f"  30 GET {path}: {ok} × 200, {limited} × 429, other {[c for c in codes if c not in (200, 429)]}")
+if bad:
+    print(f"  429 without Retry-After / RateLimit-Limit / problem+json: {bad[0]}")
+sys.exit(0 if codes[:5] == [200] * 5 and limited > 0 and ok + limited == 30 and not bad else 1)
+PY
+    kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+  done
+  grep -q "limiting per instance" "$LOGS/ratelimit-api.out" || { echo "no log line for the fallback to the per-instance limit"; rc=1; }
+  return "$rc"
+}
+export -f ratelimit wait_http http_status
+step ratelimit 120 migrate ratelimit
 
 # With the tenancy capability: PostgreSQL's row-level security alone keeps tenants apart. The api
 # is rebuilt with -tags notenantfilter (no application wall) and served without Redis (the cache

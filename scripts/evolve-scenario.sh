@@ -34,6 +34,9 @@
 # per phase), BP_LABEL, BP_EVOLVE_RACE=all (go test -race after phase 2 as well),
 # BP_EVOLVE_SCENARIO=dir (another scenario dir than tests/evolve/<name>, e.g. a variant to explore).
 set -euo pipefail
+# Load and checks come from one client address: the per-caller rate limit (on by default in
+# generated services) would turn them into 429s. check-generated.sh tests the limit on its own.
+export RATE_LIMIT_RPS=0
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=scripts/lib.sh

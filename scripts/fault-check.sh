@@ -11,6 +11,9 @@
 # Knobs: BACKEND_PRO=path (skip the cargo build), BP_RESULTS=file (one harness line per scenario). Prints one "fault: NAME: PASS|FAIL (figures)"
 # line per scenario; exit 1 when any failed.
 set -euo pipefail
+# Load and checks come from one client address: the per-caller rate limit (on by default in
+# generated services) would turn them into 429s. check-generated.sh tests the limit on its own.
+export RATE_LIMIT_RPS=0
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=scripts/lib.sh

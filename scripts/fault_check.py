@@ -6,7 +6,8 @@ dependencies on purpose. Each scenario prints one `fault: <name>: PASS|FAIL <fig
 
   postgres-down   load on a list endpoint; PostgreSQL stopped → only 503s, each with
                   Retry-After, the outage logged once; PostgreSQL started → 200s again without
-                  a restart, its end logged once.
+                  a restart, its end logged once; the circuit breaker is open while it is
+                  down (circuit_breaker_state 2) and closed after (0), each logged once.
   redis-down      Redis stopped under reads and writes → 0 5xx, /readyz 200 with
                   checks.redis "unavailable"; a second instance starts without Redis.
   sigterm         8 keep-alive clients looping (GET and POST) that behave like a load balancer
@@ -106,6 +107,17 @@ def request(port: int, method: str, path: str, body: str | None = None, timeout:
             c.close()
 
 
+def breaker_state(port: int) -> float | None:
+    """circuit_breaker_state{name="postgres"} from the instance's /metrics, or None."""
+    status, _, body = request(port, "GET", "/metrics")
+    if status != 200:
+        return None
+    for line in (body or b"").decode().splitlines():
+        if line.startswith('circuit_breaker_state{name="postgres"}'):
+            return float(line.split()[-1])
+    return None
+
+
 class Load:
     """Threads looping requests on keep-alive connections; counts answers by status."""
 
@@ -198,6 +210,8 @@ class Checker:
     # -- scenarios -------------------------------------------------------------------------
 
     def postgres_down(self, probe: dict) -> None:
+        """Also: the database's circuit breaker is open while it is down (fast 503s) and
+        closed once it answers again."""
         inst = self.start("pg")
         list_path = probe["path"] + "?page_size=5"
         load = Load(inst.port, [("GET", list_path, None)], threads=4)
@@ -208,6 +222,7 @@ class Checker:
         load.reset()  # from the moment PostgreSQL is down
         time.sleep(3)
         down, down_err, no_retry = load.snapshot()
+        breaker_down = breaker_state(inst.port)
         load.reset()
         t0 = time.monotonic()
         sh(self.a.pg_start)
@@ -222,6 +237,7 @@ class Checker:
         load.reset()
         time.sleep(1.5)
         after, after_err, _ = load.snapshot()
+        breaker_after = breaker_state(inst.port)
         load.finish()
         logs = inst.logs()
         outage_lines = logs.count("postgres unavailable")
@@ -232,11 +248,14 @@ class Checker:
             and down.get(503, 0) > 0 and not bad_down and no_retry == 0 and not down_err
             and recovered is not None and set(after) == {200} and not after_err
             and outage_lines == 1 and back_lines == 1
+            and breaker_down == 2 and breaker_after == 0
+            and logs.count("circuit breaker open") == 1 and logs.count("circuit breaker closed") == 1
         )
         self.result("postgres-down", ok,
                     f"(healthy {before}; PostgreSQL stopped 3 s: {down}, {no_retry} 503 without Retry-After, "
                     f"{len(down_err)} connection errors; 200s again {recovered and round(recovered, 2)} s after the start command; "
-                    f"then {after}; log lines: {outage_lines} outage, {back_lines} recovery)")
+                    f"then {after}; log lines: {outage_lines} outage, {back_lines} recovery; "
+                    f"circuit_breaker_state (2 open, 0 closed): {breaker_down} while down, {breaker_after} after)")
         inst.stop()
 
     def redis_down(self, probe: dict) -> None:

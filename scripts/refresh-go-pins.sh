@@ -18,7 +18,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export GOTOOLCHAIN=local GOFLAGS=-mod=mod
 CORE_MODULES="github.com/gin-gonic/gin github.com/google/uuid github.com/jackc/pgx/v5
   github.com/pressly/goose/v3 github.com/prometheus/client_golang github.com/redis/go-redis/v9
-  golang.org/x/sync github.com/getkin/kin-openapi"
+  golang.org/x/sync github.com/getkin/kin-openapi golang.org/x/time github.com/go-redis/redis_rate/v10
+  github.com/sony/gobreaker/v2"
 EVENTS_MODULES="github.com/twmb/franz-go github.com/twmb/franz-go/pkg/kadm"
 AUTH_MODULES="github.com/golang-jwt/jwt/v5 github.com/MicahParks/keyfunc/v3"
 # OpenTelemetry is released in lockstep (otel, sdk, exporters at one version; contrib at its

@@ -12,6 +12,7 @@ import (
 	_ "github.com/getkin/kin-openapi/routers"
 	_ "github.com/getkin/kin-openapi/routers/gorillamux"
 	_ "github.com/gin-gonic/gin"
+	_ "github.com/go-redis/redis_rate/v10"
 	_ "github.com/google/uuid"
 	_ "github.com/jackc/pgx/v5"
 	_ "github.com/jackc/pgx/v5/multitracer"
@@ -22,8 +23,10 @@ import (
 	_ "github.com/prometheus/client_golang/prometheus"
 	_ "github.com/prometheus/client_golang/prometheus/collectors"
 	_ "github.com/prometheus/client_golang/prometheus/promhttp"
+	_ "github.com/prometheus/client_golang/prometheus/testutil"
 	_ "github.com/redis/go-redis/extra/redisotel/v9"
 	_ "github.com/redis/go-redis/v9"
+	_ "github.com/sony/gobreaker/v2"
 	_ "go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	_ "go.opentelemetry.io/otel"
 	_ "go.opentelemetry.io/otel/attribute"
@@ -34,6 +37,7 @@ import (
 	_ "go.opentelemetry.io/otel/sdk/trace/tracetest"
 	_ "go.opentelemetry.io/otel/trace"
 	_ "golang.org/x/sync/singleflight"
+	_ "golang.org/x/time/rate"
 )
 
 func main() {}

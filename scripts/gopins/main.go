@@ -11,6 +11,7 @@ import (
 	_ "github.com/getkin/kin-openapi/routers"
 	_ "github.com/getkin/kin-openapi/routers/gorillamux"
 	_ "github.com/gin-gonic/gin"
+	_ "github.com/go-redis/redis_rate/v10"
 	_ "github.com/google/uuid"
 	_ "github.com/jackc/pgx/v5"
 	_ "github.com/jackc/pgx/v5/multitracer"
@@ -21,8 +22,11 @@ import (
 	_ "github.com/prometheus/client_golang/prometheus"
 	_ "github.com/prometheus/client_golang/prometheus/collectors"
 	_ "github.com/prometheus/client_golang/prometheus/promhttp"
+	_ "github.com/prometheus/client_golang/prometheus/testutil"
 	_ "github.com/redis/go-redis/v9"
+	_ "github.com/sony/gobreaker/v2"
 	_ "golang.org/x/sync/singleflight"
+	_ "golang.org/x/time/rate"
 )
 
 func main() {}

@@ -75,6 +75,11 @@ pub struct RuntimeCtx {
     /// defaults plus the P95 and P99 targets, so that "slower than the target" is exact.
     pub latency_buckets: String,
     pub peak_qps: u32,
+    /// Default RATE_LIMIT_RPS, per caller: a tenth of the peak QPS (one caller may take a
+    /// tenth of what the service is sized for), at least 20.
+    pub rate_limit_rps: u32,
+    /// Default RATE_LIMIT_BURST: two seconds' worth of the rate.
+    pub rate_limit_burst: u32,
     /// Where the NFR values come from: `PRD line N` or `default` each.
     pub p99_from: String,
     pub p95_from: String,
@@ -110,6 +115,8 @@ impl RuntimeCtx {
             p95_ms: p95,
             latency_buckets: latency_buckets(p95, p99),
             peak_qps: qps,
+            rate_limit_rps: qps.div_ceil(10).max(20),
+            rate_limit_burst: qps.div_ceil(10).max(20) * 2,
             p99_from: from(n.latency_p99_ms.line),
             p95_from: from(n.latency_p95_ms.line),
             qps_from: from(n.peak_qps.line),

@@ -258,6 +258,26 @@ pub const RULES: &[Rule] = &[
         S,
     ),
     once(
+        "internal/interfaces/httpapi/ratelimit.gen.go.tera",
+        "internal/interfaces/httpapi/ratelimit.gen.go",
+        G,
+    ),
+    once(
+        "internal/interfaces/httpapi/ratelimit.gen_test.go.tera",
+        "internal/interfaces/httpapi/ratelimit.gen_test.go",
+        G,
+    ),
+    once(
+        "internal/application/decorator/breaker.gen_test.go.tera",
+        "internal/application/decorator/breaker.gen_test.go",
+        G,
+    ),
+    once(
+        "internal/application/decorator/breaker.gen.go.tera",
+        "internal/application/decorator/breaker.gen.go",
+        G,
+    ),
+    once(
         "internal/interfaces/httpapi/routes.gen.go.tera",
         "internal/interfaces/httpapi/routes.gen.go",
         G,
