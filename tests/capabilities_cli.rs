@@ -450,3 +450,62 @@ fn monitor_turns_monitoring_on_is_idempotent_and_follows_the_nfrs() {
     assert!(tests.contains("99.99% availability"), "{tests}");
     assert!(ok(&run(&p, &["check"])).contains("check passed"));
 }
+
+/// Issue 12: the HPA and PDB follow each example PRD's NFRs — its stated peak QPS (maxReplicas
+/// covers 10× the peak at the documented 1000 requests/s per instance) and availability
+/// target (99.9% and up: at least three replicas, one may go at a time) — so examples whose
+/// PRDs state different peaks get different manifests.
+#[test]
+fn hpa_and_pdb_follow_each_prds_nfrs() {
+    // (example, peak QPS stated in its PRD, availability ≥ 99.9%)
+    let cases = [("shop", 2000u64), ("clinic", 3000), ("library", 500)];
+    let mut seen = Vec::new();
+    for (example, peak) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path().join("svc");
+        let prd = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("examples/{example}/PRD.md"));
+        ok(&bin()
+            .args(["new", "--prd"])
+            .arg(&prd)
+            .arg("--out")
+            .arg(&p)
+            .output()
+            .unwrap());
+        let capacity = std::fs::read_to_string(p.join("docs/CAPACITY.md")).unwrap();
+        // The library's PRD is in Chinese, and so is its capacity plan.
+        assert!(
+            capacity.contains(&format!("Peak: {peak} QPS (PRD line"))
+                || capacity.contains(&format!("峰值：{peak} QPS（PRD 第")),
+            "{example}: the peak is read from the PRD: {capacity}"
+        );
+        let yaml = |f: &str| -> serde_yaml_ng::Value {
+            serde_yaml_ng::from_str(
+                &std::fs::read_to_string(p.join("deployments/k8s/base").join(f)).unwrap(),
+            )
+            .unwrap()
+        };
+        let hpa = yaml("hpa.yaml");
+        let (min, max) = (
+            hpa["spec"]["minReplicas"].as_u64().unwrap(),
+            hpa["spec"]["maxReplicas"].as_u64().unwrap(),
+        );
+        let peak_replicas = peak.div_ceil(1000);
+        assert_eq!(min, peak_replicas.max(3), "{example}: minReplicas");
+        assert_eq!(
+            max,
+            (peak * 10).div_ceil(1000).max(min + 1),
+            "{example}: maxReplicas"
+        );
+        let pdb = yaml("pdb.yaml");
+        assert_eq!(
+            pdb["spec"]["minAvailable"].as_u64(),
+            Some(min - 1),
+            "{example}: PDB"
+        );
+        seen.push((example, min, max));
+    }
+    assert_ne!(
+        seen[0].2, seen[1].2,
+        "shop and clinic state different peaks: {seen:?}"
+    );
+}
