@@ -158,6 +158,8 @@ pub const RULES: &[Rule] = &[
     once("api/api.go.tera", "api/api.go", S),
     once("cmd/api/main.go.tera", "cmd/api/main.go", S),
     once("cmd/migration/main.go.tera", "cmd/migration/main.go", S),
+    // A bounded load run against the PRD's latency targets (`make load`).
+    once("scripts/load/main.go.tera", "scripts/load/main.go", S),
     once(
         "migrations/migrations.go.tera",
         "migrations/migrations.go",

@@ -227,6 +227,31 @@ pub fn render(m: &MonitoringCtx, title: &str, zh: bool, p95_ms: u32, p99_ms: u32
             ],
         ));
     }
+    panels.push(panel(
+        12,
+        t.t("Rate limit decisions", "限流决策"),
+        (0, 40, 12),
+        "reqps",
+        vec![target(
+            "A",
+            format!("sum by (outcome, store) (rate(rate_limit_decisions_total{{{sel}}}[{rate}]))"),
+            "{{outcome}} ({{store}})",
+        )],
+    ));
+    panels.push(with_lines(
+        panel(
+            13,
+            t.t("Circuit breaker (0 closed, 1 half-open, 2 open)", "熔断器（0 关闭，1 半开，2 打开）"),
+            (12, 40, 12),
+            "short",
+            vec![target(
+                "A",
+                format!("max by (instance, name) (circuit_breaker_state{{{sel}}})"),
+                "{{name}} {{instance}}",
+            )],
+        ),
+        &[2.0],
+    ));
     let dashboard = json!({
         "uid": m.dashboard_uid,
         "title": title,

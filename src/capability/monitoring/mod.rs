@@ -399,6 +399,22 @@ fn alerts(zh: bool, c: &MonitoringCtx, p95_ms: u32, p99_ms: u32) -> Vec<AlertCtx
         ],
     );
     push(
+        "CircuitBreakerOpen",
+        "page",
+        t(
+            &format!("{} cannot reach PostgreSQL: its circuit breaker stays open", c.job),
+            &format!("{} 无法访问 PostgreSQL：熔断器持续打开", c.job),
+        ),
+        t(
+            "For 3 minutes an instance's circuit breaker around PostgreSQL has not closed: every request that needs the database answers 503 at once (cached reads still answer).",
+            "连续 3 分钟，某实例对 PostgreSQL 的熔断器没有关闭：所有需要数据库的请求立即返回 503（缓存中的读请求仍可应答）。",
+        ),
+        vec![
+            t("Check PostgreSQL itself (up? failover? max_connections reached?) and the instance's logs: \"circuit breaker open\" marks the start of the outage.", "检查 PostgreSQL 本身（是否存活、是否在主备切换、是否达到 max_connections）与实例日志：\"circuit breaker open\" 标记故障开始。"),
+            t("Only some instances: their network path to the database (DNS, security groups, NetworkPolicy).", "若只影响部分实例：检查它们到数据库的网络（DNS、安全组、NetworkPolicy）。"),
+        ],
+    );
+    push(
         "CPUSaturated",
         "ticket",
         t(
