@@ -241,7 +241,10 @@ pub fn render(m: &MonitoringCtx, title: &str, zh: bool, p95_ms: u32, p99_ms: u32
     panels.push(with_lines(
         panel(
             13,
-            t.t("Circuit breaker (0 closed, 1 half-open, 2 open)", "熔断器（0 关闭，1 半开，2 打开）"),
+            t.t(
+                "Circuit breaker (0 closed, 1 half-open, 2 open)",
+                "熔断器（0 关闭，1 半开，2 打开）",
+            ),
             (12, 40, 12),
             "short",
             vec![target(
