@@ -15,9 +15,8 @@
 #      partitions, idempotent produce, group consume, per-key order); it serves the Kafka tests
 #      of generated projects with events (BP_SKIP_KAFKA=1 skips)
 #   6. for every examples/*/PRD.md (the library as typed: `new --prd` with no --out, then `add
-#      entity User` with no fields), the events fixture (tests/fixtures/models/shop-events.yaml)
-#      the auth fixture (tests/fixtures/models/library-auth.yaml) and the tenancy fixture
-#      (tests/fixtures/models/clinic-tenancy.yaml)
+#      entity User` with no fields; each with the capabilities its PRD asks for: auth for all
+#      three, tenancy for clinic), the events fixture (tests/fixtures/models/shop-events.yaml)
 #      and every model file asked for: scripts/check-generated.sh
 #   6b. the real-PRD corpus (../shared/corpus, when present): scripts/corpus-check.sh — score.py
 #      must reach tests/corpus-ratchet, and every accepted document must generate a project
@@ -180,11 +179,9 @@ if [ "$SKIP_EXAMPLES" = 0 ]; then
   else
     for f in examples/*/PRD.md; do [ -f "$f" ] && INPUTS+=("$f"); done
     [ "${#INPUTS[@]}" -gt 0 ] || log "no examples/*/PRD.md: 0 generated projects from examples"
-    # The events capability (outbox, worker, Kafka consumers) on the shop model, the auth
-    # capability (JWT, the policy of the actors) on the library's, and tenancy (isolation in the
-    # application and in row-level security) on the clinic's.
-    INPUTS+=("tests/fixtures/models/shop-events.yaml" "tests/fixtures/models/library-auth.yaml"
-      "tests/fixtures/models/clinic-tenancy.yaml")
+    # The examples get auth (all three name actors) and tenancy (clinic) from their PRDs, so
+    # the auth and tenancy fixtures add nothing here; events is on in no example.
+    INPUTS+=("tests/fixtures/models/shop-events.yaml")
   fi
 fi
 for m in "${MODELS[@]}"; do INPUTS+=("$m"); done

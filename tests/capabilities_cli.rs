@@ -401,6 +401,79 @@ fn a_prd_that_names_a_broker_gets_events_and_one_that_only_says_events_gets_a_no
     assert!(!plain.join("api/asyncapi.yaml").exists());
 }
 
+/// A PRD that names its actors gets auth (each actor a role); a multi-tenant one also gets
+/// tenancy; `--without auth` turns both off (tenancy cannot run without auth).
+#[test]
+fn a_prd_with_actors_gets_auth_and_a_multi_tenant_one_gets_tenancy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let prd = tmp.path().join("prd.md");
+    std::fs::write(
+        &prd,
+        "# Desk (desk)\n\n## User Roles\n\n| Role | Description |\n|---|---|\n| Agent (agent) | answers tickets |\n| Admin (admin) | manages agents |\n\n\
+         ## Entities\n\n### Workspace\n\n| Field | Type | Required |\n|---|---|---|\n| name | string | yes |\n\n\
+         ### Ticket\n\n| Field | Type | Required |\n|---|---|---|\n| subject | string | yes |\n| workspace | Workspace | yes |\n\n\
+         ## Non-Functional Requirements\n\n- Multi-tenant: every workspace is a tenant.\n",
+    )
+    .unwrap();
+    let caps = |dir: &Path| {
+        let y = std::fs::read_to_string(dir.join("backend-pro.yaml")).unwrap();
+        let v: serde_yaml_ng::Value = serde_yaml_ng::from_str(&y).unwrap();
+        v["capabilities"]
+            .as_sequence()
+            .map(|s| {
+                s.iter()
+                    .map(|c| c.as_str().unwrap().to_string())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    let on = tmp.path().join("on");
+    let o = bin()
+        .args(["new", "--prd"])
+        .arg(&prd)
+        .arg("--out")
+        .arg(&on)
+        .output()
+        .unwrap();
+    ok(&o);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(
+            "capability auth is on, since the PRD names who uses the service (agent, admin"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "capability tenancy is on, since the PRD says the service is multi-tenant (line"
+        ),
+        "{err}"
+    );
+    let c = caps(&on);
+    assert!(
+        c.contains(&"auth".to_string()) && c.contains(&"tenancy".to_string()),
+        "{c:?}"
+    );
+    assert!(on.join("cmd/devtoken/main.go").is_file());
+    assert!(on.join("internal/tenancy/tenancy.gen.go").is_file());
+
+    let off = tmp.path().join("off");
+    let o = bin()
+        .args(["new", "--without", "auth", "--prd"])
+        .arg(&prd)
+        .arg("--out")
+        .arg(&off)
+        .output()
+        .unwrap();
+    ok(&o);
+    let c = caps(&off);
+    assert!(
+        !c.contains(&"auth".to_string()) && !c.contains(&"tenancy".to_string()),
+        "{c:?}"
+    );
+    assert!(!off.join("cmd/devtoken").exists());
+}
+
 /// `monitor` turns monitoring on in a project that lacks it and says what it encodes; a second
 /// run writes nothing; the user's own alert group after the owned region survives a revised
 /// NFR, whose new thresholds reach the rules, their tests and the runbook.

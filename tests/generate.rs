@@ -33,7 +33,8 @@ fn fixture_models() -> Vec<(String, Model)> {
     out
 }
 
-/// Example PRDs that analyze without errors and produce entities.
+/// Example PRDs that analyze without errors and produce entities, with the capabilities
+/// `new --prd` turns on.
 fn example_models() -> Vec<(String, Model)> {
     let mut out = Vec::new();
     let Ok(rd) = std::fs::read_dir(root().join("examples")) else {
@@ -45,10 +46,12 @@ fn example_models() -> Vec<(String, Model)> {
         let Ok(text) = std::fs::read_to_string(d.join("PRD.md")) else {
             continue;
         };
-        let analysis = backend_pro::analyze(&text, &Default::default());
+        let mut analysis = backend_pro::analyze(&text, &Default::default());
         if analysis.has_errors() || analysis.model.entities.is_empty() {
             continue;
         }
+        // What `new --prd` generates: the capabilities the PRD asks for and the defaults.
+        analysis.model.capabilities = backend_pro::capability::for_prd(&analysis.model, &text);
         let name = d
             .file_name()
             .unwrap_or_default()

@@ -311,22 +311,72 @@ fn words(re: &regex::Regex, text: &str) -> String {
     found.join(", ")
 }
 
-/// The capabilities a PRD asks for, each with the words that ask for it (for the note `new`
-/// prints): `events` when the PRD names a broker, a message queue, an outbox, a saga or an
-/// event-driven design.
-pub fn defaults_for_prd(prd_text: &str) -> Vec<(&'static str, String)> {
+/// Words that ask for authentication even when the PRD names no actor: a login, single
+/// sign-on, tokens, permissions.
+static ASKS_FOR_AUTH: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)\b(?:log[- ]?in|sign[- ]in|single sign[- ]on|sso|oauth2?|oidc|openid connect|jwt|authenticat\w*|authori[sz]ation|permissions?|rbac)\b|登录|登陆|鉴权|认证|单点登录|权限|授权",
+    )
+    .expect("auth regex")
+});
+
+/// Why `new --prd` turns a capability on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Asked {
+    /// The PRD says these words (up to three, comma-separated).
+    Words(String),
+    /// The PRD names who uses the service: these actors (comma-separated), each a role.
+    Actors(String),
+    /// The PRD says the service is multi-tenant, at this line.
+    MultiTenant(u32),
+}
+
+/// The capabilities a PRD asks for, each with why (for the note `new` prints): `events`
+/// when the PRD names a broker, a message queue, an outbox, a saga or an event-driven
+/// design; `auth` when it names actors (each becomes a role) or a login, SSO, tokens or
+/// permissions; `tenancy` (which needs auth) when the model is multi-tenant.
+pub fn defaults_for_prd(model: &Model, prd_text: &str) -> Vec<(&'static str, Asked)> {
+    let mut out = Vec::new();
     let w = words(&ASKS_FOR_EVENTS, prd_text);
-    if w.is_empty() {
-        Vec::new()
-    } else {
-        vec![("events", w)]
+    if !w.is_empty() {
+        out.push(("events", Asked::Words(w)));
     }
+    if !model.actors.is_empty() {
+        let names: Vec<&str> = model.actors.iter().map(|a| a.name.as_str()).collect();
+        out.push(("auth", Asked::Actors(names.join(", "))));
+    } else {
+        let w = words(&ASKS_FOR_AUTH, prd_text);
+        if !w.is_empty() {
+            out.push(("auth", Asked::Words(w)));
+        }
+    }
+    if model.nfr.multi_tenancy.value {
+        if !out.iter().any(|(c, _)| *c == "auth") {
+            out.push(("auth", Asked::Words("multi-tenant".into())));
+        }
+        let line = model.nfr.multi_tenancy.line.unwrap_or(0);
+        out.push(("tenancy", Asked::MultiTenant(line)));
+    }
+    out
+}
+
+/// The capabilities `new --prd` turns on for `model` read from `prd_text`: what the PRD asks
+/// for ([`defaults_for_prd`]) and [`ON_BY_DEFAULT`], sorted.
+pub fn for_prd(model: &Model, prd_text: &str) -> Vec<String> {
+    let mut caps: Vec<String> = defaults_for_prd(model, prd_text)
+        .into_iter()
+        .map(|(c, _)| c.to_string())
+        .chain(ON_BY_DEFAULT.iter().map(|c| c.to_string()))
+        .collect();
+    caps.sort();
+    caps.dedup();
+    caps
 }
 
 /// Capabilities a PRD's text hints at without asking for them (each stays off): the
 /// capability and the words, for a note in `analyze` and `new`.
 pub fn suggestions(prd_text: &str) -> Vec<(&'static str, String)> {
-    if !defaults_for_prd(prd_text).is_empty() {
+    if !words(&ASKS_FOR_EVENTS, prd_text).is_empty() {
         return Vec::new();
     }
     let w = words(&HINTS_AT_EVENTS, prd_text);
@@ -366,24 +416,93 @@ pub(crate) mod testing {
 mod tests {
     use super::*;
 
+    /// What `defaults_for_prd` says about `text` read as a model with `actors` and
+    /// multi-tenancy at `tenant_line` (0: single tenant).
+    fn asked(text: &str, actors: &[&str], tenant_line: u32) -> Vec<(&'static str, Asked)> {
+        let mut m = Model::empty("x", crate::model::Lang::En);
+        m.actors = actors
+            .iter()
+            .map(|a| crate::model::Actor {
+                name: a.to_string(),
+                label: String::new(),
+                description: String::new(),
+                line: 1,
+            })
+            .collect();
+        if tenant_line > 0 {
+            m.nfr.multi_tenancy = crate::model::NfrValue::at(true, tenant_line);
+        }
+        defaults_for_prd(&m, text)
+    }
+
     #[test]
     fn a_broker_or_a_saga_asks_for_events() {
         assert_eq!(
-            defaults_for_prd("Orders are published to Kafka; a saga refunds."),
-            [("events", "Kafka, saga".to_string())]
+            asked("Orders are published to Kafka; a saga refunds.", &[], 0),
+            [("events", Asked::Words("Kafka, saga".to_string()))]
+        );
+        assert_eq!(asked("支付成功后发送事件到消息队列", &[], 0)[0].0, "events");
+        assert!(suggestions("支付成功后发送事件到消息队列").is_empty());
+        assert!(asked("A plain CRUD service for books.", &[], 0).is_empty());
+    }
+
+    #[test]
+    fn actors_or_a_login_ask_for_auth() {
+        assert_eq!(
+            asked(
+                "A plain CRUD service for books.",
+                &["reader", "librarian"],
+                0
+            ),
+            [("auth", Asked::Actors("reader, librarian".to_string()))]
         );
         assert_eq!(
-            defaults_for_prd("支付成功后发送事件到消息队列")[0].0,
-            "events"
+            asked("Staff log in with SSO.", &[], 0),
+            [("auth", Asked::Words("log in, SSO".to_string()))]
         );
-        assert!(suggestions("支付成功后发送事件到消息队列").is_empty());
-        assert!(defaults_for_prd("A plain CRUD service for books.").is_empty());
+        assert_eq!(
+            asked("用户通过企业微信登录，接口需要鉴权。", &[], 0),
+            [("auth", Asked::Words("登录, 鉴权".to_string()))]
+        );
+        assert!(asked("Books have a title and an author.", &[], 0).is_empty());
+    }
+
+    #[test]
+    fn a_multi_tenant_model_asks_for_tenancy_and_auth() {
+        let got = asked("Every clinic is a tenant.", &["doctor"], 12);
+        assert_eq!(
+            got,
+            [
+                ("auth", Asked::Actors("doctor".to_string())),
+                ("tenancy", Asked::MultiTenant(12))
+            ]
+        );
+        let got = asked("Every workspace is a tenant.", &[], 3);
+        assert_eq!(got[0].0, "auth");
+        assert_eq!(got[1], ("tenancy", Asked::MultiTenant(3)));
+    }
+
+    #[test]
+    fn for_prd_adds_the_defaults_sorted() {
+        let mut m = Model::empty("x", crate::model::Lang::En);
+        m.nfr.multi_tenancy = crate::model::NfrValue::at(true, 4);
+        assert_eq!(
+            for_prd(&m, "Kafka"),
+            [
+                "auth",
+                "deploy",
+                "events",
+                "monitoring",
+                "observability",
+                "tenancy"
+            ]
+        );
     }
 
     #[test]
     fn the_word_events_only_hints() {
         let text = "Members book seats for club events.";
-        assert!(defaults_for_prd(text).is_empty());
+        assert!(asked(text, &[], 0).is_empty());
         assert_eq!(suggestions(text), [("events", "events".to_string())]);
         assert!(suggestions("A plain CRUD service for books.").is_empty());
     }

@@ -71,6 +71,16 @@ pub fn report(
 }
 
 /// A note on stderr for each capability the PRD suggests but the model does not enable.
+/// The note that says why `new` turns capability `cap` on.
+pub fn asked_note(cap: &str, why: &backend_pro::capability::Asked, lang: Lang) -> String {
+    use backend_pro::capability::Asked;
+    match why {
+        Asked::Words(what) => msg!(lang, CapabilityFromPrd, name = cap, what = what),
+        Asked::Actors(names) => msg!(lang, CapabilityFromActors, name = cap, names = names),
+        Asked::MultiTenant(line) => msg!(lang, CapabilityFromTenancy, name = cap, line = line),
+    }
+}
+
 pub fn note_capabilities(bytes: &[u8], model: &backend_pro::model::Model, lang: Lang) {
     let text = prd::decode(bytes).0;
     for (cap, what) in backend_pro::capability::suggestions(&text) {
@@ -108,10 +118,12 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
     eprint!("{}", report(&analysis.diagnostics, &args.prd, &bytes, lang));
     if !super::quiet() {
         let text = prd::decode(&bytes).0;
-        for (cap, what) in backend_pro::capability::defaults_for_prd(&text) {
-            eprintln!("{}", msg!(lang, CapabilityFromPrd, name = cap, what = what));
+        let mut as_new = analysis.model.clone();
+        as_new.capabilities = backend_pro::capability::for_prd(&as_new, &text);
+        for (cap, why) in backend_pro::capability::defaults_for_prd(&as_new, &text) {
+            eprintln!("{}", asked_note(cap, &why, lang));
         }
-        note_capabilities(&bytes, &analysis.model, lang);
+        note_capabilities(&bytes, &as_new, lang);
     }
     if args.explain {
         print!(

@@ -81,6 +81,18 @@ fn choose_capabilities(
         }
     }
     for name in without {
+        // `--without auth` on a multi-tenant PRD also turns off tenancy, which was on only by
+        // default and cannot run without auth; asking for both (`--with`) stays an error.
+        let dependents: Vec<&str> = backend_pro::capability::enabled(&model)
+            .iter()
+            .filter(|c| c.requires.contains(&name.as_str()) && !with.iter().any(|w| w == c.name))
+            .map(|c| c.name)
+            .collect();
+        for d in dependents {
+            if let Ok(m) = edit::remove_capability(&model, d) {
+                model = m;
+            }
+        }
         match edit::remove_capability(&model, name) {
             Ok(m) => model = m,
             Err(EditError::CapabilityOff { .. }) => {}
@@ -108,19 +120,12 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
             }
             let mut m = analysis.model;
             let text = backend_pro::prd::decode(&bytes).0;
-            let asked = backend_pro::capability::defaults_for_prd(&text);
-            m.capabilities = asked.iter().map(|(c, _)| c.to_string()).collect();
-            m.capabilities.extend(
-                backend_pro::capability::ON_BY_DEFAULT
-                    .iter()
-                    .map(|c| c.to_string()),
-            );
-            m.capabilities.sort();
-            m.capabilities.dedup();
+            let asked = backend_pro::capability::defaults_for_prd(&m, &text);
+            m.capabilities = backend_pro::capability::for_prd(&m, &text);
             if !super::quiet() {
-                for (cap, what) in &asked {
+                for (cap, why) in &asked {
                     if !args.without.iter().any(|w| w == cap) {
-                        eprintln!("{}", msg!(lang, CapabilityFromPrd, name = cap, what = what));
+                        eprintln!("{}", super::analyze::asked_note(cap, why, lang));
                     }
                 }
                 if args.with.is_empty() {

@@ -152,6 +152,10 @@ catalogue! {
     AddEntityShared: "note: {name} belongs to no tenant, so every tenant shares its rows; to isolate it, create it with the tenant column: `backend-pro undo`, then `backend-pro add entity {name} … --field {field}`", "提示：{name} 不属于任何租户，所有租户共享它的数据；如需隔离，请带上租户字段创建：先 `backend-pro undo`，再 `backend-pro add entity {name} … --field {field}`";
     CapabilityFromPrd: "note: capability {name} is on, since the PRD mentions {what}; `--without {name}` turns it off",
         "提示：PRD 提到了 {what}，已启用能力 {name}；`--without {name}` 可关闭";
+    CapabilityFromActors: "note: capability {name} is on, since the PRD names who uses the service ({names}: each a role in the tokens); `--without {name}` turns it off",
+        "提示：PRD 列出了使用者（{names}，各为令牌中的一个角色），已启用能力 {name}；`--without {name}` 可关闭";
+    CapabilityFromTenancy: "note: capability {name} is on, since the PRD says the service is multi-tenant (line {line}); `--without {name}` turns it off",
+        "提示：PRD 说明本服务是多租户的（第 {line} 行），已启用能力 {name}；`--without {name}` 可关闭";
     // test.
     TestNotAProject: "{path} is not a generated project (no go.mod): pass --project DIR", "{path} 不是生成的项目（没有 go.mod）：请用 --project DIR 指定";
     TestNoServices: "note: DATABASE_URL and REDIS_URL are not both set: the tests that need PostgreSQL or Redis skip; set both to run them", "提示：未同时设置 DATABASE_URL 与 REDIS_URL：需要 PostgreSQL 或 Redis 的测试将跳过；设置两者即可运行";
