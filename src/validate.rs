@@ -415,7 +415,7 @@ fn capability_problems(model: &Model, out: &mut Vec<Diagnostic>) {
         };
         if cap.name == "tenancy" {
             let s = crate::capability::tenancy::Scoping::of(model);
-            if !model.entities.is_empty() && !model.entities.iter().any(|e| s.scoped(&e.name)) {
+            if !model.entities.is_empty() && !s.isolates_rows() {
                 out.push(
                     Diagnostic::error(
                         "E143",

@@ -376,6 +376,11 @@ fn model(seed: u64) -> Model {
     if !m.capabilities.is_empty() && rng.chance(70) {
         m.processes = processes(&mut rng, &m.entities);
     }
+    // Drawn after the rest, for the same reason: auth, on by default for a PRD that names
+    // actors (here only admin: the policy grants nothing else).
+    if rng.chance(50) {
+        m.capabilities.insert(0, "auth".into());
+    }
     m
 }
 

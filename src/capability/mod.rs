@@ -350,7 +350,9 @@ pub fn defaults_for_prd(model: &Model, prd_text: &str) -> Vec<(&'static str, Ask
             out.push(("auth", Asked::Words(w)));
         }
     }
-    if model.nfr.multi_tenancy.value {
+    // Only when some entity belongs to a tenant: else the capability has nothing to isolate
+    // and validation refuses it (E143); `analyze` and `new` say what to write instead.
+    if model.nfr.multi_tenancy.value && tenancy::Scoping::of(model).isolates_rows() {
         if !out.iter().any(|(c, _)| *c == "auth") {
             out.push(("auth", Asked::Words("multi-tenant".into())));
         }
@@ -430,9 +432,17 @@ mod tests {
             })
             .collect();
         if tenant_line > 0 {
+            m = with_tenant_rows(m);
             m.nfr.multi_tenancy = crate::model::NfrValue::at(true, tenant_line);
         }
         defaults_for_prd(&m, text)
+    }
+
+    /// `m` with a Ticket whose rows belong to a tenant (`tenant_id`).
+    fn with_tenant_rows(m: Model) -> Model {
+        let mut f = crate::model::Field::new("tenant_id", crate::model::FieldType::Uuid);
+        f.required = true;
+        crate::evolve::edit::add_entity(&m, "Ticket", "Ticket", vec![f]).expect("entity")
     }
 
     #[test]
@@ -480,11 +490,15 @@ mod tests {
         let got = asked("Every workspace is a tenant.", &[], 3);
         assert_eq!(got[0].0, "auth");
         assert_eq!(got[1], ("tenancy", Asked::MultiTenant(3)));
+        // Multi-tenant in words, but no entity's rows belong to a tenant: nothing to isolate.
+        let mut m = testing::one_entity_model("x");
+        m.nfr.multi_tenancy = crate::model::NfrValue::at(true, 3);
+        assert!(defaults_for_prd(&m, "A multi-tenant marketplace.").is_empty());
     }
 
     #[test]
     fn for_prd_adds_the_defaults_sorted() {
-        let mut m = Model::empty("x", crate::model::Lang::En);
+        let mut m = with_tenant_rows(Model::empty("x", crate::model::Lang::En));
         m.nfr.multi_tenancy = crate::model::NfrValue::at(true, 4);
         assert_eq!(
             for_prd(&m, "Kafka"),

@@ -90,7 +90,11 @@ pub fn note_capabilities(bytes: &[u8], model: &backend_pro::model::Model, lang: 
     }
     if model.nfr.multi_tenancy.value && !model.has_capability("tenancy") {
         let line = model.nfr.multi_tenancy.line.unwrap_or(0);
-        eprintln!("{}", msg!(lang, SuggestTenancy, line = line));
+        if backend_pro::capability::tenancy::Scoping::of(model).isolates_rows() {
+            eprintln!("{}", msg!(lang, SuggestTenancy, line = line));
+        } else {
+            eprintln!("{}", msg!(lang, TenancyNothingScoped, line = line));
+        }
     }
     if !model.processes.is_empty() && !model.has_capability("events") {
         let names: Vec<&str> = model.processes.iter().map(|p| p.name.as_str()).collect();

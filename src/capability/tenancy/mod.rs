@@ -151,6 +151,12 @@ impl Scoping {
     pub fn scoped(&self, entity: &str) -> bool {
         *self.scope(entity) != Scope::Shared
     }
+
+    /// Whether some entity's rows belong to a tenant through a column: without one there
+    /// is nothing to isolate (a tenant table alone is not a multi-tenant service).
+    pub fn isolates_rows(&self) -> bool {
+        self.scopes.values().any(|s| matches!(s, Scope::Column(_)))
+    }
 }
 
 fn scope_of(e: &Entity, root: Option<&str>) -> Scope {
