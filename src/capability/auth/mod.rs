@@ -47,6 +47,11 @@ pub const AUTH: Capability = Capability {
 use Ownership::{Generated as G, Scaffold as S};
 
 const RULES: &[Rule] = &[
+    once(
+        "auth/docs/adr/0010-jwt-and-policy.md.tera",
+        "docs/adr/0010-jwt-and-policy.md",
+        G,
+    ),
     once("auth/auth/auth.gen.go.tera", "internal/auth/auth.gen.go", G),
     once(
         "auth/auth/auth.gen_test.go.tera",

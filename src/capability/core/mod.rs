@@ -155,6 +155,43 @@ pub const RULES: &[Rule] = &[
     once("docs/db/er.md.tera", "docs/db/er.md", G),
     once("docs/db/dictionary.md.tera", "docs/db/dictionary.md", G),
     once("docs/db/schema.sql.tera", "docs/db/schema.sql", G),
+    once("docs/ARCHITECTURE.md.tera", "docs/ARCHITECTURE.md", G),
+    once("docs/adr/README.md.tera", "docs/adr/README.md", G),
+    once(
+        "docs/adr/0001-layered-architecture.md.tera",
+        "docs/adr/0001-layered-architecture.md",
+        G,
+    ),
+    once(
+        "docs/adr/0002-postgresql-pgx-goose.md.tera",
+        "docs/adr/0002-postgresql-pgx-goose.md",
+        G,
+    ),
+    once(
+        "docs/adr/0003-two-tier-cache.md.tera",
+        "docs/adr/0003-two-tier-cache.md",
+        G,
+    ),
+    once(
+        "docs/adr/0004-problem-details.md.tera",
+        "docs/adr/0004-problem-details.md",
+        G,
+    ),
+    once(
+        "docs/adr/0005-decimals-as-minor-units.md.tera",
+        "docs/adr/0005-decimals-as-minor-units.md",
+        G,
+    ),
+    once(
+        "docs/adr/0006-optimistic-concurrency.md.tera",
+        "docs/adr/0006-optimistic-concurrency.md",
+        G,
+    ),
+    once(
+        "docs/adr/0007-rate-limit-and-breaker.md.tera",
+        "docs/adr/0007-rate-limit-and-breaker.md",
+        G,
+    ),
     once("api/api.go.tera", "api/api.go", S),
     once("cmd/api/main.go.tera", "cmd/api/main.go", S),
     once("cmd/migration/main.go.tera", "cmd/migration/main.go", S),

@@ -42,6 +42,11 @@ use Ownership::{Generated as G, Scaffold as S};
 
 const RULES: &[Rule] = &[
     once(
+        "deploy/docs/adr/0014-kubernetes-sizing.md.tera",
+        "docs/adr/0014-kubernetes-sizing.md",
+        G,
+    ),
+    once(
         "deploy/k8s/kustomization.yaml.tera",
         "deployments/k8s/base/kustomization.yaml",
         S,

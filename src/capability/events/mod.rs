@@ -76,6 +76,16 @@ pub const EVENTS: Capability = Capability {
 use Ownership::{Generated as G, Scaffold as S};
 
 const RULES: &[Rule] = &[
+    once(
+        "events/docs/adr/0008-transactional-outbox.md.tera",
+        "docs/adr/0008-transactional-outbox.md",
+        G,
+    ),
+    once(
+        "events/docs/adr/0009-sagas.md.tera",
+        "docs/adr/0009-sagas.md",
+        G,
+    ),
     once("events/api/asyncapi.yaml.tera", "api/asyncapi.yaml", G),
     once(
         "events/events/events.gen.go.tera",

@@ -49,6 +49,11 @@ use Ownership::{Generated as G, Regions as R};
 
 const RULES: &[Rule] = &[
     once(
+        "monitoring/docs/adr/0013-slo-alerts.md.tera",
+        "docs/adr/0013-slo-alerts.md",
+        G,
+    ),
+    once(
         "monitoring/prometheus/alerts.yml.tera",
         "deployments/prometheus/alerts.yml",
         R,

@@ -36,6 +36,11 @@ use Ownership::Generated as G;
 
 const RULES: &[Rule] = &[
     once(
+        "observability/docs/adr/0012-opentelemetry.md.tera",
+        "docs/adr/0012-opentelemetry.md",
+        G,
+    ),
+    once(
         "observability/telemetry/telemetry.gen.go.tera",
         "internal/infrastructure/telemetry/telemetry.gen.go",
         G,

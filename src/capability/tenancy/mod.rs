@@ -50,6 +50,11 @@ use Ownership::Generated as G;
 
 const RULES: &[Rule] = &[
     once(
+        "tenancy/docs/adr/0011-tenant-isolation.md.tera",
+        "docs/adr/0011-tenant-isolation.md",
+        G,
+    ),
+    once(
         "tenancy/tenancy/tenancy.gen.go.tera",
         "internal/tenancy/tenancy.gen.go",
         G,
