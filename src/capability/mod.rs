@@ -353,10 +353,10 @@ pub fn defaults_for_prd(model: &Model, prd_text: &str) -> Vec<(&'static str, Ask
     // Only when some entity belongs to a tenant: else the capability has nothing to isolate
     // and validation refuses it (E143); `analyze` and `new` say what to write instead.
     if model.nfr.multi_tenancy.value && tenancy::Scoping::of(model).isolates_rows() {
-        if !out.iter().any(|(c, _)| *c == "auth") {
-            out.push(("auth", Asked::Words("multi-tenant".into())));
-        }
         let line = model.nfr.multi_tenancy.line.unwrap_or(0);
+        if !out.iter().any(|(c, _)| *c == "auth") {
+            out.push(("auth", Asked::MultiTenant(line)));
+        }
         out.push(("tenancy", Asked::MultiTenant(line)));
     }
     out
@@ -487,8 +487,9 @@ mod tests {
                 ("tenancy", Asked::MultiTenant(12))
             ]
         );
+        // Without actors, auth comes with tenancy for the same reason (the tenant is a claim).
         let got = asked("Every workspace is a tenant.", &[], 3);
-        assert_eq!(got[0].0, "auth");
+        assert_eq!(got[0], ("auth", Asked::MultiTenant(3)));
         assert_eq!(got[1], ("tenancy", Asked::MultiTenant(3)));
         // Multi-tenant in words, but no entity's rows belong to a tenant: nothing to isolate.
         let mut m = testing::one_entity_model("x");
