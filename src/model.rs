@@ -368,6 +368,25 @@ pub struct Actor {
     pub label: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// Entities whose rows this actor reaches only when they are its own ("view own
+    /// orders", `读者只能查看本人的借阅记录`): with the `auth` capability, its requests see
+    /// and change only the rows whose `field` holds the caller's id (the token's `sub`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owns: Vec<Owned>,
+    /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub line: u32,
+}
+
+/// An ownership rule: an actor's rows of `entity` are those whose `field` holds its id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Owned {
+    /// The entity name.
+    pub entity: String,
+    /// Its owner field: a reference to the actor's entity (`customer_id`), or a uuid
+    /// (`owner_id`, `user_id`, `created_by`).
+    pub field: String,
     /// Where the PRD says it; optional in a hand-edited model (0: not from a PRD).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub line: u32,

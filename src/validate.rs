@@ -200,7 +200,11 @@ pub fn locate_in_file(model: &Model, text: &str) -> Model {
         c.line = at(index_of("contexts", "name", &c.name).as_deref());
     }
     for a in &mut m.actors {
-        a.line = at(index_of("actors", "name", &a.name).as_deref());
+        let ap = index_of("actors", "name", &a.name);
+        a.line = at(ap.as_deref());
+        for (i, o) in a.owns.iter_mut().enumerate() {
+            o.line = at(ap.as_ref().map(|ap| format!("{ap}.owns[{i}]")).as_deref());
+        }
     }
     for u in &mut m.use_cases {
         u.line = at(index_of("use_cases", "id", &u.id).as_deref());
@@ -240,6 +244,60 @@ pub fn no_entities() -> Diagnostic {
         "describe each entity with one of: a field table under a heading that names it (\"### Order\" + | Field | Type | Required | Description |); a field list (\"- email: string, required, unique\"); a CREATE TABLE statement in a ```sql block; a TypeScript interface; or Key Entities bullets (\"- **Order**: …\") with nested field bullets. See docs/PRD-FORMAT.md",
         "请用以下任一方式描述每个实体：实体标题下的字段表（“### 订单 (Order)” + | 字段 | 类型 | 必填 | 说明 |）；字段列表（“- email: string, 必填, 唯一”）；```sql 代码块中的 CREATE TABLE；TypeScript interface；或“关键实体”列表（“- **订单 (Order)**: …”）加嵌套字段。详见 docs/PRD-FORMAT.md",
     ))
+}
+
+/// `actors[].owns`: each names an entity of the model once, and a field of it that can hold
+/// the caller's id (a single uuid or reference).
+fn ownership_problems(model: &Model, out: &mut Vec<Diagnostic>) {
+    for a in &model.actors {
+        for (i, o) in a.owns.iter().enumerate() {
+            let entity = model.entities.iter().find(|e| e.name == o.entity);
+            let field = entity.and_then(|e| e.fields.iter().find(|f| f.name == o.field));
+            let holds_id =
+                field.is_some_and(|f| !f.list && matches!(f.ty, FieldType::Uuid | FieldType::Ref));
+            let again = a.owns[..i].iter().any(|p| p.entity == o.entity);
+            if holds_id && !again {
+                continue;
+            }
+            let line = if o.line > 0 { o.line } else { a.line };
+            let (why, why_zh) = match (entity, field) {
+                _ if again => ("is listed twice".to_string(), "重复列出".to_string()),
+                (None, _) => (
+                    format!("names `{}`, which is no entity of the model", o.entity),
+                    format!("指向的 `{}` 不是模型中的实体", o.entity),
+                ),
+                (Some(e), None) => (
+                    format!("names `{}.{}`, which has no such field", e.name, o.field),
+                    format!("指向的 `{}.{}` 字段不存在", e.name, o.field),
+                ),
+                (Some(e), Some(_)) => (
+                    format!(
+                        "names `{}.{}`, which cannot hold an id (a uuid or a reference)",
+                        e.name, o.field
+                    ),
+                    format!(
+                        "指向的 `{}.{}` 不能保存 id（须为 uuid 或引用）",
+                        e.name, o.field
+                    ),
+                ),
+            };
+            out.push(
+                Diagnostic::error(
+                    "E170",
+                    line,
+                    1,
+                    Text::new(
+                        format!("the ownership rule of actor `{}` on `{}` {why}", a.name, o.entity),
+                        format!("角色 `{}` 对 `{}` 的本人数据规则{why_zh}", a.name, o.entity),
+                    ),
+                )
+                .with_help(Text::new(
+                    "`owns:` lists `{entity, field}`: the entity, and its field that holds the owner's id (`customer_id: ref(Customer)`, `owner_id: uuid`); fix it or remove the entry",
+                    "`owns:` 的每一项为 `{entity, field}`：实体，及其保存所有者 id 的字段（如 `customer_id: ref(Customer)`、`owner_id: uuid`）；请修正或删除该项",
+                )),
+            );
+        }
+    }
 }
 
 /// `processes:`: snake_case names used once, and steps that are commands a saga can run: an
@@ -484,6 +542,7 @@ pub fn validate(model: &Model) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     capability_problems(model, &mut out);
     process_problems(model, &mut out);
+    ownership_problems(model, &mut out);
     if model.entities.is_empty() {
         out.push(no_entities());
     }

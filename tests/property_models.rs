@@ -358,6 +358,7 @@ fn model(seed: u64) -> Model {
             name: "admin".into(),
             label: String::new(),
             description: String::new(),
+            owns: Vec::new(),
             line: 1,
         }],
         use_cases,

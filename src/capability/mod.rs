@@ -425,6 +425,7 @@ mod tests {
         m.actors = actors
             .iter()
             .map(|a| crate::model::Actor {
+                owns: Vec::new(),
                 name: a.to_string(),
                 label: String::new(),
                 description: String::new(),

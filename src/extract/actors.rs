@@ -190,6 +190,7 @@ pub fn extract(doc: &Document, diags: &mut Vec<Diagnostic>) -> Vec<Actor> {
                                 {
                                     if name != "system" && !out.iter().any(|a| a.name == name) {
                                         out.push(Actor {
+                                            owns: Vec::new(),
                                             name: name.to_string(),
                                             label: word.to_string(),
                                             description: String::new(),
@@ -389,10 +390,10 @@ fn roles_table(
         None if in_actor_section && !t.header.is_empty() => 0,
         _ => return,
     };
-    let di = t
-        .header
-        .iter()
-        .position(|c| header_is(&c.text, DESC_HEADERS));
+    // Every describing column (`Description | Responsibilities`), in order.
+    let dis: Vec<usize> = (0..t.header.len())
+        .filter(|&i| i != ri && header_is(&t.header[i].text, DESC_HEADERS))
+        .collect();
     let pi = t
         .header
         .iter()
@@ -407,14 +408,13 @@ fn roles_table(
         if head.is_empty() {
             continue;
         }
-        let mut desc = cell(di).to_string();
-        let perms = cell(pi);
-        if !perms.is_empty() {
-            if !desc.is_empty() {
-                desc.push_str("; ");
-            }
-            desc.push_str(perms);
-        }
+        let parts: Vec<&str> = dis
+            .iter()
+            .map(|&i| cell(Some(i)))
+            .chain([cell(pi)])
+            .filter(|p| !p.is_empty())
+            .collect();
+        let desc = parts.join("; ");
         add(head, &desc, row.pos.line, out, unknown, diags);
     }
 }
@@ -454,6 +454,7 @@ fn add(
         return;
     }
     out.push(Actor {
+        owns: Vec::new(),
         name,
         label,
         description: desc.to_string(),
@@ -505,12 +506,14 @@ mod tests {
     fn resolving() {
         let actors = vec![
             Actor {
+                owns: Vec::new(),
                 name: "admin".into(),
                 label: "Store Admin".into(),
                 description: String::new(),
                 line: 1,
             },
             Actor {
+                owns: Vec::new(),
                 name: "librarian".into(),
                 label: "馆员".into(),
                 description: String::new(),

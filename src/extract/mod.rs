@@ -34,6 +34,7 @@ pub mod mermaid;
 pub mod nfr;
 pub mod operations;
 pub mod overview;
+pub mod ownership;
 pub mod prisma;
 pub mod processes;
 pub mod prose;
@@ -217,6 +218,7 @@ pub fn extract(doc: &Document, glossary: &Glossary, diags: &mut Vec<Diagnostic>)
         capabilities: Vec::new(),
     };
     repair::repair(&mut model, diags);
+    ownership::extract(doc, &mut model, diags);
     model
 }
 

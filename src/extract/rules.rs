@@ -85,7 +85,7 @@ fn states_constraint(text: &str) -> bool {
 }
 
 /// How a sentence can name an entity, computed once per entity.
-struct Names {
+pub(crate) struct Names {
     name: String,
     lower: String,
     snake: String,
@@ -93,7 +93,7 @@ struct Names {
     label: String,
 }
 
-fn names_of(entities: &[Entity]) -> Vec<Names> {
+pub(crate) fn names_of(entities: &[Entity]) -> Vec<Names> {
     entities
         .iter()
         .map(|e| {
@@ -115,7 +115,16 @@ fn names_of(entities: &[Entity]) -> Vec<Names> {
 
 /// The entities a sentence names (Go name, label, table, or the plural as written), in the
 /// order the sentence mentions them.
-fn entities_named(text: &str, entities: &[Names]) -> Vec<String> {
+pub(crate) fn entities_named(text: &str, entities: &[Names]) -> Vec<String> {
+    entities_at(text, entities)
+        .into_iter()
+        .map(|(_, _, n)| n)
+        .collect()
+}
+
+/// [`entities_named`] with where each first mention starts and ends (byte offsets into the
+/// lowercased text, which has the same offsets as `text` for ASCII and CJK).
+pub(crate) fn entities_at(text: &str, entities: &[Names]) -> Vec<(usize, usize, String)> {
     let lower = text.to_lowercase();
     // (byte offset, word, its singular, without underscores) of every ASCII word, once.
     let mut words: Vec<(usize, &str, String, String)> = Vec::new();
@@ -135,7 +144,7 @@ fn entities_named(text: &str, entities: &[Names]) -> Vec<String> {
             _ => {}
         }
     }
-    let mut found: Vec<(usize, String)> = Vec::new();
+    let mut found: Vec<(usize, usize, String)> = Vec::new();
     for e in entities {
         let ascii_at = words
             .iter()
@@ -146,18 +155,20 @@ fn entities_named(text: &str, entities: &[Names]) -> Vec<String> {
                     || *sing == e.snake
                     || *joined == e.lower
             })
-            .map(|(at, ..)| *at);
+            .map(|(at, w, ..)| (*at, at + w.len()));
         let label_at = if e.label.is_empty() {
             None
         } else {
-            lower.find(e.label.as_str())
+            lower
+                .find(e.label.as_str())
+                .map(|at| (at, at + e.label.len()))
         };
-        if let Some(at) = [ascii_at, label_at].into_iter().flatten().min() {
-            found.push((at, e.name.clone()));
+        if let Some((at, end)) = [ascii_at, label_at].into_iter().flatten().min() {
+            found.push((at, end, e.name.clone()));
         }
     }
     found.sort();
-    found.into_iter().map(|(_, n)| n).collect()
+    found
 }
 
 /// Every rule stated in the document, in document order, one per line of text.

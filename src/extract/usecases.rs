@@ -1938,6 +1938,7 @@ mod tests {
 
     fn actor(name: &str, label: &str) -> Actor {
         Actor {
+            owns: Vec::new(),
             name: name.into(),
             label: label.into(),
             description: String::new(),
