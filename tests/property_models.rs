@@ -16,8 +16,8 @@
 //! --nocapture` (only that seed). `BP_PROPTEST_KEEP=1` keeps the generated projects.
 
 use backend_pro::model::{
-    Actor, Entity, EnumValue, Field, FieldType, Lang, Model, Nfr, Process, ProcessStep, Relation,
-    RelationKind, Service, StateMachine, Transition, UseCase, UseCaseKind, MODEL_VERSION,
+    Actor, Entity, EnumValue, Field, FieldType, Lang, Model, Nfr, Owned, Process, ProcessStep,
+    Relation, RelationKind, Service, StateMachine, Transition, UseCase, UseCaseKind, MODEL_VERSION,
 };
 use backend_pro::{diag, names, validate};
 use std::collections::BTreeSet;
@@ -25,7 +25,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// Seeds every CI run builds with Go (each one project of 2–6 entities).
-const FIXED_SEEDS: &[u64] = &[1, 3, 7, 8, 13, 17];
+const FIXED_SEEDS: &[u64] = &[1, 3, 7, 8, 13, 14, 17];
 
 /// splitmix64: tiny, dependency-free, the same sequence on every platform.
 struct Rng(u64);
@@ -381,8 +381,69 @@ fn model(seed: u64) -> Model {
     // actors (here only admin: the policy grants nothing else).
     if rng.chance(50) {
         m.capabilities.insert(0, "auth".into());
+        // And, on most, a role that reaches only its own rows of an entity with a field
+        // that can name an owner (a reference or a uuid, optional or not), granted a random
+        // half of that entity's operations.
+        if rng.chance(60) {
+            own_rows(&mut rng, &mut m);
+        }
     }
     m
+}
+
+/// Adds the actor `member`, limited to its own rows of one entity, with use cases.
+fn own_rows(rng: &mut Rng, m: &mut Model) {
+    let candidates: Vec<(String, String)> = m
+        .entities
+        .iter()
+        .flat_map(|e| {
+            e.fields
+                .iter()
+                .filter(|f| !f.list && matches!(f.ty, FieldType::Ref | FieldType::Uuid))
+                .map(|f| (e.name.clone(), f.name.clone()))
+        })
+        .collect();
+    if candidates.is_empty() {
+        return;
+    }
+    let (entity, field) = rng.pick(&candidates).clone();
+    let e = m.entities.iter().find(|e| e.name == entity).unwrap();
+    let mut ops: Vec<String> = ["create", "list", "get", "update", "delete"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    if let Some(sm) = &e.state_machine {
+        ops.extend(sm.transitions.iter().map(|t| t.action.clone()));
+    }
+    let line = e.line;
+    for op in ops {
+        if rng.chance(50) {
+            m.use_cases.push(UseCase {
+                id: format!("UC-{:03}", m.use_cases.len() + 1),
+                title: format!("{op} my {entity}"),
+                actor: "member".into(),
+                kind: if matches!(op.as_str(), "list" | "get") {
+                    UseCaseKind::Query
+                } else {
+                    UseCaseKind::Command
+                },
+                entity: Some(entity.clone()),
+                action: Some(op),
+                line: line + 80,
+            });
+        }
+    }
+    m.actors.push(Actor {
+        name: "member".into(),
+        label: String::new(),
+        description: String::new(),
+        owns: vec![Owned {
+            entity,
+            field,
+            line,
+        }],
+        line: 2,
+    });
 }
 
 /// One or two processes over random entities, named from a list of words that meet names of
@@ -704,4 +765,34 @@ fn shrunk_decimal_default_beyond_its_scale_is_refused() {
         "- name: Item\n  label: Item\n  table: items\n  resource: items\n  line: 3\n  fields:\n  - name: price\n    type: decimal\n    scale: 1\n    default: \"-2.25\"\n    line: 9\n",
     );
     assert_eq!(errs, vec![("E111".to_string(), 9)]);
+}
+
+#[test]
+fn some_fixed_seeds_draw_own_rows() {
+    // The Go half builds FIXED_SEEDS: at least one must exercise the ownership templates.
+    let owned: Vec<u64> = FIXED_SEEDS
+        .iter()
+        .copied()
+        .filter(|&s| checked(s).0.actors.iter().any(|a| !a.owns.is_empty()))
+        .collect();
+    if std::env::var_os("BP_PROPTEST_VERBOSE").is_some() {
+        for s in 0..80u64 {
+            let (m, errs) = checked(s);
+            for a in m.actors.iter().filter(|a| !a.owns.is_empty()) {
+                let e = m.entity(&a.owns[0].entity).unwrap();
+                let f = e.fields.iter().find(|f| f.name == a.owns[0].field).unwrap();
+                eprintln!(
+                    "seed {s}: {} owns {}.{} (required {}, state {}, refused {})",
+                    a.name,
+                    e.name,
+                    f.name,
+                    f.required,
+                    e.state_machine.is_some(),
+                    !errs.is_empty()
+                );
+            }
+        }
+    }
+    assert!(!owned.is_empty(), "no fixed seed draws an ownership rule");
+    eprintln!("property: fixed seeds with own rows: {owned:?}");
 }

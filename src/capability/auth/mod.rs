@@ -16,6 +16,12 @@
 //! Grants: a use case grants its actor its operation on its entity (`list` grants `get` too:
 //! who may list may read one); admin-like actors (`admin`, `administrator`, `owner`,
 //! `superuser`, `root`, 管理员) may do everything; everything else is denied.
+//!
+//! Own rows: an actor's `owns` (the PRD's "view own orders") limits its grants on those
+//! entities to the rows whose owner field holds the token's `sub`: the guard marks such a
+//! request (`Policy.OwnRowsOnly`) and `internal/app/ownership.gen.go` wraps the entity's use
+//! cases (404 for another caller's row, lists filtered, 422 for a body naming another owner);
+//! `tests/e2e/auth.gen_test.go` walks it against a running server.
 
 use super::{Capability, Fill};
 use crate::evolve::Ownership;
@@ -81,7 +87,37 @@ const RULES: &[Rule] = &[
     ),
     once("auth/app/auth.gen.go.tera", "internal/app/auth.gen.go", G),
     once("auth/cmd/devtoken.go.tera", "cmd/devtoken/main.go", S),
+    Rule {
+        when: owns_rows,
+        ..once(
+            "auth/app/ownership.gen.go.tera",
+            "internal/app/ownership.gen.go",
+            G,
+        )
+    },
+    Rule {
+        when: calls_as_others,
+        ..once(
+            "auth/e2e/auth.gen_test.go.tera",
+            "tests/e2e/auth.gen_test.go",
+            G,
+        )
+    },
 ];
+
+/// Whether some role reaches only its own rows of some entity (`actors[].owns`).
+fn owns_rows(model: &Model) -> bool {
+    model
+        .actors
+        .iter()
+        .any(|a| !a.owns.is_empty() && !is_admin(&a.name, &a.label))
+}
+
+/// Whether the e2e tests call as other callers than the development admin: own rows, or
+/// tenants (the tenancy test signs its tokens with `callerAPI`).
+fn calls_as_others(model: &Model) -> bool {
+    owns_rows(model) || model.capabilities.iter().any(|c| c == "tenancy")
+}
 
 const FILLS: &[Fill] = &[
     Fill::add("app_deps", "auth/ext/app_deps.tera"),
@@ -92,6 +128,7 @@ const FILLS: &[Fill] = &[
     Fill::add("env_example", "auth/ext/env_example.tera"),
     Fill::add("makefile_build", "auth/ext/makefile_build.tera"),
     Fill::add("readme_sections", "auth/ext/readme_sections.tera"),
+    Fill::add("wire_end", "auth/ext/wire_end.tera"),
 ];
 
 /// Actor names that may do everything.
@@ -123,6 +160,29 @@ pub struct RoleCtx {
     pub admin: bool,
     /// The operations it is granted (none listed for admins: they may do everything).
     pub ops: Vec<String>,
+    /// Resources whose rows it reaches only when they are its own (`orders`).
+    pub owns: Vec<String>,
+}
+
+/// An entity some roles reach only on their own rows (`actors[].owns`).
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnedCtx {
+    /// Index in `p.entities`.
+    pub entity: usize,
+    /// The owner field.
+    pub field_go: String,
+    pub field_json: String,
+    /// Carried as a pointer (an optional owner).
+    pub nullable: bool,
+    /// The roles limited to their own rows, in role order.
+    pub roles: Vec<String>,
+    /// The first of them, for the generated test: its Go constant and the operations
+    /// (`get`, `list`, …) it is granted on the entity.
+    pub role_go: String,
+    pub role_ops: Vec<String>,
+    /// Index in `p.entities` of the entity whose rows are the callers (the field's target),
+    /// when the field is a reference.
+    pub owner: Option<usize>,
 }
 
 /// One guarded route.
@@ -137,6 +197,8 @@ pub struct OpCtx {
     pub path: String,
     /// The roles allowed (admins included), for OpenAPI `x-roles` and the docs.
     pub roles: Vec<String>,
+    /// Those of `roles` allowed on their own rows only.
+    pub own: Vec<String>,
 }
 
 /// `p.ext.auth`.
@@ -147,6 +209,8 @@ pub struct AuthCtx {
     /// The role development tokens and tests use for everything: the first admin-like
     /// role, else `admin` (added as a role).
     pub admin: String,
+    /// Entities some roles reach only on their own rows, in entity order.
+    pub owned: Vec<OwnedCtx>,
 }
 
 /// The operations of an entity: (op name, method, route suffix). `op` is the use-case
@@ -182,6 +246,8 @@ struct Policy {
     roles: Vec<(String, String, bool)>,
     /// Role → (entity name, operation) granted by a use case (`list` grants `get` too).
     grants: BTreeMap<String, Vec<(String, String)>>,
+    /// Role → (entity name, owner field) it reaches only on its own rows (admins never).
+    owns: BTreeMap<String, Vec<(String, String)>>,
 }
 
 impl Policy {
@@ -217,7 +283,27 @@ impl Policy {
                 }
             }
         }
-        Policy { roles, grants }
+        let owns = model
+            .actors
+            .iter()
+            .filter(|a| !is_admin(&a.name, &a.label) && !a.owns.is_empty())
+            .map(|a| {
+                let o = a.owns.iter().map(|o| (o.entity.clone(), o.field.clone()));
+                (a.name.clone(), o.collect())
+            })
+            .collect();
+        Policy {
+            roles,
+            grants,
+            owns,
+        }
+    }
+
+    /// Whether `role` reaches only its own rows of `entity`.
+    fn owns(&self, role: &str, entity: &str) -> bool {
+        self.owns
+            .get(role)
+            .is_some_and(|o| o.iter().any(|(e, _)| e == entity))
     }
 
     /// The roles allowed `op` on `entity`, admins included, in role order.
@@ -243,12 +329,18 @@ pub fn project_ctx(model: &Model, p: &ProjectCtx) -> AuthCtx {
     for e in &p.entities {
         for (op, method, suffix) in entity_ops(e) {
             let route = format!("/api/v1/{}{suffix}", e.resource);
+            let roles = pol.allowed(&e.name, &op);
             operations.push(OpCtx {
                 name: format!("{}:{op}", e.resource),
                 method,
                 path: route.replace(":id", id),
                 route,
-                roles: pol.allowed(&e.name, &op),
+                own: roles
+                    .iter()
+                    .filter(|r| pol.owns(r, &e.name))
+                    .cloned()
+                    .collect(),
+                roles,
             });
         }
     }
@@ -269,8 +361,15 @@ pub fn project_ctx(model: &Model, p: &ProjectCtx) -> AuthCtx {
                     .map(|o| o.name.clone())
                     .collect()
             },
+            owns: p
+                .entities
+                .iter()
+                .filter(|e| !admin && pol.owns(name, &e.name))
+                .map(|e| e.resource.clone())
+                .collect(),
         })
         .collect();
+    let owned = owned_ctx(&pol, &roles, p);
     let admin = roles
         .iter()
         .find(|r| r.admin)
@@ -280,24 +379,74 @@ pub fn project_ctx(model: &Model, p: &ProjectCtx) -> AuthCtx {
         roles,
         operations,
         admin,
+        owned,
     }
+}
+
+/// The entities some roles reach only on their own rows, with their owner field.
+fn owned_ctx(pol: &Policy, roles: &[RoleCtx], p: &ProjectCtx) -> Vec<OwnedCtx> {
+    let mut out = Vec::new();
+    for (i, e) in p.entities.iter().enumerate() {
+        let limited: Vec<&RoleCtx> = roles
+            .iter()
+            .filter(|r| pol.owns(&r.name, &e.name))
+            .collect();
+        let Some(first) = limited.first() else {
+            continue;
+        };
+        let Some(field_name) = pol.owns[&first.name]
+            .iter()
+            .find(|(en, _)| *en == e.name)
+            .map(|(_, f)| f)
+        else {
+            continue;
+        };
+        let Some(f) = e.fields.iter().find(|f| &f.name == field_name) else {
+            continue; // validation refuses it (E170)
+        };
+        let prefix = format!("{}:", e.resource);
+        out.push(OwnedCtx {
+            entity: i,
+            field_go: f.go_name.clone(),
+            field_json: f.json.clone(),
+            nullable: f.carry == "nullable",
+            roles: limited.iter().map(|r| r.name.clone()).collect(),
+            role_go: first.go_const.clone(),
+            role_ops: first
+                .ops
+                .iter()
+                .filter_map(|o| o.strip_prefix(&prefix).map(str::to_string))
+                .collect(),
+            owner: f
+                .is_ref
+                .then(|| p.entities.iter().position(|x| x.go_name == f.ref_go))
+                .flatten(),
+        });
+    }
+    out
 }
 
 fn project_ext(model: &Model, p: &ProjectCtx) -> serde_json::Value {
     serde_json::to_value(project_ctx(model, p)).unwrap_or_default()
 }
 
-/// `e.ext.auth.roles`: operation (`create`, `pay`) → roles allowed, for OpenAPI `x-roles`.
+/// `e.ext.auth.roles`: operation (`create`, `pay`) → roles allowed, for OpenAPI `x-roles`;
+/// `e.ext.auth.own`: those of them limited to their own rows (`x-own-rows`).
 fn entity_ext(model: &Model, _e: &Entity, ctx: &EntityCtx) -> serde_json::Value {
     let pol = Policy::of(model);
-    let roles: BTreeMap<String, Vec<String>> = entity_ops(ctx)
-        .into_iter()
-        .map(|(op, _, _)| {
-            let r = pol.allowed(&ctx.name, &op);
-            (op, r)
-        })
-        .collect();
-    serde_json::json!({ "roles": roles })
+    let mut roles: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut own: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (op, _, _) in entity_ops(ctx) {
+        let r = pol.allowed(&ctx.name, &op);
+        let o: Vec<String> = r
+            .iter()
+            .filter(|r| pol.owns(r, &ctx.name))
+            .cloned()
+            .collect();
+        own.insert(op.clone(), o);
+        roles.insert(op, r);
+    }
+    serde_json::json!({ "roles": roles, "own": own })
 }
 
 #[cfg(test)]
