@@ -138,12 +138,14 @@ pub fn extract(doc: &Document, diags: &mut Vec<Diagnostic>) -> Vec<Actor> {
             let t = s.title.to_lowercase();
             t.contains("glossary") || t.contains("术语")
         });
+        // `## Users` / `## 用户` with persona bullets (`- Agent: answers tickets`).
+        let users = !glossary && role != Role::Entities && is_users_heading(&sec.title);
         for b in &sec.blocks {
             match b {
                 Block::Table(t) => {
                     roles_table(t, role == Role::Actors, &mut out, &mut unknown, diags)
                 }
-                Block::List(items) if role == Role::Actors => {
+                Block::List(items) if role == Role::Actors || users => {
                     for it in items.iter().filter(|i| !i.struck && i.depth == 0) {
                         let text = fold(&it.text);
                         let (head, desc) = split_term(&text);
@@ -151,6 +153,9 @@ pub fn extract(doc: &Document, diags: &mut Vec<Diagnostic>) -> Vec<Actor> {
                             continue;
                         }
                         if glossary && !looks_like_person(head, desc) {
+                            continue;
+                        }
+                        if users && !(looks_like_person(head, desc) || is_persona(head, desc)) {
                             continue;
                         }
                         add(head, desc, it.pos.line, &mut out, &mut unknown, diags);
@@ -344,6 +349,81 @@ fn split_term(text: &str) -> (&str, &str) {
     (text.trim(), "")
 }
 
+/// Headings of a section that lists the people who use the service, read as roles only for
+/// bullets that look like personas.
+fn is_users_heading(title: &str) -> bool {
+    let t = fold(title);
+    let t = t
+        .trim_start_matches(|c: char| {
+            c.is_ascii_digit()
+                || c.is_whitespace()
+                || ".、)）".contains(c)
+                || "一二三四五六七八九十".contains(c)
+        })
+        .trim()
+        .to_lowercase();
+    matches!(
+        t.as_str(),
+        "users"
+            | "user types"
+            | "who uses it"
+            | "audience"
+            | "用户"
+            | "用户类型"
+            | "使用者"
+            | "用户群体"
+    )
+}
+
+/// Type words that make a bullet a field (`- name: string, required`), not a persona.
+const FIELD_WORDS: &[&str] = &[
+    "string",
+    "text",
+    "int",
+    "integer",
+    "bigint",
+    "decimal",
+    "number",
+    "float",
+    "bool",
+    "boolean",
+    "date",
+    "datetime",
+    "timestamp",
+    "uuid",
+    "enum",
+    "ref",
+    "varchar",
+    "json",
+    "required",
+    "必填",
+    "字符串",
+    "整数",
+];
+
+/// A persona bullet under a users heading: a short capitalized (or Chinese) name, and a
+/// description that is no field type (`- Agent: answers tickets`, `- 坐席：处理工单`).
+fn is_persona(head: &str, desc: &str) -> bool {
+    let words = head.split_whitespace().count();
+    let named = if head.is_ascii() {
+        head.starts_with(|c: char| c.is_ascii_uppercase())
+            && head
+                .chars()
+                .all(|c| c.is_ascii_alphabetic() || c == ' ' || c == '-')
+    } else {
+        !head.chars().any(|c| c.is_ascii_punctuation())
+    };
+    let d = desc.to_lowercase();
+    let first = d.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    named
+        && (1..=3).contains(&words)
+        && !desc.is_empty()
+        && !FIELD_WORDS.contains(&first)
+        && !FIELD_WORDS
+            .iter()
+            .any(|w| !w.is_ascii() && desc.contains(w))
+}
+
 fn looks_like_person(head: &str, desc: &str) -> bool {
     if !head.is_ascii() {
         return lexicon::zh_actor(head).is_some() || desc.contains("用户") || desc.contains("人员");
@@ -500,6 +580,16 @@ mod tests {
         let names: Vec<_> = a.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names, ["admin", "customer", "warehouse_clerk", "reader"]);
         assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn users_heading_with_persona_bullets() {
+        let (a, _) = run("# Helpdesk\n\n## Users\n\n- Agent: answers tickets\n- Dispatcher - routes urgent tickets\n- name: string, required\n\n## 2. 用户\n\n- 坐席：处理工单\n");
+        let names: Vec<&str> = a.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names[..2], ["agent", "dispatcher"], "{a:?}");
+        assert!(!names.contains(&"name"), "{a:?}");
+        assert_eq!(a.len(), 3, "{a:?}");
+        assert_eq!(a[2].label, "坐席");
     }
 
     #[test]

@@ -26,6 +26,12 @@ static MARK: LazyLock<Regex> = LazyLock::new(|| {
         .expect("ownership regex")
 });
 
+/// Words for "whatever is theirs" after an ownership word ("their own data", `自己创建的数据`).
+static GENERIC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:(?:created|submitted|uploaded)\s+)?(?:data|records)\b|^(?:创建|提交|上传)?的?(?:数据|记录)")
+        .expect("generic regex")
+});
+
 /// Where a clause ends.
 const CLAUSE_END: &[char] = &[
     ',', ';', '.', '!', '?', ':', '(', '，', '；', '。', '！', '？', '：', '（', '、',
@@ -107,7 +113,22 @@ pub fn extract(doc: &Document, model: &mut Model, diags: &mut Vec<Diagnostic>) {
             let clause = rest.split(CLAUSE_END).next().unwrap_or(rest);
             let a = &model.actors[actor];
             let own = actor_entity(a, &model.entities);
-            for (k, ename) in owned_list(clause, &names).into_iter().enumerate() {
+            let mut listed = owned_list(clause, &names);
+            if listed.is_empty() && GENERIC.is_match(clause) {
+                // "their own data", `自己创建的数据`: every entity with a field naming its owner.
+                listed = model
+                    .entities
+                    .iter()
+                    .filter(|e| {
+                        own.is_none_or(|o| o.name != e.name) && owner_field(e, a, own).is_some()
+                    })
+                    .map(|e| e.name.clone())
+                    .collect();
+                if listed.is_empty() {
+                    continue;
+                }
+            }
+            for (k, ename) in listed.into_iter().enumerate() {
                 let Some(e) = model.entities.iter().find(|e| e.name == ename) else {
                     continue;
                 };
@@ -370,6 +391,19 @@ mod tests {
             m.rules.iter().any(|r| r.text.contains("their own notes")),
             "{:?}",
             m.rules
+        );
+    }
+
+    #[test]
+    fn their_own_data_is_every_entity_with_an_owner() {
+        let text = ZH.replace(
+            "- 安全：读者只能查看本人的借阅记录与罚款。",
+            "- 安全：读者只能访问自己创建的数据。",
+        );
+        let (m, _) = analyze_text(&text);
+        assert_eq!(
+            owns(&m, "reader"),
+            vec![pair("Loan", "reader_id"), pair("Fine", "owner_id")]
         );
     }
 
