@@ -3,7 +3,7 @@
 #   gofmt · go vet · golangci-lint (staticcheck, errcheck, gosec, revive…) · go build · go test -race (real PostgreSQL + Redis) ·
 #   migrations up · docs/db/schema.sql applies and matches them · cmd/api serving /healthz
 #   /readyz /openapi.yaml · the generated e2e suite over HTTP · schemathesis against the running api (0 failures) · graceful shutdown (SIGTERM with requests in flight → all complete, exit 0)
-#   · with deploy, the Kubernetes manifests decoded strictly into k8s.io/api types
+#   · with deploy, kustomize build and helm lint/template, every object decoded strictly into k8s.io/api types
 #   · with monitoring, promtool check/test of the alert rules and every metric they read served
 #   · with tenancy, the isolation test against a build without the application's tenant filter
 #   (row-level security alone), and a control run that must catch the leaks.
@@ -267,15 +267,19 @@ alerts() {
     python3 -c 'import json, sys; [json.load(open(f)) for f in sys.argv[1:]]' ../grafana/*.json &&
     echo "dashboard: valid JSON"
 }
-# With the deploy capability: every Kubernetes object of the kustomize base decodes strictly
-# into the k8s.io/api types (scripts/k8scheck: unknown fields and kinds fail).
+# With the deploy capability: the kustomize base built as `kustomize build` does and the Helm
+# chart linted (`helm lint --strict`) and rendered (`helm template`) — both in process through
+# their Go modules (scripts/k8scheck; neither tool is a Debian package) — and every object they
+# output decoded strictly into the k8s.io/api types (unknown fields and kinds fail); the
+# chart's HPA and PDB must equal the base's.
 k8s_manifests() {
-  local dir=$PWD/deployments/k8s/base
-  (cd "$ROOT/scripts/k8scheck" && go run . "$dir"/*.yaml)
+  local dir=$PWD chart=
+  [ ! -d deployments/helm ] || chart=$(find "$dir/deployments/helm" -mindepth 1 -maxdepth 1 -type d | head -n 1)
+  (cd "$ROOT/scripts/k8scheck" && go run . -kustomize "$dir/deployments/k8s/base" ${chart:+-helm "$chart"})
 }
 if [ -d deployments/k8s/base ]; then
   export -f k8s_manifests
-  step k8s 300 generate k8s_manifests
+  step k8s 600 generate k8s_manifests
 fi
 if [ -f deployments/prometheus/alerts.yml ]; then
   command -v promtool >/dev/null 2>&1 || apt_install prometheus >"$LOGS/apt-prometheus.log" 2>&1 || true

@@ -527,7 +527,7 @@ fn monitor_turns_monitoring_on_is_idempotent_and_follows_the_nfrs() {
 /// Issue 12: the HPA and PDB follow each example PRD's NFRs — its stated peak QPS (maxReplicas
 /// covers 10× the peak at the documented 1000 requests/s per instance) and availability
 /// target (99.9% and up: at least three replicas, one may go at a time) — so examples whose
-/// PRDs state different peaks get different manifests.
+/// PRDs state different peaks get different manifests, and the Helm chart's values agree.
 #[test]
 fn hpa_and_pdb_follow_each_prds_nfrs() {
     // (example, peak QPS stated in its PRD, availability ≥ 99.9%)
@@ -574,6 +574,25 @@ fn hpa_and_pdb_follow_each_prds_nfrs() {
             pdb["spec"]["minAvailable"].as_u64(),
             Some(min - 1),
             "{example}: PDB"
+        );
+        // The Helm chart carries the same numbers as values.
+        let chart = std::fs::read_dir(p.join("deployments/helm"))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        let values: serde_yaml_ng::Value =
+            serde_yaml_ng::from_str(&std::fs::read_to_string(chart.join("values.yaml")).unwrap())
+                .unwrap();
+        assert_eq!(
+            (
+                values["autoscaling"]["minReplicas"].as_u64(),
+                values["autoscaling"]["maxReplicas"].as_u64(),
+                values["podDisruptionBudget"]["minAvailable"].as_u64(),
+            ),
+            (Some(min), Some(max), Some(min - 1)),
+            "{example}: the chart's values"
         );
         seen.push((example, min, max));
     }

@@ -1,19 +1,39 @@
 // Command k8scheck decodes Kubernetes manifests strictly into the k8s.io/api types: an unknown
 // or misspelt field, a value of the wrong type or an unexpected kind fails. Used by
-// scripts/check-generated.sh on a generated project's deployments/k8s/base.
+// scripts/check-generated.sh on a generated project's deployments/:
 //
+//	go run ./scripts/k8scheck -kustomize deployments/k8s/base -helm deployments/helm/shop
 //	go run ./scripts/k8scheck deployments/k8s/base/*.yaml
 //
-// kustomization.yaml is skipped (not an API object). For each object it prints the kind and
-// name, and for an HPA and a PDB the numbers, so that the harness log shows the sizing.
+// -kustomize builds the kustomization as `kustomize build` does (the kustomize API, in
+// process) and checks what it outputs. -helm lints the chart as `helm lint --strict` does
+// (warnings fail too) and renders it as `helm template <chart name> <dir>` does (the Helm v4
+// SDK), with its default values, then checks every manifest. With both, the HPA and the PDB
+// must agree: the chart is the base's objects with its settings as values. Plain files are
+// checked as they are (kustomization.yaml is skipped: not an API object).
+//
+// For each object it prints the kind and name, and for an HPA and a PDB the numbers, so that
+// the harness log shows the sizing.
 package main
 
 import (
 	"bytes"
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
+
+	"helm.sh/helm/v4/pkg/chart/common"
+	"helm.sh/helm/v4/pkg/chart/common/util"
+	"helm.sh/helm/v4/pkg/chart/v2/lint"
+	"helm.sh/helm/v4/pkg/chart/v2/lint/support"
+	"helm.sh/helm/v4/pkg/chart/v2/loader"
+	"helm.sh/helm/v4/pkg/engine"
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
 
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
@@ -80,10 +100,132 @@ func check(doc []byte) (string, error) {
 	return tm.Kind, nil
 }
 
+// sizing is what the HPA and the PDB say, to compare the base with the chart.
+type sizing struct{ hpa, pdb string }
+
+// checker decodes documents and remembers the sizing it saw.
+type checker struct {
+	failed bool
+	n      int
+	sizing sizing
+}
+
+// docs checks every YAML document of data (from where, for the messages).
+func (c *checker) docs(where string, data []byte) {
+	for _, doc := range bytes.Split(data, []byte("\n---")) {
+		doc = bytes.TrimPrefix(bytes.TrimLeft(doc, "\n"), []byte("---\n"))
+		if strings.TrimSpace(stripComments(string(doc))) == "" {
+			continue
+		}
+		what, err := check(doc)
+		if err != nil {
+			fmt.Printf("%s: %v\n", where, err)
+			c.failed = true
+			continue
+		}
+		c.n++
+		switch {
+		case strings.HasPrefix(what, "HorizontalPodAutoscaler"):
+			c.sizing.hpa = what[strings.Index(what, ":")+1:]
+		case strings.HasPrefix(what, "PodDisruptionBudget"):
+			c.sizing.pdb = what[strings.Index(what, ":")+1:]
+		}
+		fmt.Printf("%s: %s\n", where, what)
+	}
+}
+
+// stripComments drops comment lines (a document of comments only is empty).
+func stripComments(doc string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(doc, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), "#") {
+			b.WriteString(line)
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+// kustomize builds dir as `kustomize build dir` does.
+func kustomize(dir string) ([]byte, error) {
+	m, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(filesys.MakeFsOnDisk(), dir)
+	if err != nil {
+		return nil, err
+	}
+	return m.AsYaml()
+}
+
+// helmLint lints the chart like `helm lint --strict`: errors and warnings fail.
+func helmLint(dir string) error {
+	l := lint.RunAll(dir, nil, "default")
+	var errs []error
+	for _, m := range l.Messages {
+		fmt.Printf("helm lint: %s\n", m.Error())
+		if m.Severity >= support.WarningSev {
+			errs = append(errs, m.Err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// helmTemplate renders the chart with its default values, as `helm template <name> <dir>`:
+// the release is named after the chart, so the objects are named as in the kustomize base.
+// It returns the manifests by file name, in name order (NOTES.txt and partials left out).
+func helmTemplate(dir string) ([]string, map[string]string, error) {
+	ch, err := loader.Load(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := common.ReleaseOptions{Name: ch.Name(), Namespace: "default", Revision: 1, IsInstall: true}
+	vals, err := util.ToRenderValuesWithSchemaValidation(ch, nil, opts, common.DefaultCapabilities, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := engine.Render(ch, vals)
+	if err != nil {
+		return nil, nil, err
+	}
+	var names []string
+	for name := range out {
+		base := filepath.Base(name)
+		if strings.HasPrefix(base, "_") || base == "NOTES.txt" {
+			continue
+		}
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names, out, nil
+}
+
 func main() {
-	failed := false
-	n := 0
-	for _, path := range os.Args[1:] {
+	kdir := flag.String("kustomize", "", "a kustomization directory to build and check")
+	hdir := flag.String("helm", "", "a Helm chart directory to lint, render and check")
+	flag.Parse()
+	var base, chart checker
+	if *kdir != "" {
+		out, err := kustomize(*kdir)
+		if err != nil {
+			fmt.Printf("kustomize build %s: %v\n", *kdir, err)
+			os.Exit(1)
+		}
+		base.docs("kustomize build "+*kdir, out)
+	}
+	if *hdir != "" {
+		if err := helmLint(*hdir); err != nil {
+			fmt.Printf("helm lint %s: %v\n", *hdir, err)
+			chart.failed = true
+		}
+		names, out, err := helmTemplate(*hdir)
+		if err != nil {
+			fmt.Printf("helm template %s: %v\n", *hdir, err)
+			os.Exit(1)
+		}
+		for _, name := range names {
+			chart.docs("helm template "+name, []byte(out[name]))
+		}
+	}
+	files := checker{}
+	for _, path := range flag.Args() {
 		if filepath.Base(path) == "kustomization.yaml" {
 			continue
 		}
@@ -92,22 +234,14 @@ func main() {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(2)
 		}
-		for _, doc := range bytes.Split(data, []byte("\n---")) {
-			if strings.TrimSpace(string(doc)) == "" {
-				continue
-			}
-			what, err := check(doc)
-			if err != nil {
-				fmt.Printf("%s: %v\n", path, err)
-				failed = true
-				continue
-			}
-			n++
-			fmt.Printf("%s: %s\n", path, what)
-		}
+		files.docs(path, data)
 	}
-	if failed {
+	if *kdir != "" && *hdir != "" && base.sizing != chart.sizing {
+		fmt.Printf("the chart's sizing %+v differs from the base's %+v\n", chart.sizing, base.sizing)
+		chart.failed = true
+	}
+	if base.failed || chart.failed || files.failed {
 		os.Exit(1)
 	}
-	fmt.Printf("%d objects decoded strictly\n", n)
+	fmt.Printf("%d objects decoded strictly\n", base.n+chart.n+files.n)
 }

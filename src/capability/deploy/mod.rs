@@ -6,6 +6,9 @@
 //!   service's own SIGTERM drain, a non-root read-only pod with no privilege escalation), its
 //!   Service, a ConfigMap, the Secret it reads (referenced, never generated), an HPA and a PDB
 //!   sized from the NFRs, the migration Job and, with events, the worker Deployment.
+//! - `deployments/helm/<service>/`: a Helm chart with the same objects, their settings as values
+//!   (`values.yaml` carries the NFR-derived numbers) and the migration as a pre-install/pre-upgrade
+//!   hook.
 //! - `docs/CAPACITY.md`: the sizing, explained — replicas for the stated peak at 1×, 10× and
 //!   100×, the database connections they need, and where each number comes from.
 //! - `.dockerignore`.
@@ -26,7 +29,7 @@ static TEMPLATES: Dir<'static> =
 
 pub const DEPLOY: Capability = Capability {
     name: "deploy",
-    summary: "Kubernetes manifests (kustomize base: Deployment, Service, HPA and PDB sized from the NFRs, migration Job, worker) and a capacity plan",
+    summary: "Kubernetes manifests (kustomize base and Helm chart: Deployment, Service, HPA and PDB sized from the NFRs, migration Job, worker) and a capacity plan",
     rules: RULES,
     templates: Some(&TEMPLATES),
     fills: FILLS,
@@ -86,6 +89,69 @@ const RULES: &[Rule] = &[
         ..once(
             "deploy/k8s/worker.yaml.tera",
             "deployments/k8s/base/worker.yaml",
+            G,
+        )
+    },
+    once(
+        "deploy/helm/Chart.yaml.tera",
+        "deployments/helm/{service}/Chart.yaml",
+        G,
+    ),
+    once(
+        "deploy/helm/values.yaml.tera",
+        "deployments/helm/{service}/values.yaml",
+        G,
+    ),
+    once(
+        "deploy/helm/helmignore.tera",
+        "deployments/helm/{service}/.helmignore",
+        S,
+    ),
+    once(
+        "deploy/helm/templates/helpers.tpl.tera",
+        "deployments/helm/{service}/templates/_helpers.tpl",
+        G,
+    ),
+    once(
+        "deploy/helm/templates/NOTES.txt.tera",
+        "deployments/helm/{service}/templates/NOTES.txt",
+        G,
+    ),
+    once(
+        "deploy/helm/templates/configmap.yaml.tera",
+        "deployments/helm/{service}/templates/configmap.yaml",
+        G,
+    ),
+    once(
+        "deploy/helm/templates/deployment.yaml.tera",
+        "deployments/helm/{service}/templates/deployment.yaml",
+        G,
+    ),
+    once(
+        "deploy/helm/templates/service.yaml.tera",
+        "deployments/helm/{service}/templates/service.yaml",
+        G,
+    ),
+    once(
+        "deploy/helm/templates/hpa.yaml.tera",
+        "deployments/helm/{service}/templates/hpa.yaml",
+        G,
+    ),
+    once(
+        "deploy/helm/templates/pdb.yaml.tera",
+        "deployments/helm/{service}/templates/pdb.yaml",
+        G,
+    ),
+    once(
+        "deploy/helm/templates/migration-job.yaml.tera",
+        "deployments/helm/{service}/templates/migration-job.yaml",
+        G,
+    ),
+    Rule {
+        when: has_events,
+        ..once(
+            "deploy/helm/templates/worker.yaml.tera",
+            "deployments/helm/{service}/templates/worker.yaml",
             G,
         )
     },
