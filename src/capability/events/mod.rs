@@ -97,6 +97,15 @@ const RULES: &[Rule] = &[
         "internal/infrastructure/postgres/events_outbox.gen.go",
         G,
     ),
+    // With tracing on, events carry the recording request's trace context (stampTrace).
+    Rule {
+        when: traced,
+        ..once(
+            "events/postgres/outbox.gen_test.go.tera",
+            "internal/infrastructure/postgres/events_outbox.gen_test.go",
+            G,
+        )
+    },
     once(
         "events/memory/outbox.gen.go.tera",
         "internal/infrastructure/memory/events_outbox.gen.go",
@@ -425,6 +434,10 @@ fn domain_names(model: &Model, e: &Entity, event_type: &str) -> super::DomainNam
         methods: vec!["Events".into(), "RecordDeleted".into()],
         package,
     }
+}
+
+fn traced(model: &Model) -> bool {
+    model.has_capability("observability")
 }
 
 fn has_processes(model: &Model) -> bool {
