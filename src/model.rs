@@ -433,6 +433,11 @@ pub struct Nfr {
     pub concurrency: NfrValue<u32>,
     pub retention_days: NfrValue<u32>,
     pub multi_tenancy: NfrValue<bool>,
+    /// Requests per second one instance of the service serves at one CPU within the latency
+    /// targets, as measured (the generated `scripts/load`); set by `backend-pro deploy
+    /// --instance-rps N`. The capacity plan's per-instance figure; unset: a stated default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_rps: Option<u32>,
     /// Every measurable requirement as written (`SC-001: 95% of searches return in under
     /// 1 second`), including those that fit none of the values above.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -489,6 +494,7 @@ impl Default for Nfr {
             concurrency: NfrValue::defaulted(100),
             retention_days: NfrValue::defaulted(365),
             multi_tenancy: NfrValue::defaulted(false),
+            instance_rps: None,
             statements: Vec::new(),
         }
     }

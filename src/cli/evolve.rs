@@ -31,6 +31,16 @@ pub struct Common {
     pub force: bool,
 }
 
+/// `deploy`'s arguments.
+#[derive(clap::Args, Debug)]
+pub struct DeployArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Requests per second one instance serves at one CPU within the latency targets, as measured with the generated load program (make load); sizes the replicas instead of the default 1000.
+    #[arg(long, value_name = "RPS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub instance_rps: Option<u32>,
+}
+
 #[derive(clap::Subcommand, Debug)]
 pub enum AddCommand {
     /// Add an entity: `add entity Review --field body:text:required --field book_id:ref:ref=Book`.
@@ -780,6 +790,7 @@ fn monitor_or_deploy(
     lang_flag: Option<Lang>,
     capability: &str,
     command: &str,
+    instance_rps: Option<u32>,
 ) -> Result<(
     ExitCode,
     Loaded,
@@ -787,11 +798,14 @@ fn monitor_or_deploy(
     backend_pro::render::context::ProjectCtx,
 )> {
     let p = load(&common.project, lang_flag)?;
-    let new = if p.current.has_capability(capability) {
+    let mut new = if p.current.has_capability(capability) {
         p.current.clone()
     } else {
         edit::add_capability(&p.current, capability).map_err(|e| anyhow!(e.text(p.lang)))?
     };
+    if let Some(rps) = instance_rps {
+        new = edit::set_instance_rps(&new, rps);
+    }
     let code = apply_model(&p, new.clone(), command, common, &BTreeMap::new(), false)?;
     let opts = Options {
         module: String::new(),
@@ -811,7 +825,7 @@ fn source_of(s: &str, lang: Lang) -> String {
 }
 
 pub fn monitor(common: Common, lang_flag: Option<Lang>) -> Result<ExitCode> {
-    let (code, p, new, ctx) = monitor_or_deploy(&common, lang_flag, "monitoring", "monitor")?;
+    let (code, p, new, ctx) = monitor_or_deploy(&common, lang_flag, "monitoring", "monitor", None)?;
     if code != ExitCode::SUCCESS || super::quiet() {
         return Ok(code);
     }
@@ -843,8 +857,14 @@ pub fn monitor(common: Common, lang_flag: Option<Lang>) -> Result<ExitCode> {
 
 /// `deploy`: the deploy capability on (Kubernetes manifests and the capacity plan sized from
 /// the NFRs), its files brought up to date through the ledger, and the sizing printed.
-pub fn deploy(common: Common, lang_flag: Option<Lang>) -> Result<ExitCode> {
-    let (code, p, new, ctx) = monitor_or_deploy(&common, lang_flag, "deploy", "deploy")?;
+pub fn deploy(args: DeployArgs, lang_flag: Option<Lang>) -> Result<ExitCode> {
+    let (code, p, new, ctx) = monitor_or_deploy(
+        &args.common,
+        lang_flag,
+        "deploy",
+        "deploy",
+        args.instance_rps,
+    )?;
     if code != ExitCode::SUCCESS || super::quiet() {
         return Ok(code);
     }

@@ -61,8 +61,8 @@ pub enum Command {
     Monitor(evolve::Common),
     /// Write the database docs: ER diagram, data dictionary and the full schema (docs/db/).
     Db(evolve::Common),
-    /// Write Kubernetes manifests (kustomize base) and a capacity plan sized from the PRD's NFRs.
-    Deploy(evolve::Common),
+    /// Write Kubernetes manifests (kustomize base and Helm chart) and a capacity plan sized from the PRD's NFRs.
+    Deploy(evolve::DeployArgs),
     /// Run the generated project's checks (gofmt, vet, golangci-lint, build, go test -race, alert rules, e2e) and print one summary.
     Test(test::Args),
     /// Explain a diagnostic code (`E101`, `W401`): what it means and the usual fix.
@@ -168,7 +168,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     (
         "deploy",
-        "  backend-pro deploy\n  backend-pro deploy --dry-run\n  backend-pro deploy --project shop && kubectl apply -k shop/deployments/k8s/base",
+        "  backend-pro deploy\n  backend-pro deploy --dry-run\n  backend-pro deploy --instance-rps 1800    # after make load measured one instance\n  backend-pro deploy --project shop && kubectl apply -k shop/deployments/k8s/base\n  helm upgrade --install shop shop/deployments/helm/shop -f values-prod.yaml",
     ),
     ("db", "  backend-pro db\n  backend-pro db --dry-run\n  backend-pro db --project shop"),
     (
@@ -353,7 +353,7 @@ pub fn main() -> ExitCode {
         Command::Undo(args) => evolve::undo(args, lang),
         Command::Monitor(common) => evolve::monitor(common, lang),
         Command::Db(common) => evolve::db(common, lang),
-        Command::Deploy(common) => evolve::deploy(common, lang),
+        Command::Deploy(args) => evolve::deploy(args, lang),
         Command::Test(args) => test::run_all(args, lang),
         Command::Explain { code } => {
             let ui = i18n::ui(lang);

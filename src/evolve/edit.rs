@@ -401,6 +401,14 @@ fn capability_name(name: &str) -> Result<&'static str, EditError> {
         })
 }
 
+/// Records the measured requests per second one instance serves (`nfr.instance_rps`), the
+/// capacity plan's per-instance figure.
+pub fn set_instance_rps(model: &Model, rps: u32) -> Model {
+    let mut m = model.clone();
+    m.nfr.instance_rps = Some(rps);
+    m
+}
+
 /// Turns a capability on: listed in `capabilities:` (kept sorted), with the capabilities it
 /// requires (tenancy takes its tenant from auth's tokens).
 pub fn add_capability(model: &Model, name: &str) -> Result<Model, EditError> {

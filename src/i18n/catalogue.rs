@@ -169,7 +169,7 @@ catalogue! {
     // deploy.
     DeploySizing: "sizing: peak {qps} QPS ({qps_from}), availability {availability}% ({availability_from}), {per} req/s per instance → HPA {min} to {max} replicas (docs/CAPACITY.md)", "容量：峰值 {qps} QPS（{qps_from}），可用性 {availability}%（{availability_from}），单实例 {per} req/s → HPA {min} 到 {max} 个副本（docs/CAPACITY.md）";
     DeployRow: "  {factor} peak: {qps} QPS → {replicas} replicas, {conns} database connections", "  {factor} 峰值：{qps} QPS → {replicas} 个副本，{conns} 个数据库连接";
-    DeployNext: "next: kubectl create secret generic {name}-secrets --from-literal=DATABASE_URL=… --from-literal=REDIS_URL=…, then kubectl apply -k deployments/k8s/base", "下一步：kubectl create secret generic {name}-secrets --from-literal=DATABASE_URL=… --from-literal=REDIS_URL=…，然后 kubectl apply -k deployments/k8s/base";
+    DeployNext: "next: kubectl create secret generic {name}-secrets --from-literal=DATABASE_URL=… --from-literal=REDIS_URL=…, then kubectl apply -k deployments/k8s/base (or helm upgrade --install {name} deployments/helm/{name})", "下一步：kubectl create secret generic {name}-secrets --from-literal=DATABASE_URL=… --from-literal=REDIS_URL=…，然后 kubectl apply -k deployments/k8s/base（或 helm upgrade --install {name} deployments/helm/{name}）";
     // db.
     DbSummary: "docs/db/: {tables} tables, {columns} columns, {refs} references — er.md (mermaid), dictionary.md, schema.sql", "docs/db/：{tables} 张表、{columns} 列、{refs} 个引用 —— er.md（mermaid）、dictionary.md、schema.sql";
     DbTable: "  {table} {columns} columns{refs}", "  {table} {columns} 列{refs}";
@@ -283,8 +283,12 @@ const HELP_ZH: &[(&str, &str)] = &[
         "运行生成项目的检查（gofmt、vet、golangci-lint、构建、go test -race、告警规则、e2e）并打印汇总",
     ),
     (
-        "Write Kubernetes manifests (kustomize base) and a capacity plan sized from the PRD's NFRs",
-        "根据 PRD 的非功能需求生成 Kubernetes 清单（kustomize base）与容量规划",
+        "Write Kubernetes manifests (kustomize base and Helm chart) and a capacity plan sized from the PRD's NFRs",
+        "根据 PRD 的非功能需求生成 Kubernetes 清单（kustomize base 与 Helm chart）与容量规划",
+    ),
+    (
+        "Requests per second one instance serves at one CPU within the latency targets, as measured with the generated load program (make load); sizes the replicas instead of the default 1000",
+        "单个实例在 1 个 CPU 上、满足延迟目标时每秒可处理的请求数（用生成的负载程序 make load 实测）；用它代替默认的 1000 来推算副本数",
     ),
     (
         "Write the database docs: ER diagram, data dictionary and the full schema (docs/db/)",

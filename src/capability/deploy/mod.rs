@@ -198,6 +198,8 @@ pub struct Sizing {
     pub availability: String,
     pub availability_from: String,
     pub per_instance_rps: u32,
+    /// The per-instance figure is the user's measurement (`nfr.instance_rps`), not the default.
+    pub per_instance_measured: bool,
     /// Replicas that serve the stated peak (1×).
     pub peak_replicas: u64,
     /// At least the peak replicas; 3 from 99.9% up (a rollout and a lost node at once), 2
@@ -218,7 +220,11 @@ pub struct Sizing {
 pub fn sizing(model: &Model, p: &ProjectCtx) -> Sizing {
     let n = &model.nfr;
     let peak = u64::from(n.peak_qps.value.max(1));
-    let per = u64::from(PER_INSTANCE_RPS);
+    let per_instance = n
+        .instance_rps
+        .filter(|&r| r > 0)
+        .unwrap_or(PER_INSTANCE_RPS);
+    let per = u64::from(per_instance);
     let replicas = |qps: u64| qps.div_ceil(per).max(1);
     let availability = n.availability_percent.value;
     let by_availability = if availability >= 99.9 {
@@ -242,7 +248,8 @@ pub fn sizing(model: &Model, p: &ProjectCtx) -> Sizing {
         peak_from: from(n.peak_qps.line),
         availability: crate::capability::monitoring::num(availability),
         availability_from: from(n.availability_percent.line),
-        per_instance_rps: PER_INSTANCE_RPS,
+        per_instance_rps: per_instance,
+        per_instance_measured: n.instance_rps.is_some_and(|r| r > 0),
         peak_replicas,
         min_replicas,
         max_replicas,
@@ -307,5 +314,24 @@ mod tests {
             (s.min_replicas, s.max_replicas, s.pdb_min_available),
             (1, 2, None)
         );
+    }
+
+    #[test]
+    fn a_measured_per_instance_figure_replaces_the_default() {
+        let mut m = crate::capability::testing::one_entity_model("shop");
+        m.nfr.peak_qps = NfrValue::at(2000, 3);
+        m.nfr.availability_percent = NfrValue::at(99.9, 4);
+        m.nfr.instance_rps = Some(250);
+        let p = crate::capability::testing::project(&m);
+        let s = sizing(&m, &p);
+        assert!(s.per_instance_measured);
+        assert_eq!(
+            (s.per_instance_rps, s.peak_replicas, s.max_replicas),
+            (250, 8, 80)
+        );
+        m.nfr.instance_rps = None;
+        let s = sizing(&m, &p);
+        assert!(!s.per_instance_measured);
+        assert_eq!((s.per_instance_rps, s.peak_replicas), (1000, 2));
     }
 }
