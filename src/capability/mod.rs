@@ -283,9 +283,14 @@ pub fn entity_ext(
 
 /// Words that ask for the events capability: a broker, a message queue, an outbox, a saga,
 /// event-driven design. A PRD that says one of them gets the capability at `new`.
+///
+/// These three run over the whole document, so their word boundaries are ASCII ones
+/// (`(?-u:\b)`): a Unicode `\b` sends the regex engine to its slowest matcher on any
+/// non-ASCII text (analyze took 5× longer), and it would miss `使用Kafka`, where Han letters
+/// count as word characters.
 static ASKS_FOR_EVENTS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
-        r"(?i)\b(?:domain events?|event[- ]driven|event bus|kafka|rabbitmq|nats|pulsar|message (?:queues?|brokers?|bus)|sagas?|outbox)\b|消息队列|消息中间件|领域事件|事件驱动|异步消息|事件总线",
+        r"(?i)(?-u:\b)(?:domain events?|event[- ]driven|event bus|kafka|rabbitmq|nats|pulsar|message (?:queues?|brokers?|bus)|sagas?|outbox)(?-u:\b)|消息队列|消息中间件|领域事件|事件驱动|异步消息|事件总线",
     )
     .expect("events regex")
 });
@@ -293,7 +298,7 @@ static ASKS_FOR_EVENTS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock:
 /// Words that only hint at events (`events`, `事件` are also calendar events and incidents):
 /// a note, not the capability.
 static HINTS_AT_EVENTS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"(?i)\bevents?\b|事件").expect("events hint regex")
+    regex::Regex::new(r"(?i)(?-u:\b)events?(?-u:\b)|事件").expect("events hint regex")
 });
 
 /// Up to three distinct matches of `re` in `text`, comma-separated ("" when none).
@@ -315,7 +320,7 @@ fn words(re: &regex::Regex, text: &str) -> String {
 /// sign-on, tokens, permissions.
 static ASKS_FOR_AUTH: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
-        r"(?i)\b(?:log[- ]?in|sign[- ]in|single sign[- ]on|sso|oauth2?|oidc|openid connect|jwt|authenticat\w*|authori[sz]ation|permissions?|rbac)\b|登录|登陆|鉴权|认证|单点登录|权限|授权",
+        r"(?i)(?-u:\b)(?:log[- ]?in|sign[- ]in|single sign[- ]on|sso|oauth2?|oidc|openid connect|jwt|authenticat[a-z]*|authori[sz]ation|permissions?|rbac)(?-u:\b)|登录|登陆|鉴权|认证|单点登录|权限|授权",
     )
     .expect("auth regex")
 });
@@ -455,6 +460,14 @@ mod tests {
         assert_eq!(asked("支付成功后发送事件到消息队列", &[], 0)[0].0, "events");
         assert!(suggestions("支付成功后发送事件到消息队列").is_empty());
         assert!(asked("A plain CRUD service for books.", &[], 0).is_empty());
+        // English words written against Chinese text (no space): Han letters are not word
+        // characters for these boundaries.
+        assert_eq!(
+            asked("订单支付后通过Kafka通知库存", &[], 0),
+            [("events", Asked::Words("Kafka".to_string()))]
+        );
+        assert_eq!(asked("用户使用JWT登录", &[], 0)[0].0, "auth");
+        assert!(asked("Kafkaesque paperwork.", &[], 0).is_empty());
     }
 
     #[test]
