@@ -103,6 +103,18 @@ pub fn generate(
     render::render(model, opts, overrides).map_err(GenerateError::Render)
 }
 
+/// [`generate`], starting from templates parsed ahead (`render::Warm`).
+pub fn generate_warm(
+    model: &Model,
+    opts: &Options,
+    overrides: &BTreeMap<String, String>,
+    warm: render::Warm,
+) -> Result<Vec<Rendered>, GenerateError> {
+    check_module_path(&opts.module).map_err(GenerateError::Module)?;
+    render::render_warm(model, opts, overrides, crate::plan::plan(model), Some(warm))
+        .map_err(GenerateError::Render)
+}
+
 /// Renders what a day-two command reconciles: every file but the create migrations, whose
 /// numbers belong to the first render (later ones come from model diffs).
 pub fn regenerate(

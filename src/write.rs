@@ -42,14 +42,19 @@ impl std::fmt::Display for WriteError {
 
 impl std::error::Error for WriteError {}
 
-/// Staging directories being filled right now. Every step that touches one (creating it, each
-/// file written into it, renaming it into place) holds this lock, and so does
-/// [`remove_staging`] — the CLI's Ctrl-C/SIGTERM handler — which then ends the process still
-/// holding it: after an interrupt no file can appear in a directory it removed.
-static STAGING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+/// Staging directories being filled right now. Every step that touches one holds this lock:
+/// each file written into it shares it (files are written on several threads); creating,
+/// registering and renaming a directory holds it alone, and so does
+/// [`remove_staging_and_exit`] — the CLI's Ctrl-C/SIGTERM handler — which then ends the
+/// process still holding it: after an interrupt no file can appear in a directory it removed.
+static STAGING: std::sync::RwLock<Vec<PathBuf>> = std::sync::RwLock::new(Vec::new());
 
-fn staging() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
-    STAGING.lock().unwrap_or_else(|e| e.into_inner())
+fn staging() -> std::sync::RwLockWriteGuard<'static, Vec<PathBuf>> {
+    STAGING.write().unwrap_or_else(|e| e.into_inner())
+}
+
+fn staging_shared() -> std::sync::RwLockReadGuard<'static, Vec<PathBuf>> {
+    STAGING.read().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Removes every staging directory still being written, then ends the process with `code`
@@ -186,17 +191,35 @@ fn back_up(out: &Path, files: &[Rendered]) -> Result<Option<PathBuf>, WriteError
     Ok(Some(dir))
 }
 
+/// Writes `files` into the fresh directory `dir`: the directories first, then the files on
+/// two threads (creating hundreds of small files is mostly the file system's own CPU time).
 fn fill(dir: &Path, files: &[Rendered]) -> Result<(), WriteError> {
-    for f in files {
-        // One file at a time under the staging lock (see [`STAGING`]).
-        let _held = staging();
-        let dst = rel_path(dir, &f.path)?;
-        if let Some(d) = dst.parent() {
-            fs::create_dir_all(d).map_err(io_at(d))?;
-        }
-        fs::write(&dst, &f.contents).map_err(io_at(&dst))?;
+    let paths = files
+        .iter()
+        .map(|f| rel_path(dir, &f.path))
+        .collect::<Result<Vec<_>, _>>()?;
+    let dirs: std::collections::BTreeSet<&Path> = paths.iter().filter_map(|p| p.parent()).collect();
+    for d in dirs {
+        let _held = staging_shared();
+        fs::create_dir_all(d).map_err(io_at(d))?;
     }
-    Ok(())
+    let write = |(f, dst): (&Rendered, &PathBuf)| {
+        // Each file under the staging lock (see [`STAGING`]).
+        let _held = staging_shared();
+        fs::write(dst, &f.contents).map_err(io_at(dst))
+    };
+    let half = files.len() / 2;
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| files[half..].iter().zip(&paths[half..]).try_for_each(write));
+        let mine = files[..half].iter().zip(&paths[..half]).try_for_each(write);
+        let other = other.join().unwrap_or_else(|_| {
+            Err(WriteError::Io(
+                dir.to_path_buf(),
+                io::Error::other("writer thread panicked"),
+            ))
+        });
+        mine.and(other)
+    })
 }
 
 fn write_in_place(out: &Path, files: &[Rendered]) -> Result<(), WriteError> {

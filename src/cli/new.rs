@@ -105,8 +105,17 @@ fn choose_capabilities(
 pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
     let env = i18n::env_locale();
     let ui = i18n::ui(lang_flag);
+    let mut warm = None;
     let model: Model = match (&args.prd, &args.model) {
         (Some(prd), _) => {
+            // Parse the templates of the likely capabilities on another core meanwhile.
+            let likely: Vec<&str> = backend_pro::capability::ON_BY_DEFAULT
+                .iter()
+                .copied()
+                .chain(args.with.iter().map(String::as_str))
+                .filter(|c| !args.without.iter().any(|w| w == c))
+                .collect();
+            warm = Some(backend_pro::render::Warm::start(&likely));
             let (bytes, opts) = super::analyze::load(prd, args.glossary.as_deref(), ui)?;
             let analysis = backend_pro::analyze_bytes(&bytes, &opts);
             let lang = i18n::pick(lang_flag, Some(analysis.model.service.lang), env.as_deref());
@@ -190,14 +199,14 @@ pub fn run(args: Args, lang_flag: Option<Lang>) -> Result<ExitCode> {
     } else {
         BTreeMap::new()
     };
-    let files = generate::generate(
-        &model,
-        &Options {
-            module: module.clone(),
-            lang,
-        },
-        &overrides,
-    )?;
+    let opts = Options {
+        module: module.clone(),
+        lang,
+    };
+    let files = match warm {
+        Some(warm) => generate::generate_warm(&model, &opts, &overrides, warm)?,
+        None => generate::generate(&model, &opts, &overrides)?,
+    };
     if args.dry_run {
         for f in &files {
             println!("{}", f.path);

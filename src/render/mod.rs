@@ -3,6 +3,7 @@
 
 pub mod context;
 pub(crate) mod layout;
+mod lift;
 
 use crate::evolve::{Ownership, Rendered};
 use crate::model::Model;
@@ -86,12 +87,41 @@ pub(crate) fn engine_for<'a>(
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![]);
     let needed = closure(templates, roots);
-    tera.add_raw_templates(
-        needed
-            .iter()
-            .filter_map(|k| Some((*k, templates.get(*k)?.as_str()))),
-    )?;
+    add_templates(&mut tera, &mut Vec::new(), templates, needed, &|_| false)?;
     Ok(tera)
+}
+
+/// Adds `names` (from `templates`) to `tera`, the long text of those `shipped` says are
+/// shipped lifted out into `runs` (module `lift`); `runs` keeps the runs already in `tera`.
+fn add_templates<'a>(
+    tera: &mut tera::Tera,
+    runs: &mut Vec<String>,
+    templates: &'a BTreeMap<String, String>,
+    names: impl IntoIterator<Item = &'a str>,
+    shipped: &dyn Fn(&str) -> bool,
+) -> Result<(), tera::Error> {
+    let mut sources: Vec<(&str, std::borrow::Cow<'a, str>)> = Vec::new();
+    for name in names {
+        let Some((name, src)) = templates.get_key_value(name) else {
+            continue;
+        };
+        let text = match shipped(name).then(|| lift::lift(src, runs)).flatten() {
+            Some(lifted) => std::borrow::Cow::Owned(lifted),
+            None => std::borrow::Cow::Borrowed(src.as_str()),
+        };
+        sources.push((name.as_str(), text));
+    }
+    tera.register_function(lift::TEXT_FN, lift::Texts::new(runs.clone()));
+    tera.add_raw_templates(sources.iter().map(|(n, s)| (*n, s.as_ref())))
+}
+
+/// Whether a template of the set is the shipped one (not a project's own): `ext.tera` is
+/// made of fragments, which a project may override too.
+fn shipped(overrides: &BTreeMap<String, String>) -> impl Fn(&str) -> bool + '_ {
+    move |name: &str| {
+        overrides.is_empty()
+            || !(overrides.contains_key(name) || name == crate::capability::EXT_TEMPLATE)
+    }
 }
 
 /// `roots` and the templates they load (`import`, `include`, `extends`), transitively.
@@ -119,6 +149,52 @@ fn closure<'a>(
         }
     }
     seen
+}
+
+/// Templates parsed ahead, on a thread of their own: `new --prd` starts this before it
+/// analyses the PRD, so that parsing, the largest part of a render, runs on another core
+/// meanwhile. The set is a guess (core plus the capabilities named, and their `ext.tera`); a
+/// render parses whatever else its plan needs, and ignores the set when the project overrides
+/// templates.
+pub struct Warm {
+    job: std::thread::JoinHandle<Option<Parsed>>,
+}
+
+/// A Tera instance with the text runs lifted out of its templates and the `ext.tera` text it
+/// was parsed with.
+struct Parsed {
+    tera: tera::Tera,
+    runs: Vec<String>,
+    ext: String,
+}
+
+impl Warm {
+    /// Starts parsing the shipped templates of core and `capabilities` (unknown names are
+    /// skipped), with the `ext.tera` of a model that enables those.
+    pub fn start(capabilities: &[&str]) -> Warm {
+        let mut guess = Model::empty("warm", crate::model::Lang::En);
+        guess.capabilities = capabilities.iter().map(|c| c.to_string()).collect();
+        let job = std::thread::spawn(move || {
+            let roots = crate::capability::enabled(&guess)
+                .into_iter()
+                .flat_map(|c| c.rules.iter().map(|r| r.template));
+            // A failure here is reported by the render that parses the same templates again.
+            let templates =
+                crate::capability::with_ext_template(&guess, default_templates()).ok()?;
+            let ext = templates.get(crate::capability::EXT_TEMPLATE)?.clone();
+            let mut tera = tera::Tera::default();
+            tera.autoescape_on(vec![]);
+            let mut runs = Vec::new();
+            let needed = closure(&templates, roots);
+            add_templates(&mut tera, &mut runs, &templates, needed, &|_| true).ok()?;
+            Some(Parsed { tera, runs, ext })
+        });
+        Warm { job }
+    }
+
+    fn finish(self) -> Option<Parsed> {
+        self.job.join().ok().flatten()
+    }
 }
 
 /// A Tera error with its whole source chain: Tera nests the useful cause (e.g. "Variable
@@ -164,6 +240,20 @@ pub fn render_planned(
     overrides: &BTreeMap<String, String>,
     planned: Vec<PlannedFile>,
 ) -> Result<Vec<Rendered>, RenderError> {
+    render_warm(model, opts, overrides, planned, None)
+}
+
+/// [`render_planned`], starting from templates parsed ahead ([`Warm`]) when the project has
+/// no template overrides of its own.
+pub fn render_warm(
+    model: &Model,
+    opts: &Options,
+    overrides: &BTreeMap<String, String>,
+    planned: Vec<PlannedFile>,
+    warm: Option<Warm>,
+) -> Result<Vec<Rendered>, RenderError> {
+    // A project's own templates replace shipped ones: the warm set would be stale.
+    let warm = warm.filter(|_| overrides.is_empty());
     let project = context::project(model, opts).map_err(RenderError::Model)?;
     let templates = crate::capability::with_ext_template(model, with_overrides(overrides))
         .map_err(|message| RenderError::Template {
@@ -179,7 +269,10 @@ pub fn render_planned(
 
     // Parse templates while the project is serialized.
     let (engines, once) = std::thread::scope(|scope| {
-        let engines = scope.spawn(|| Engines::build(&templates, &planned, workers));
+        let engines = scope.spawn(|| match warm.and_then(Warm::finish) {
+            Some(parsed) => Engines::extend(parsed, &templates, &planned),
+            None => Engines::build(&templates, &planned, workers, &shipped(overrides)),
+        });
         let once = to_json(&project).map(|p| base_context(p, None));
         (engines.join().unwrap_or_else(|_| Err(panicked())), once)
     });
@@ -433,6 +526,7 @@ impl Engines {
         templates: &BTreeMap<String, String>,
         planned: &[PlannedFile],
         parts: usize,
+        shipped: &(dyn Fn(&str) -> bool + Sync),
     ) -> Result<Engines, RenderError> {
         let roots: std::collections::BTreeSet<&str> =
             planned.iter().map(|f| f.template.as_str()).collect();
@@ -452,7 +546,11 @@ impl Engines {
                 .iter()
                 .map(|(_, roots)| {
                     scope.spawn(move || {
-                        engine_for(templates, roots.iter().copied())
+                        let mut tera = tera::Tera::default();
+                        tera.autoescape_on(vec![]);
+                        let needed = closure(templates, roots.iter().copied());
+                        add_templates(&mut tera, &mut Vec::new(), templates, needed, shipped)
+                            .map(|()| tera)
                             .map_err(|e| tera_error("(templates)", e))
                     })
                 })
@@ -470,6 +568,36 @@ impl Engines {
         }
         Ok(Engines {
             parts: built.into_iter().collect::<Result<_, _>>()?,
+            part_of,
+        })
+    }
+
+    /// One part: templates parsed ahead, plus what the plan needs that they lack, and the
+    /// model's `ext.tera` when it is not the one they were parsed with.
+    fn extend(
+        parsed: Parsed,
+        templates: &BTreeMap<String, String>,
+        planned: &[PlannedFile],
+    ) -> Result<Engines, RenderError> {
+        let Parsed {
+            mut tera,
+            mut runs,
+            ext,
+        } = parsed;
+        let ext_name = crate::capability::EXT_TEMPLATE;
+        let stale_ext = templates.get(ext_name) != Some(&ext);
+        let have: std::collections::BTreeSet<String> =
+            tera.get_template_names().map(str::to_string).collect();
+        let needed = closure(templates, planned.iter().map(|f| f.template.as_str()));
+        let missing = needed
+            .into_iter()
+            .filter(|k| !have.contains(*k) || (*k == ext_name && stale_ext));
+        // Warm sets exist only for projects without overrides: every template is shipped.
+        add_templates(&mut tera, &mut runs, templates, missing, &|_| true)
+            .map_err(|e| tera_error("(templates)", e))?;
+        let part_of = planned.iter().map(|f| (f.template.clone(), 0)).collect();
+        Ok(Engines {
+            parts: vec![tera],
             part_of,
         })
     }

@@ -321,6 +321,8 @@ pub struct ReactionCtx {
     /// by their labels, which may be in another language than the comment).
     pub go_name: String,
     pub target_go: String,
+    /// The target's AsyncAPI channel id.
+    pub target_channel: String,
     /// The target's events (`order.created`, …).
     pub target_events: Vec<String>,
 }
@@ -353,10 +355,16 @@ pub fn reactions(model: &Model, e: &Entity) -> Vec<ReactionCtx> {
             method,
             go_name: names::pascal(&e.name),
             target_go: names::pascal(&t.name),
+            target_channel: channel_id(t),
             target_events: event_names(model, t),
         });
     }
     out
+}
+
+/// The AsyncAPI channel id of an entity's events (`orderItem`).
+fn channel_id(e: &Entity) -> String {
+    names::camel(&e.name)
 }
 
 /// The commands that record an event: CRUD, then state-machine actions, then PRD actions
@@ -590,7 +598,7 @@ pub fn entity_events(model: &Model, e: &Entity, ctx: &EntityCtx) -> EntityEvents
     EntityEvents {
         reactions: reactions(model, e),
         topic: format!("{}.{}", model.service.name, aggregate_type),
-        channel: names::camel(&e.name),
+        channel: channel_id(e),
         aggregate_type,
         events,
         consts,
