@@ -40,6 +40,10 @@ pub struct ProjectCtx {
     pub by_pkg: Vec<usize>,
     /// Indexes into `entities`, referenced ones first (migration and e2e order).
     pub ordered: Vec<usize>,
+    /// Entity names by index, for per-entity templates that need no more of the others: an
+    /// entity's context copies the project keys its templates mention, and a copy of
+    /// `entities` for each of N entities grows as N².
+    pub names: Vec<String>,
     /// Entities some other entity refers to, in dependency order.
     pub referenced: Vec<RefTargetCtx>,
     pub uses: Uses,
@@ -1723,6 +1727,7 @@ pub fn project(model: &Model, opts: &Options) -> Result<ProjectCtx, ContextError
             description: model.service.description.clone(),
             snake: names::snake(&model.service.name),
         },
+        names: entities.iter().map(|e| e.name.clone()).collect(),
         entities,
         referenced,
         ordered,

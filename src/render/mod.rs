@@ -406,19 +406,65 @@ fn entity_keys<'a>(
     planned: &[PlannedFile],
     templates: &'a BTreeMap<String, String>,
 ) -> std::collections::BTreeSet<&'a str> {
+    static SLOT_CALL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\bx::([a-z_][a-z0-9_]*)\(").expect("slot call regex")
+    });
+    let ext_name = crate::capability::EXT_TEMPLATE;
+    let slots = templates
+        .get(ext_name)
+        .map(|t| slot_bodies(t))
+        .unwrap_or_default();
     let mut keys = std::collections::BTreeSet::new();
     let mut seen = std::collections::BTreeSet::new();
-    // A template's own text and the text of what it includes or imports.
+    let mut called = std::collections::BTreeSet::new();
+    // A template's own text and the text of what it includes or imports; of `ext.tera`, the
+    // slots they call (it holds every slot, and the others mention most of `p`).
     for f in planned.iter().filter(|f| f.entity.is_some()) {
         for t in closure(templates, [f.template.as_str()]) {
-            if seen.insert(t) {
+            if t != ext_name && seen.insert(t) {
                 if let Some(src) = templates.get(t) {
                     keys.extend(mentioned_keys(src));
+                    called.extend(
+                        SLOT_CALL
+                            .captures_iter(src)
+                            .filter_map(|c| c.get(1).map(|m| m.as_str())),
+                    );
                 }
             }
         }
     }
+    for slot in called {
+        match slots.get(slot) {
+            Some(body) => keys.extend(mentioned_keys(body)),
+            // Not one of ours (a project's own template): keep every key ext.tera mentions.
+            None => keys.extend(
+                templates
+                    .get(ext_name)
+                    .into_iter()
+                    .flat_map(|t| mentioned_keys(t)),
+            ),
+        }
+    }
     keys
+}
+
+/// The body of each slot macro in `ext.tera` (`crate::capability::ext_template` writes one
+/// `{% macro NAME(…) %}…{% endmacro NAME %}` per slot), by name.
+fn slot_bodies(ext: &str) -> BTreeMap<&str, &str> {
+    let mut out = BTreeMap::new();
+    let mut rest = ext;
+    while let Some(start) = rest.find("{% macro ") {
+        let after = &rest[start + "{% macro ".len()..];
+        let Some(paren) = after.find('(') else { break };
+        let name = &after[..paren];
+        let end_tag = format!("{{% endmacro {name} %}}");
+        let Some(end) = after.find(&end_tag) else {
+            break;
+        };
+        out.insert(name, &after[..end]);
+        rest = &after[end + end_tag.len()..];
+    }
+    out
 }
 
 /// A copy of the keys of `p` named in `keys`.
