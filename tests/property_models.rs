@@ -694,8 +694,12 @@ fn generated_projects_build_with_go() {
     }
     if std::env::var_os("BP_PROPTEST_SEED").is_none() {
         // The shrunk collisions the generator found, as one project (regression).
-        // And the names the events capability could collide with (u64::MAX - 1).
-        for (i, name) in ["collisions", "events-collisions"].into_iter().enumerate() {
+        // And the names the events capability could collide with (u64::MAX - 1), and an
+        // owner field that is not a reference (u64::MAX - 2).
+        for (i, name) in ["collisions", "events-collisions", "owner-plain-field"]
+            .into_iter()
+            .enumerate()
+        {
             let t = std::time::Instant::now();
             let yaml = Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join(format!("tests/fixtures/property/{name}.yaml"));

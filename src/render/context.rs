@@ -990,7 +990,14 @@ fn field_ctx(model: &Model, e: &Entity, f: &Field) -> Result<FieldCtx, String> {
         }
     };
     let scalar = !f.list && f.ty != FieldType::Json;
-    let filterable = scalar && (is_enum || f.unique || is_ref || f.name == "tenant_id");
+    // An owner field filters the list of a caller limited to its own rows (auth's ownership).
+    let owner = model.has_capability("auth")
+        && model.actors.iter().any(|a| {
+            a.owns
+                .iter()
+                .any(|o| o.entity == e.name && o.field == f.name)
+        });
+    let filterable = scalar && (is_enum || f.unique || is_ref || owner || f.name == "tenant_id");
     let sortable = scalar
         && matches!(
             f.ty,
