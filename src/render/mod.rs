@@ -406,8 +406,15 @@ fn entity_keys<'a>(
     planned: &[PlannedFile],
     templates: &'a BTreeMap<String, String>,
 ) -> std::collections::BTreeSet<&'a str> {
-    static SLOT_CALL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"\bx::([a-z_][a-z0-9_]*)\(").expect("slot call regex")
+    // `{% import "ext.tera" as x %}` (ours all say `x`; a project's own may not), then
+    // `x::slot(`.
+    static EXT_IMPORT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"import\s+"ext\.tera"\s+as\s+([A-Za-z_][A-Za-z0-9_]*)"#)
+            .expect("ext import regex")
+    });
+    static MACRO_CALL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\b([A-Za-z_][A-Za-z0-9_]*)::([A-Za-z_][A-Za-z0-9_]*)\(")
+            .expect("macro call regex")
     });
     let ext_name = crate::capability::EXT_TEMPLATE;
     let slots = templates
@@ -424,11 +431,14 @@ fn entity_keys<'a>(
             if t != ext_name && seen.insert(t) {
                 if let Some(src) = templates.get(t) {
                     keys.extend(mentioned_keys(src));
-                    called.extend(
-                        SLOT_CALL
-                            .captures_iter(src)
-                            .filter_map(|c| c.get(1).map(|m| m.as_str())),
-                    );
+                    let aliases: Vec<&str> = EXT_IMPORT
+                        .captures_iter(src)
+                        .filter_map(|c| c.get(1).map(|m| m.as_str()))
+                        .collect();
+                    called.extend(MACRO_CALL.captures_iter(src).filter_map(|c| {
+                        let alias = c.get(1)?.as_str();
+                        aliases.contains(&alias).then_some(c.get(2)?.as_str())
+                    }));
                 }
             }
         }
@@ -436,7 +446,7 @@ fn entity_keys<'a>(
     for slot in called {
         match slots.get(slot) {
             Some(body) => keys.extend(mentioned_keys(body)),
-            // Not one of ours (a project's own template): keep every key ext.tera mentions.
+            // No such slot (Tera reports the call): keep every key ext.tera mentions.
             None => keys.extend(
                 templates
                     .get(ext_name)
@@ -673,4 +683,42 @@ fn render_one(
     } else {
         layout::plain(&text)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn per_entity(template: &str) -> PlannedFile {
+        PlannedFile {
+            template: template.into(),
+            path: "x.go".into(),
+            ownership: Ownership::Generated,
+            entity: Some("Order".into()),
+            migration: None,
+            action: None,
+        }
+    }
+
+    #[test]
+    fn entity_keys_follow_the_slots_a_template_calls_under_any_alias() {
+        let mut templates = BTreeMap::new();
+        templates.insert(
+            crate::capability::EXT_TEMPLATE.to_string(),
+            "{% macro a() %}{{ p.entities }}{% endmacro a %}\n{% macro b() %}{{ p.module }}{% endmacro b %}\n"
+                .to_string(),
+        );
+        templates.insert(
+            "ours".into(),
+            "{% import \"ext.tera\" as x %}{{ x::b() }}{{ e.name }}".into(),
+        );
+        templates.insert(
+            "theirs".into(),
+            "{% import \"ext.tera\" as ext %}{{ ext::a() }}".into(),
+        );
+        let keys = entity_keys(&[per_entity("ours")], &templates);
+        assert_eq!(keys.into_iter().collect::<Vec<_>>(), ["module"]);
+        let keys = entity_keys(&[per_entity("theirs")], &templates);
+        assert_eq!(keys.into_iter().collect::<Vec<_>>(), ["entities"]);
+    }
 }
